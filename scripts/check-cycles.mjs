@@ -1,0 +1,62 @@
+// Architecture check run by `npm run lint`: no import cycles in src/, and the core (src/diagnosis)
+// imports nothing outside itself and no I/O module, so it stays testable without sockets.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', 'src');
+const IO_MODULES = /^(node:)?(net|tls|dns|http|https|http2|fs|fs\/promises|child_process|dgram|cluster)$/;
+
+const files = walk(root).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+const graph = new Map();
+const problems = [];
+for (const file of files) {
+  const source = readFileSync(file, 'utf8');
+  const deps = [];
+  for (const match of source.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]/gms)) {
+    const spec = match[1];
+    const typeOnly = /^\s*(?:import|export)\s+type\s/.test(match[0]);
+    if (spec.startsWith('.')) {
+      const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
+      if (!typeOnly) deps.push(target);
+      if (inCore(file) && !inCore(target))
+        problems.push(`${rel(file)}: the core imports ${spec} from outside src/diagnosis`);
+    } else if (inCore(file) && IO_MODULES.test(spec)) {
+      problems.push(`${rel(file)}: the core imports the I/O module ${spec}`);
+    }
+  }
+  graph.set(file, deps);
+}
+
+const state = new Map();
+const stack = [];
+function visit(node) {
+  state.set(node, 'open');
+  stack.push(node);
+  for (const next of graph.get(node) ?? []) {
+    if (state.get(next) === 'open') {
+      problems.push(`import cycle: ${stack.slice(stack.indexOf(next)).concat(next).map(rel).join(' -> ')}`);
+    } else if (!state.has(next) && graph.has(next)) visit(next);
+  }
+  stack.pop();
+  state.set(node, 'done');
+}
+for (const file of graph.keys()) if (!state.has(file)) visit(file);
+
+if (problems.length > 0) {
+  for (const p of problems) console.error(p);
+  process.exit(1);
+}
+console.log(`architecture check: ${files.length} files, no cycles, core free of I/O`);
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+function inCore(file) {
+  return file.startsWith(join(root, 'diagnosis'));
+}
+function rel(file) {
+  return relative(resolve(root, '..'), file);
+}

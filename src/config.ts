@@ -1,0 +1,227 @@
+// The only reader of process.env. Every variable is parsed by a small schema below; a bad value
+// stops the program with one line naming the variable and what was expected.
+import { isIP } from 'node:net';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+  ) {
+    super(`${variable}: ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+export interface DnsServer {
+  host: string;
+  port: number;
+}
+
+/** What `check502 diagnose` needs: no chat, no Redis. */
+export interface DiagnosisConfig {
+  cloudflareApiToken?: string;
+  /** Read by the SDK itself too; kept here so the reader is built explicitly. */
+  cloudflareBaseUrl?: string;
+  dnsServers: DnsServer[];
+  allowPrivateNets: string[];
+}
+
+export interface SlackConfig {
+  signingSecret: string;
+  botToken: string;
+  apiUrl?: string;
+  appToken?: string;
+}
+
+export interface DiscordConfig {
+  applicationId: string;
+  publicKey: string;
+  botToken: string;
+  apiUrl?: string;
+}
+
+export interface ServerConfig extends DiagnosisConfig {
+  redisUrl: string;
+  port: number;
+  host: string;
+  slack?: SlackConfig;
+  discord?: DiscordConfig;
+  webhookSecret?: string;
+  alertSlackChannel?: string;
+  alertDiscordChannel?: string;
+  workerConcurrency: number;
+  /** BullMQ key prefix; use a hash tag such as `{check502}` on Redis Cluster. */
+  queuePrefix: string;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+}
+
+export function loadDiagnosisConfig(env: Env): DiagnosisConfig {
+  const config: DiagnosisConfig = {
+    dnsServers: list(env, 'CHECK502_DNS_SERVERS').map((item) => dnsServer(item)),
+    allowPrivateNets: list(env, 'CHECK502_ALLOW_PRIVATE_NETS').map((item) => cidr(item)),
+  };
+  const token = text(env, 'CLOUDFLARE_API_TOKEN');
+  if (token !== undefined) config.cloudflareApiToken = token;
+  const base = url(env, 'CLOUDFLARE_BASE_URL');
+  if (base !== undefined) config.cloudflareBaseUrl = base;
+  return config;
+}
+
+export function loadServerConfig(env: Env): ServerConfig {
+  const config: ServerConfig = {
+    ...loadDiagnosisConfig(env),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
+    port: integer(env, 'PORT', 0, 65535) ?? 3000,
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    workerConcurrency: integer(env, 'CHECK502_WORKER_CONCURRENCY', 1, 256) ?? 8,
+    queuePrefix: text(env, 'CHECK502_QUEUE_PREFIX') ?? 'check502',
+    logLevel:
+      oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'info',
+    shutdownTimeoutMs: (integer(env, 'CHECK502_SHUTDOWN_TIMEOUT', 1, 3600) ?? 25) * 1000,
+  };
+  const slack = group(env, ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
+  if (slack) {
+    const slackConfig: SlackConfig = {
+      signingSecret: slack['SLACK_SIGNING_SECRET']!,
+      botToken: slack['SLACK_BOT_TOKEN']!,
+    };
+    const apiUrl = url(env, 'SLACK_API_URL');
+    if (apiUrl !== undefined) slackConfig.apiUrl = apiUrl;
+    const appToken = text(env, 'SLACK_APP_TOKEN');
+    if (appToken !== undefined) {
+      if (!appToken.startsWith('xapp-'))
+        throw new ConfigError('SLACK_APP_TOKEN', 'an app-level token starting with xapp-');
+      slackConfig.appToken = appToken;
+    }
+    config.slack = slackConfig;
+  }
+  const discord = group(env, ['DISCORD_APPLICATION_ID', 'DISCORD_PUBLIC_KEY', 'DISCORD_BOT_TOKEN']);
+  if (discord) {
+    const applicationId = discord['DISCORD_APPLICATION_ID']!;
+    const publicKey = discord['DISCORD_PUBLIC_KEY']!;
+    if (!/^\d{5,25}$/.test(applicationId))
+      throw new ConfigError('DISCORD_APPLICATION_ID', 'a numeric snowflake id');
+    if (!/^[0-9a-f]{64}$/i.test(publicKey))
+      throw new ConfigError('DISCORD_PUBLIC_KEY', '64 hex characters (32 bytes)');
+    const discordConfig: DiscordConfig = {
+      applicationId,
+      publicKey,
+      botToken: discord['DISCORD_BOT_TOKEN']!,
+    };
+    const apiUrl = url(env, 'DISCORD_API_URL');
+    if (apiUrl !== undefined) discordConfig.apiUrl = apiUrl;
+    config.discord = discordConfig;
+  }
+  const secret = text(env, 'CHECK502_WEBHOOK_SECRET');
+  if (secret !== undefined) {
+    if (secret.length < 16) throw new ConfigError('CHECK502_WEBHOOK_SECRET', 'at least 16 characters');
+    config.webhookSecret = secret;
+  }
+  const slackChannel = text(env, 'ALERT_SLACK_CHANNEL');
+  if (slackChannel !== undefined) config.alertSlackChannel = slackChannel;
+  const discordChannel = text(env, 'ALERT_DISCORD_CHANNEL');
+  if (discordChannel !== undefined) {
+    if (!/^\d{5,25}$/.test(discordChannel))
+      throw new ConfigError('ALERT_DISCORD_CHANNEL', 'a numeric channel id');
+    config.alertDiscordChannel = discordChannel;
+  }
+  return config;
+}
+
+// ---- the schema's parts ----
+
+function text(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function list(env: Env, name: string): string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => {
+      if (s.length > 100) throw new ConfigError(name, `entry "${s.slice(0, 20)}…" is too long`);
+      return s;
+    });
+}
+
+function url(env: Env, name: string, protocols = ['http:', 'https:']): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `a URL (${protocols.join(' or ')}), got "${raw.slice(0, 40)}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`);
+  }
+  return raw;
+}
+
+function integer(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(name, `a whole number from ${min} to ${max}, got "${raw.slice(0, 20)}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[]): T | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  if (!(values as readonly string[]).includes(raw))
+    throw new ConfigError(name, `one of ${values.join(', ')}`);
+  return raw as T;
+}
+
+/** Variables that only make sense together: all set, or none. */
+function group(env: Env, names: readonly string[]): Record<string, string> | undefined {
+  const values = new Map(names.map((n) => [n, text(env, n)] as const));
+  if ([...values.values()].every((v) => v === undefined)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [name, value] of values) {
+    if (value === undefined) {
+      throw new ConfigError(name, `must be set together with ${names.filter((n) => n !== name).join(', ')}`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+function dnsServer(item: string): DnsServer {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(item);
+  const [host, port] = bracketed
+    ? [bracketed[1] ?? '', bracketed[2]]
+    : isIP(item) === 6
+      ? [item, undefined]
+      : (item.split(':') as [string, string | undefined]);
+  const portNumber = port === undefined ? 53 : Number(port);
+  if (isIP(host) === 0 || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) {
+    throw new ConfigError('CHECK502_DNS_SERVERS', `comma-separated ip[:port] entries, got "${item}"`);
+  }
+  return { host, port: portNumber };
+}
+
+function cidr(item: string): string {
+  const [address = '', prefix] = item.split('/');
+  const family = isIP(address);
+  const max = family === 4 ? 32 : 128;
+  const bits = prefix === undefined ? max : Number(prefix);
+  if (family === 0 || !/^\d*$/.test(prefix ?? '') || !Number.isInteger(bits) || bits < 0 || bits > max) {
+    throw new ConfigError(
+      'CHECK502_ALLOW_PRIVATE_NETS',
+      `comma-separated CIDRs such as 127.0.0.0/8, got "${item}"`,
+    );
+  }
+  return `${address}/${bits}`;
+}

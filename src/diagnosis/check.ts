@@ -1,0 +1,40 @@
+import type { CheckName, Facts } from './facts.js';
+import type { Finding } from './finding.js';
+import type { Ports } from './ports.js';
+import type { Target } from './target.js';
+
+export interface DiagnoseOptions {
+  /** Budget of one probe, in milliseconds (`--timeout`, default 10 s). */
+  timeoutMs: number;
+  /** Origin named by the user (`--origin`) when the API cannot name it. */
+  origin?: string;
+}
+
+export interface CheckContext {
+  target: Target;
+  options: DiagnoseOptions;
+  ports: Ports;
+  /** Aborted when this check's budget runs out. */
+  signal: AbortSignal;
+  /** Facts of the checks named in `needs` that completed (absent when they failed or were skipped). */
+  facts: Partial<Facts>;
+}
+
+export interface CheckResult<F> {
+  status: 'passed' | 'failed' | 'skipped';
+  findings: Finding[];
+  facts?: F;
+}
+
+/** One independent unit of the diagnosis. Each file under checks/ exports one. */
+export interface Check<N extends CheckName = CheckName> {
+  name: N;
+  /** Checks whose facts this one needs; it starts when they end. Everything else runs concurrently. */
+  needs?: readonly CheckName[];
+  /** Budget in ms; defaults to the probe timeout plus a margin for classification. */
+  budgetMs?(options: DiagnoseOptions): number;
+  run(ctx: CheckContext): Promise<CheckResult<Facts[N]>>;
+}
+
+/** Erases the name parameter so checks of different kinds fit one list. */
+export type AnyCheck = { [N in CheckName]: Check<N> }[CheckName];

@@ -1,0 +1,70 @@
+// The catalogue of finding codes. Codes are public contract (product.md): add, never rename.
+export const FINDING_CODES = [
+  // engine
+  'check.errored',
+  'check.timed_out',
+  // cloudflare API
+  'cloudflare.not_configured',
+  'cloudflare.auth_failed',
+  'cloudflare.api_unavailable',
+  'cloudflare.rate_limited',
+  'cloudflare.zone_not_found',
+  'cloudflare.zone_inactive',
+  'cloudflare.zone_ok',
+  // DNS (zone records and public resolution)
+  'dns.record_missing',
+  'dns.record_ok',
+  'dns.not_proxied',
+  'dns.origin_private_address',
+  'dns.public_not_cloudflare',
+  'dns.public_ok',
+  'dns.public_resolution_failed',
+  'dns.public_private_address',
+  // SSL/TLS settings
+  'ssl.mode',
+  'ssl.origin_no_https',
+  'ssl.flexible_redirect_loop',
+  // edge
+  'edge.ok',
+  'edge.error',
+  'edge.unreachable',
+  // origin, probed directly
+  'origin.ok',
+  'origin.not_specified',
+  'origin.resolution_failed',
+  'origin.connection_refused',
+  'origin.connect_timeout',
+  'origin.unreachable',
+  'origin.connection_reset',
+  'origin.tls_handshake_failed',
+  'origin.tls_cert_expired',
+  'origin.tls_cert_untrusted',
+  'origin.tls_cert_hostname_mismatch',
+  'origin.tls_cert_expiring',
+  'origin.tls_ok',
+  'origin.invalid_response',
+  'origin.response_timeout',
+  'origin.http_5xx',
+  'origin.headers_too_large',
+  'origin.blocks_cloudflare',
+  // tunnels
+  'tunnel.ok',
+  'tunnel.down',
+  'tunnel.degraded',
+  'tunnel.service_unreachable',
+  'tunnel.no_ingress_rule',
+  // load balancing
+  'lb.ok',
+  'lb.pool_unhealthy',
+  'lb.no_healthy_pool',
+  // analytics
+  'analytics.edge_5xx',
+  'analytics.ok',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+const known: ReadonlySet<string> = new Set(FINDING_CODES);
+export function isFindingCode(value: string): value is FindingCode {
+  return known.has(value);
+}

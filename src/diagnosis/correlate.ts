@@ -1,0 +1,67 @@
+// Turns the checks' findings into one story: rules may add derived findings, adjust severities in
+// light of other evidence, and name the root cause; otherwise the earliest error in the causal
+// chain (CAUSE_ORDER) is the primary cause.
+import type { FindingCode } from './codes.js';
+import { CAUSE_ORDER } from './correlation/cause-order.js';
+import { RULES } from './correlation/rules.js';
+import type { Facts } from './facts.js';
+import type { Finding, Severity } from './finding.js';
+import type { CheckSummary } from './report.js';
+import type { Target } from './target.js';
+
+export interface CorrelationInput {
+  target: Target;
+  facts: Partial<Facts>;
+  findings: Finding[];
+  checks: CheckSummary[];
+}
+
+export interface RuleEffect {
+  /** The findings after the rule (add derived ones, re-grade or annotate existing ones). */
+  findings?: Finding[];
+  /** The code this rule judges to explain the others. The first rule to name one wins. */
+  cause?: FindingCode;
+}
+
+/** One correlation rule; each lives in its own file under correlation/ and is listed in rules.ts. */
+export interface Rule {
+  name: string;
+  apply(input: CorrelationInput): RuleEffect | undefined;
+}
+
+export function correlate(
+  input: CorrelationInput,
+  rules: readonly Rule[] = RULES,
+): { findings: Finding[]; primaryCause: FindingCode | null } {
+  let current = input;
+  let cause: FindingCode | undefined;
+  for (const rule of rules) {
+    const effect = rule.apply(current);
+    if (!effect) continue;
+    if (effect.findings) current = { ...current, findings: effect.findings };
+    if (effect.cause && cause === undefined) cause = effect.cause;
+  }
+  const findings = current.findings;
+  if (cause !== undefined && findings.some((f) => f.code === cause && isProblem(f.severity))) {
+    return { findings, primaryCause: cause };
+  }
+  return { findings, primaryCause: firstInCausalOrder(findings) };
+}
+
+function firstInCausalOrder(findings: readonly Finding[]): FindingCode | null {
+  for (const severity of ['error', 'warn'] as const) {
+    const codes = findings.filter((f) => f.severity === severity).map((f) => f.code);
+    if (codes.length === 0) continue;
+    return [...codes].sort((a, b) => orderOf(a) - orderOf(b))[0] ?? null;
+  }
+  return null;
+}
+
+function orderOf(code: FindingCode): number {
+  const index = CAUSE_ORDER.indexOf(code);
+  return index === -1 ? CAUSE_ORDER.length : index;
+}
+
+function isProblem(severity: Severity): boolean {
+  return severity === 'error' || severity === 'warn';
+}

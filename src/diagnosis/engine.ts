@@ -1,0 +1,146 @@
+// Runs the checks as a dependency graph: each starts as soon as the checks it needs have ended,
+// so independent checks overlap and a slow one only delays its dependants. Every check has its own
+// budget; one that throws or overruns becomes an `errored` check with a finding, never a crash.
+import type { AnyCheck, CheckContext, CheckResult, DiagnoseOptions } from './check.js';
+import { correlate } from './correlate.js';
+import type { CheckName, Facts } from './facts.js';
+import { type Finding, finding } from './finding.js';
+import type { Ports } from './ports.js';
+import type { CheckSummary, Report } from './report.js';
+import type { Target } from './target.js';
+import { verdictOf } from './verdict.js';
+
+export interface DiagnosisListener {
+  /** Called as each check ends, with what it found: adapters post these progressively. */
+  onCheck?(summary: CheckSummary, findings: Finding[]): void;
+}
+
+const MARGIN_MS = 1500;
+
+export async function diagnose(
+  target: Target,
+  options: DiagnoseOptions,
+  ports: Ports,
+  checks: readonly AnyCheck[],
+  listener: DiagnosisListener = {},
+): Promise<Report> {
+  const startedAt = ports.clock.now();
+  const started = performance.now();
+  const facts: Partial<Facts> = {};
+  const done = new Map<CheckName, Promise<void>>();
+  const outcomes = new Map<CheckName, { summary: CheckSummary; findings: Finding[] }>();
+
+  const schedule = (check: AnyCheck): Promise<void> => {
+    const existing = done.get(check.name);
+    if (existing) return existing;
+    const promise = (async () => {
+      const deps = (check.needs ?? []).flatMap((name) => {
+        const dep = checks.find((c) => c.name === name);
+        return dep ? [schedule(dep)] : [];
+      });
+      await Promise.all(deps);
+      const outcome = await runOne(check, { target, options, ports, facts: { ...facts } });
+      if (outcome.facts !== undefined) (facts as Record<string, unknown>)[check.name] = outcome.facts;
+      outcomes.set(check.name, outcome);
+      safely(() => listener.onCheck?.(outcome.summary, outcome.findings));
+    })();
+    done.set(check.name, promise);
+    return promise;
+  };
+  await Promise.all(checks.map(schedule));
+
+  const summaries = checks.map((c) => outcomes.get(c.name)?.summary).filter((s) => s !== undefined);
+  const observed = checks.flatMap((c) => outcomes.get(c.name)?.findings ?? []);
+  const { findings, primaryCause } = correlate({ target, facts, findings: observed, checks: summaries });
+  return {
+    site: target.host,
+    url: target.url,
+    verdict: verdictOf(findings, summaries),
+    primaryCause,
+    findings,
+    checks: summaries,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    cloudflareApiCalls: ports.cloudflare?.callCount ?? 0,
+  };
+}
+
+interface Outcome {
+  summary: CheckSummary;
+  findings: Finding[];
+  facts?: unknown;
+}
+
+async function runOne(check: AnyCheck, base: Omit<CheckContext, 'signal'>): Promise<Outcome> {
+  const budget = check.budgetMs?.(base.options) ?? base.options.timeoutMs + MARGIN_MS;
+  const controller = new AbortController();
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<'overrun'>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error(`check ${check.name} exceeded its ${budget} ms budget`));
+      resolve('overrun');
+    }, budget);
+  });
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const run = (check.run as (ctx: CheckContext) => Promise<CheckResult<unknown>>)({
+      ...base,
+      signal: controller.signal,
+    });
+    const result = await Promise.race([run, overrun]);
+    if (result === 'overrun') {
+      run.catch(() => {}); // the check may still reject after being aborted
+      return errored(check.name, elapsed(), {
+        code: 'check.timed_out',
+        title: `The ${check.name} check ran out of time`,
+        detail: `It did not finish within its ${budget} ms budget; its results are missing from this report.`,
+        evidence: { check: check.name, budgetMs: budget },
+      });
+    }
+    const out: Outcome = {
+      summary: { name: check.name, status: result.status, durationMs: elapsed() },
+      findings: result.findings,
+    };
+    if (result.facts !== undefined) out.facts = result.facts;
+    return out;
+  } catch (error) {
+    return errored(check.name, elapsed(), {
+      code: 'check.errored',
+      title: `The ${check.name} check could not complete`,
+      detail: `It failed with: ${describe(error)}. Its results are missing from this report.`,
+      evidence: { check: check.name, error: describe(error) },
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function errored(
+  name: CheckName,
+  durationMs: number,
+  input: {
+    code: 'check.errored' | 'check.timed_out';
+    title: string;
+    detail: string;
+    evidence: Record<string, unknown>;
+  },
+): Outcome {
+  return {
+    summary: { name, status: 'errored', durationMs },
+    findings: [finding({ ...input, severity: 'warn' })],
+  };
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // A listener's failure (e.g. a chat post) must not break the diagnosis; adapters log their own.
+  }
+}

@@ -1,0 +1,159 @@
+// The small interfaces through which the core sees the world. Outer folders implement them
+// (probes/, cloudflare/); tests may implement them with loopback-backed real adapters.
+import type { CloudflareReader } from './cloudflare-reader.js';
+
+export interface ErrorInfo {
+  /** errno-style or library code: ECONNREFUSED, ETIMEDOUT, CERT_HAS_EXPIRED, HPE_INVALID_CONSTANT… */
+  code: string;
+  message: string;
+}
+
+// ---- public DNS ---------------------------------------------------------------------------------
+
+export interface DnsAnswer {
+  host: string;
+  /** A and AAAA answers, in resolver order. */
+  addresses: string[];
+  /** CNAME chain, first hop first. */
+  cnames: string[];
+  /** Set when the lookup failed (NXDOMAIN is `ENOTFOUND`, no data is `ENODATA`). */
+  error?: ErrorInfo;
+  /** Which resolvers answered, `ip:port`. */
+  resolvers: string[];
+}
+
+export interface PublicResolver {
+  resolve(host: string, signal: AbortSignal): Promise<DnsAnswer>;
+}
+
+// ---- the private-address guard -----------------------------------------------------------------
+
+export type AddressVerdict = { allowed: true } | { allowed: false; range: string; reason: string };
+
+export interface AddressPolicy {
+  /** Classifies a literal IPv4/IPv6 address (mapped forms included). */
+  check(ip: string): AddressVerdict;
+}
+
+// ---- edge ----------------------------------------------------------------------------------------
+
+export interface EdgeResponse {
+  status: number;
+  /** Response headers, lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** Up to the probe's cap, decoded as UTF-8. */
+  body: string;
+  bodyTruncated: boolean;
+  ttfbMs: number;
+}
+
+export interface EdgeObservation {
+  url: string;
+  /** The address the probe connected to, when it got that far. */
+  address?: string;
+  response?: EdgeResponse;
+  /** Set when no HTTP response came back (refused, timeout, TLS, guard). */
+  error?: ErrorInfo;
+  /** True when the guard refused every address the name resolved to. */
+  guarded?: { address: string; range: string };
+  totalMs: number;
+}
+
+export interface EdgeProber {
+  probe(url: string, signal: AbortSignal): Promise<EdgeObservation>;
+}
+
+// ---- origin --------------------------------------------------------------------------------------
+
+export interface OriginProbeRequest {
+  /** The site's name: sent as SNI and Host, as Cloudflare does. */
+  host: string;
+  /** IP literal or hostname to connect to. */
+  address: string;
+  port: number;
+  tls: boolean;
+  path: string;
+}
+
+/** How far the conversation with the origin got, named after what the socket/TLS stack/parser reported. */
+export type OriginOutcome =
+  | 'response'
+  | 'guarded'
+  | 'resolve_failed'
+  | 'refused'
+  | 'connect_timeout'
+  | 'unreachable'
+  | 'reset'
+  | 'tls_failed'
+  | 'invalid_response'
+  | 'response_timeout';
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  /** DNS names from subjectAltName (CN when there is none). */
+  names: string[];
+  validFrom: string;
+  validTo: string;
+  fingerprint256: string;
+  selfSigned: boolean;
+  /** Issued by Cloudflare's Origin CA (trusted by Cloudflare for Full (strict), not by browsers). */
+  cloudflareOriginCa: boolean;
+}
+
+export interface TlsObservation {
+  protocol?: string;
+  alpn?: string;
+  cipher?: string;
+  certificate?: CertificateInfo;
+  /** Chain validates against Node's store (plus NODE_EXTRA_CA_CERTS and Cloudflare's Origin CA roots). */
+  trusted: boolean;
+  /** OpenSSL verification code when not trusted: CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT… */
+  trustError?: string;
+  expired: boolean;
+  hostnameMatches: boolean;
+}
+
+export interface HttpObservation {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  headers: Record<string, string>;
+  headerBytes: number;
+  server?: string;
+  ttfbMs: number;
+  /** The start of the body (capped), for recognising web-server error pages. */
+  bodySnippet: string;
+}
+
+export interface OriginObservation {
+  request: OriginProbeRequest;
+  resolvedAddress?: string;
+  outcome: OriginOutcome;
+  error?: ErrorInfo;
+  /** For `guarded`: the range that refused it. */
+  guardedRange?: string;
+  tls?: TlsObservation;
+  http?: HttpObservation;
+  timings: { connectMs?: number; tlsMs?: number; ttfbMs?: number; totalMs: number };
+}
+
+export interface OriginProber {
+  probe(request: OriginProbeRequest, signal: AbortSignal): Promise<OriginObservation>;
+}
+
+// ---- all of it -----------------------------------------------------------------------------------
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Ports {
+  resolver: PublicResolver;
+  edge: EdgeProber;
+  origin: OriginProber;
+  addresses: AddressPolicy;
+  /** Absent when no API token is configured. */
+  cloudflare?: CloudflareReader;
+  clock: Clock;
+}
