@@ -18,25 +18,51 @@ export interface ThreadRef {
   thread?: string;
 }
 
+/** Where a new diagnosis should be answered. */
+export type ReplyTarget =
+  | { platform: 'slack'; channel: string; responseUrl?: string }
+  | {
+      platform: 'discord';
+      channel: string;
+      /** Present for slash commands: the root is the interaction's (deferred) original response. */
+      interaction?: { applicationId: string; token: string; createdAt: number };
+    };
+
+/** An alert incident the diagnosis belongs to (webhooks), rendered on the root message. */
+export interface IncidentContext {
+  id: string;
+  state: 'open' | 'resolving' | 'resolved';
+  alerts: number;
+  sources: string[];
+  firstSeen: string;
+  lastSeen: string;
+  summary?: string;
+  /** The incident this one re-opens, when the site fired again after resolving. */
+  previous?: { id: string; link?: string };
+}
+
 /** Why a diagnosis is running, shown on the root message. */
 export interface RunContext {
   site: string;
-  /** Who asked (a user mention id), or the alert source for incidents. */
+  /** Who asked (a user id), or the alert source for incidents. */
   requestedBy?: string;
   /** 1 for the first run in a thread, 2+ for re-runs. */
   run?: number;
+  incident?: IncidentContext;
 }
 
 export interface ChatSink {
   readonly platform: Platform;
   /** Posts the root message ("Checking shop.example.com…") and returns where its thread is. */
-  startThread(channel: string, context: RunContext): Promise<ThreadRef>;
+  startThread(reply: ReplyTarget, context: RunContext): Promise<ThreadRef>;
   /** One threaded message for one finished check and what it found. */
   postCheck(thread: ThreadRef, check: CheckSummary, findings: readonly Finding[]): Promise<void>;
   /** The closing message: verdict, primary cause, remediation, a Re-run button. */
   postSummary(thread: ThreadRef, report: Report): Promise<void>;
-  /** Edits the root message to show the verdict. */
-  updateRoot(thread: ThreadRef, report: Report, context: RunContext): Promise<void>;
+  /** Edits the root message to show the verdict (and the incident's state, when there is one). */
+  updateRoot(thread: ThreadRef, report: Report | undefined, context: RunContext): Promise<void>;
+  /** A link people can click to reach the thread, when the platform has one. */
+  threadLink?(thread: ThreadRef): string | undefined;
   /** A short threaded note ("another request joined this diagnosis", "resolved"). */
   postNote(thread: ThreadRef, text: string): Promise<void>;
 }

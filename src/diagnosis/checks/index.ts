@@ -1,0 +1,4 @@
+import type { AnyCheck } from '../check.js';
+
+// Every check of a diagnosis, in the order their findings are listed in the report.
+export const ALL_CHECKS: readonly AnyCheck[] = [];
