@@ -1,0 +1,90 @@
+// `check502 diagnose <site>`: parse, configure, run one diagnosis in-process, print it.
+// Exit 0 when no finding is an error, 1 when one is, 2 when it could not run.
+import { parseArgs } from 'node:util';
+import { ConfigError, type Env, loadDiagnosisConfig } from '../config.js';
+import { createDiagnoser } from '../diagnoser.js';
+import { parseSite } from '../diagnosis/target.js';
+import { createProgress } from './progress.js';
+import { renderHuman } from './render-human.js';
+import { styleFor } from './style.js';
+
+interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+const MAX_TIMEOUT_S = 300;
+
+export async function runDiagnose(argv: string[], env: Env, stdout: Output, stderr: Output): Promise<number> {
+  const fail = (reason: string) => {
+    stderr.write(`check502: ${reason}\n`);
+    return 2;
+  };
+
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0)
+    return fail('diagnose needs a site, e.g. `check502 diagnose shop.example.com`');
+  if (positionals.length > 1) return fail(`diagnose takes one site, got ${positionals.length}`);
+
+  const site = parseSite(positionals[0] ?? '');
+  if (!site.ok) return fail(site.reason);
+
+  const timeoutS = values.timeout === undefined ? 10 : Number(values.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > MAX_TIMEOUT_S) {
+    return fail(`--timeout must be a number of seconds between 0 and ${MAX_TIMEOUT_S}`);
+  }
+  const origin = values.origin?.trim();
+  if (origin !== undefined && !/^[A-Za-z0-9.:[\]_-]{1,255}$/.test(origin)) {
+    return fail('--origin must be an IP address or a hostname');
+  }
+
+  let config: ReturnType<typeof loadDiagnosisConfig>;
+  try {
+    config = loadDiagnosisConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message);
+    throw error;
+  }
+
+  const style = styleFor(stdout, env);
+  const progress = values.json ? undefined : createProgress(stderr, env);
+  const diagnoser = createDiagnoser(config);
+  const checkOf = new Map<string, string>();
+  try {
+    const report = await diagnoser.run(
+      site.target,
+      { timeoutMs: Math.round(timeoutS * 1000), ...(origin ? { origin } : {}) },
+      {
+        onCheck(summary, findings) {
+          for (const f of findings) checkOf.set(f.code, summary.name);
+          progress?.checkDone(summary.name);
+        },
+      },
+    );
+    progress?.clear();
+    stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderHuman(report, checkOf, style));
+    return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  } finally {
+    progress?.clear();
+    await diagnoser.close();
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      origin: { type: 'string' },
+    },
+  });
+}

@@ -1,0 +1,19 @@
+export const VERSION = '0.1.0';
+
+export function usage(): string {
+  return `check502 ${VERSION} — why does my site behind Cloudflare show 502?
+
+Usage:
+  check502 diagnose <site> [--json] [--timeout <s>] [--origin <ip-or-host>]
+      One diagnosis, in-process (no Redis). <site> is a hostname or URL.
+      --json            print the JSON report on stdout
+      --timeout <s>     budget of each probe in seconds (default 10)
+      --origin <addr>   the origin's IP or hostname, when the Cloudflare API cannot name it
+      Exit: 0 no error found, 1 an error was found, 2 could not run.
+  check502 serve [--no-worker]   HTTP server (Slack, Discord, webhooks, health, metrics) + workers
+  check502 worker                workers only, against the same Redis (REDIS_URL)
+  check502 discord register [--guild <id>]   register the /check502 Discord command
+
+Configuration comes from the environment; see the README.
+`;
+}
