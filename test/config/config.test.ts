@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { loadDiagnosisConfig, loadServerConfig } from '../../src/config.js';
+
+describe('loadDiagnosisConfig', () => {
+  it('has usable defaults with an empty environment', () => {
+    expect(loadDiagnosisConfig({})).toEqual({ dnsServers: [], allowPrivateNets: [] });
+  });
+
+  it('parses resolvers with and without ports, IPv4 and IPv6', () => {
+    const config = loadDiagnosisConfig({
+      CHECK502_DNS_SERVERS: '1.1.1.1, 127.0.0.1:5353,[::1]:53,2606:4700::1111',
+    });
+    expect(config.dnsServers).toEqual([
+      { host: '1.1.1.1', port: 53 },
+      { host: '127.0.0.1', port: 5353 },
+      { host: '::1', port: 53 },
+      { host: '2606:4700::1111', port: 53 },
+    ]);
+  });
+
+  it('normalises allowed networks to CIDRs', () => {
+    expect(loadDiagnosisConfig({ CHECK502_ALLOW_PRIVATE_NETS: '127.0.0.0/8,::1' }).allowPrivateNets).toEqual([
+      '127.0.0.0/8',
+      '::1/128',
+    ]);
+  });
+
+  it.each([
+    ['CHECK502_DNS_SERVERS', 'resolver.example.com'],
+    ['CHECK502_DNS_SERVERS', '1.1.1.1:99999'],
+    ['CHECK502_ALLOW_PRIVATE_NETS', '10.0.0.0/33'],
+    ['CHECK502_ALLOW_PRIVATE_NETS', 'everything'],
+    ['CLOUDFLARE_BASE_URL', 'not a url'],
+  ])('refuses %s=%j with one line naming the variable', (name, value) => {
+    expect(() => loadDiagnosisConfig({ [name]: value })).toThrow(new RegExp(`^${name}: `));
+  });
+});
+
+describe('loadServerConfig', () => {
+  it('enables Slack only when both credentials are present', () => {
+    expect(loadServerConfig({}).slack).toBeUndefined();
+    expect(() => loadServerConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(
+      /^SLACK_SIGNING_SECRET: must be set together/,
+    );
+    expect(loadServerConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack).toEqual({
+      botToken: 'xoxb-1',
+      signingSecret: 's',
+    });
+  });
+
+  it('validates Discord credentials', () => {
+    const base = {
+      DISCORD_APPLICATION_ID: '123456789012',
+      DISCORD_BOT_TOKEN: 't',
+      DISCORD_PUBLIC_KEY: 'ab'.repeat(32),
+    };
+    expect(loadServerConfig(base).discord?.applicationId).toBe('123456789012');
+    expect(() => loadServerConfig({ ...base, DISCORD_PUBLIC_KEY: 'xyz' })).toThrow(/^DISCORD_PUBLIC_KEY: /);
+  });
+
+  it.each([
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['CHECK502_WEBHOOK_SECRET', 'short'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses %s=%j', (name, value) => {
+    expect(() => loadServerConfig({ [name]: value })).toThrow(new RegExp(`^${name}: `));
+  });
+
+  it('uses the documented defaults', () => {
+    const config = loadServerConfig({});
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.port).toBe(3000);
+  });
+});
