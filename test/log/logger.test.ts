@@ -89,7 +89,8 @@ describe('createLogger', () => {
     expectNoSecrets(text);
     const [first] = out.records();
     expect(first).toMatchObject({ err: { type: 'Error', code: 'E_AUTH' } });
-    expect(String((first?.['err'] as Record<string, unknown>)['stack'])).toContain('request failed');
+    const err = (first?.['err'] ?? {}) as Record<string, unknown>;
+    expect(String(err['stack'])).toContain('request failed');
   });
 
   it('masks token-shaped text it was not told about (webhook URLs, Slack tokens)', () => {
