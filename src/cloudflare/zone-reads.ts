@@ -1,0 +1,122 @@
+// Zone, DNS records and zone settings: list calls filtered by name on the server, pages followed
+// only while result_info says more exist (the SDK's iterator would ask for one extra, empty page).
+import type { CfDnsRecord, CfZone, CfZoneSettings } from '../diagnosis/cloudflare-reader.js';
+import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
+import type { ApiClient } from './api-client.js';
+import { bool, num, obj, str, strings } from './read-json.js';
+
+const MAX_PAGES = 5;
+const ZONE_OP = { name: 'zones', permission: 'Zone:Read' };
+const DNS_OP = { name: 'DNS records', permission: 'DNS:Read' };
+const SETTINGS_OP = { name: 'zone settings', permission: 'Zone Settings:Read' };
+
+/** Zones named exactly `name` (there can be one per account); the active one first. */
+export async function zonesNamed(api: ApiClient, name: string, signal?: AbortSignal): Promise<CfZone[]> {
+  const zones: CfZone[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const result = await api.call(ZONE_OP, signal, (o) =>
+      api.sdk.zones.list({ name, page, per_page: 50 }, o),
+    );
+    for (const item of result.result) {
+      const zone = toZone(item);
+      if (zone && zone.name.toLowerCase() === name) zones.push(zone);
+    }
+    if (!hasMore(result.result_info, page)) break;
+  }
+  return zones.sort((a, b) => rank(a) - rank(b));
+}
+
+function rank(zone: CfZone): number {
+  if (zone.status === 'active' && !zone.paused) return 0;
+  return zone.status === 'active' ? 1 : 2;
+}
+
+function toZone(item: unknown): CfZone | undefined {
+  const o = obj(item);
+  const id = str(o?.['id']);
+  const name = str(o?.['name']);
+  if (!o || !id || !name) return undefined;
+  const zone: CfZone = {
+    id,
+    name,
+    status: str(o['status']) ?? 'unknown',
+    paused: bool(o['paused']) ?? false,
+    nameServers: strings(o['name_servers']),
+  };
+  const accountId = str(obj(o['account'])?.['id']);
+  if (accountId) zone.accountId = accountId;
+  const plan = str(obj(o['plan'])?.['name']);
+  if (plan) zone.plan = plan;
+  return zone;
+}
+
+export async function dnsRecords(
+  api: ApiClient,
+  zoneId: string,
+  host: string,
+  signal: AbortSignal,
+): Promise<CfDnsRecord[]> {
+  const records: CfDnsRecord[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const result = await api.call(DNS_OP, signal, (o) =>
+      api.sdk.dns.records.list({ zone_id: zoneId, name: { exact: host }, page, per_page: 100 }, o),
+    );
+    for (const item of result.result as unknown[]) {
+      const r = obj(item);
+      const type = str(r?.['type']);
+      const name = str(r?.['name']);
+      const content = str(r?.['content']);
+      if (!r || !type || !name || content === undefined) continue;
+      const record: CfDnsRecord = { type, name, content, proxied: bool(r['proxied']) ?? false };
+      const ttl = num(r['ttl']);
+      if (ttl !== undefined) record.ttl = ttl;
+      records.push(record);
+    }
+    if (!hasMore(result.result_info, page)) break;
+  }
+  return records;
+}
+
+const SETTING_IDS: Record<string, keyof CfZoneSettings> = {
+  ssl: 'ssl',
+  min_tls_version: 'minTlsVersion',
+  origin_max_http_version: 'originMaxHttpVersion',
+  always_use_https: 'alwaysUseHttps',
+  origin_error_page_pass_thru: 'originErrorPagePassThru',
+  ssl_automatic_mode: 'sslAutomaticMode',
+};
+
+/**
+ * All zone settings in ONE request (`GET /zones/{id}/settings`): the SDK has one method per setting,
+ * which would cost five calls of the twelve-call budget for the settings we read.
+ */
+export async function zoneSettings(
+  api: ApiClient,
+  zoneId: string,
+  signal: AbortSignal,
+): Promise<CfZoneSettings> {
+  const body = await api.call(SETTINGS_OP, signal, (o) =>
+    api.sdk.get<unknown>(`/zones/${encodeURIComponent(zoneId)}/settings`, o),
+  );
+  const envelope = obj(body);
+  if (!envelope || envelope['success'] === false || !Array.isArray(envelope['result'])) {
+    throw new CloudflareApiError({
+      kind: 'invalid',
+      operation: SETTINGS_OP.name,
+      message: 'the API answered zone settings without a list of settings',
+    });
+  }
+  const settings: CfZoneSettings = {};
+  for (const item of envelope['result']) {
+    const o = obj(item);
+    const key = SETTING_IDS[str(o?.['id']) ?? ''];
+    const value = o?.['value'];
+    if (key && (typeof value === 'string' || typeof value === 'number')) settings[key] = String(value);
+  }
+  return settings;
+}
+
+export function hasMore(info: unknown, page: number): boolean {
+  const totalPages = num(obj(info)?.['total_pages']);
+  return totalPages !== undefined && page < totalPages;
+}
