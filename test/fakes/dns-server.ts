@@ -69,7 +69,10 @@ export async function startDnsServer(
       answers: result.answers,
     });
     const delay = result.delayMs ?? options.delayMs ?? 0;
-    if (delay <= 0) return reply(response);
+    if (delay <= 0) {
+      reply(response);
+      return;
+    }
     const timer = setTimeout(() => {
       timers.delete(timer);
       reply(response);
