@@ -53,11 +53,21 @@ export interface OriginFacts {
   sslMode?: SslMode;
 }
 
+/** Recent edge analytics for the host (GraphQL, last 30 minutes). */
+export interface AnalyticsFacts {
+  windowMinutes: number;
+  total: number;
+  errors5xx: number;
+  /** 5xx by edge status and origin status (0 = Cloudflare got no HTTP answer from the origin). */
+  byStatus: { edgeStatus: number; originStatus: number; count: number }[];
+}
+
 export interface Facts {
   publicDns: PublicDnsFacts;
   edge: EdgeFacts;
   cloudflare: CloudflareFacts;
   origin: OriginFacts;
+  analytics: AnalyticsFacts;
 }
 
 export type CheckName = keyof Facts;
