@@ -1,0 +1,139 @@
+// The front side of incidents: records accepted alerts in Redis (atomically, see ingest-script.ts)
+// and queues the actions they call for. Also answers the chat sinks' questions about an incident
+// (its context for the root message) and stores the diagnosis report the jobs worker produced.
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { IncidentContext, Platform } from '../chat/sink.js';
+import type { Report } from '../diagnosis/report.js';
+import type { Alert } from './alert.js';
+import {
+  type Clock,
+  DEFAULT_TIMINGS,
+  type IncidentTimings,
+  type Logger,
+  type Sinks,
+} from './incident-deps.js';
+import { INCIDENT_QUEUE, queueEdit, queueOpen, queueRecheck } from './incident-queue.js';
+import {
+  createIncidentStore,
+  type IncidentStore,
+  type IngestAction,
+  type IngestEffect,
+} from './incident-store.js';
+
+export interface IncidentServiceDeps {
+  /** A shared ioredis connection (not closed by the service). */
+  redis: Redis;
+  /** BullMQ prefix, `ServerConfig.queuePrefix`; also prefixes the incident keys. */
+  prefix: string;
+  logger: Logger;
+  clock?: Clock;
+  timings?: Partial<IncidentTimings>;
+  /** Used for links to a previous incident's thread on the root message. */
+  sinks?: Sinks;
+}
+
+export interface IngestSummary {
+  received: number;
+  counts: Partial<Record<IngestAction, number>>;
+  incidents: string[];
+}
+
+export interface IncidentService {
+  /** Records alerts and queues their actions; resolves once both are in Redis. */
+  ingest(alerts: readonly Alert[]): Promise<IngestSummary>;
+  /** The incident as root messages show it (platform: which thread to link the previous one by). */
+  context(id: string, platform?: Platform): Promise<IncidentContext | undefined>;
+  /** The jobs worker calls this when an incident's diagnosis finishes, so later edits keep the verdict. */
+  recordReport(id: string, report: Report): Promise<void>;
+  readonly store: IncidentStore;
+  readonly queue: Queue;
+  close(): Promise<void>;
+}
+
+export function createIncidentService(deps: IncidentServiceDeps): IncidentService {
+  const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
+  const clock = deps.clock ?? { now: () => new Date() };
+  const store = createIncidentStore({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    editIntervalMs: timings.editIntervalMs,
+  });
+  const queue = new Queue(INCIDENT_QUEUE, { connection: deps.redis, prefix: deps.prefix });
+  queue.on('error', (error) => deps.logger.warn({ err: error }, 'incident queue error'));
+
+  async function enqueue(effects: readonly IngestEffect[], now: Date): Promise<void> {
+    const opens = new Set<string>();
+    const work: Promise<void>[] = [];
+    for (const effect of effects) {
+      if (effect.needsOpen && !opens.has(effect.id)) {
+        opens.add(effect.id);
+        work.push(queueOpen(queue, effect.id));
+      }
+      if (effect.edit) work.push(queueEdit(queue, effect.id, now.getTime(), timings));
+      if (effect.action === 'resolving' && effect.gen !== undefined)
+        work.push(queueRecheck(queue, effect.id, effect.gen, 0, timings));
+    }
+    await Promise.all(work);
+  }
+
+  return {
+    store,
+    queue,
+    async ingest(alerts) {
+      const now = clock.now();
+      const effects = await store.ingest(alerts, now);
+      await enqueue(effects, now);
+      const counts: IngestSummary['counts'] = {};
+      const incidents = new Set<string>();
+      for (const effect of effects) {
+        counts[effect.action] = (counts[effect.action] ?? 0) + 1;
+        if (effect.id) incidents.add(effect.id);
+      }
+      for (const effect of effects) {
+        if (effect.action === 'opened' || effect.action === 'resolving' || effect.action === 'reopened') {
+          const alert = alerts[effect.i];
+          deps.logger.info(
+            { incident: effect.id, site: alert?.site, source: alert?.source },
+            `incident ${effect.action}`,
+          );
+        }
+      }
+      return { received: alerts.length, counts, incidents: [...incidents] };
+    },
+    context: (id, platform) => incidentContext(store, deps.sinks ?? {}, id, platform),
+    async recordReport(id, report) {
+      await store.setReport(id, report);
+    },
+    async close() {
+      await queue.close();
+    },
+  };
+}
+
+export async function incidentContext(
+  store: IncidentStore,
+  sinks: Sinks,
+  id: string,
+  platform?: Platform,
+): Promise<IncidentContext | undefined> {
+  const record = await store.get(id);
+  if (!record) return undefined;
+  const context: IncidentContext = {
+    id: record.id,
+    state: record.state,
+    alerts: record.alerts,
+    sources: record.sources,
+    firstSeen: record.firstSeen,
+    lastSeen: record.lastSeen,
+  };
+  if (record.summary) context.summary = record.summary;
+  if (record.previous) {
+    const previous: NonNullable<IncidentContext['previous']> = { id: record.previous };
+    const before = platform ? (await store.get(record.previous))?.threads[platform] : undefined;
+    const link = before && platform ? sinks[platform]?.threadLink?.(before) : undefined;
+    if (link) previous.link = link;
+    context.previous = previous;
+  }
+  return context;
+}

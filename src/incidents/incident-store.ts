@@ -1,0 +1,179 @@
+// Incident state in Redis (see ingest-script.ts for the keys). Everything that must agree across
+// front processes and workers goes through the two Lua scripts; the rest are idempotent field writes.
+import type { Redis } from 'ioredis';
+import type { Platform, ThreadRef } from '../chat/sink.js';
+import type { Report } from '../diagnosis/report.js';
+import type { Alert } from './alert.js';
+import { INGEST_SCRIPT, SETTLE_SCRIPT } from './ingest-script.js';
+import { luaScript, runScript } from './run-script.js';
+
+export type IngestAction =
+  | 'opened'
+  | 'counted'
+  | 'reopened'
+  | 'duplicate'
+  | 'stale'
+  | 'resolving'
+  | 'resolve-partial';
+
+export interface IngestEffect {
+  /** Index in the batch passed to ingest. */
+  i: number;
+  action: IngestAction;
+  id: string;
+  gen?: number;
+  /** The incident's root message is not confirmed posted yet. */
+  needsOpen?: boolean;
+  /** This alert is the first counted since the last root edit window: queue an edit. */
+  edit?: boolean;
+}
+
+export type IncidentState = 'open' | 'resolving' | 'resolved';
+
+export interface IncidentRecord {
+  id: string;
+  site: string;
+  state: IncidentState;
+  alerts: number;
+  active: number;
+  gen: number;
+  rechecks: number;
+  firstSeen: string;
+  lastSeen: string;
+  summary: string;
+  previous?: string;
+  opened: boolean;
+  threads: Partial<Record<Platform, ThreadRef>>;
+  /** Alerts count and time of the last threaded "more alerts" note. */
+  noteAlerts: number;
+  noteAt: string;
+  /** Alert count the root messages last showed. */
+  rendered: number;
+  report?: Report;
+  resolvedAt?: string;
+  sources: string[];
+}
+
+export interface IncidentStoreOptions {
+  redis: Redis;
+  /** Key prefix, e.g. `check502` (use `{check502}` on Redis Cluster). */
+  prefix: string;
+  /** How long a delivery's identity is remembered for dedupe (default 7 days). */
+  seenTtlSeconds?: number;
+  /** At most one root edit per incident per this many ms. */
+  editIntervalMs: number;
+}
+
+const BATCH = 500;
+const INGEST = luaScript(INGEST_SCRIPT);
+const SETTLE = luaScript(SETTLE_SCRIPT);
+
+export function createIncidentStore(options: IncidentStoreOptions) {
+  const { redis } = options;
+  const P = `${options.prefix}:incidents`;
+  const seenTtl = options.seenTtlSeconds ?? 7 * 24 * 3600;
+  const incKey = (id: string) => `${P}:inc:${id}`;
+
+  async function ingest(alerts: readonly Alert[], now: Date): Promise<IngestEffect[]> {
+    const effects: IngestEffect[] = [];
+    for (let from = 0; from < alerts.length; from += BATCH) {
+      const batch = alerts.slice(from, from + BATCH).map((a) => ({
+        site: a.site,
+        status: a.status,
+        fingerprint: a.fingerprint,
+        start: a.start,
+        source: a.source,
+        summary: a.summary,
+      }));
+      const raw = (await runScript(redis, INGEST, [
+        P,
+        now.toISOString(),
+        String(now.getTime()),
+        String(seenTtl),
+        String(options.editIntervalMs),
+        JSON.stringify(batch),
+      ])) as string;
+      const parsed = JSON.parse(raw) as IngestEffect[];
+      for (const effect of parsed) effects.push({ ...effect, i: effect.i + from });
+    }
+    return effects;
+  }
+
+  async function get(id: string): Promise<IncidentRecord | undefined> {
+    const [[, hash], [, sources]] = (await redis
+      .multi()
+      .hgetall(incKey(id))
+      .smembers(`${incKey(id)}:sources`)
+      .exec()) as [[unknown, Record<string, string>], [unknown, string[]]];
+    if (!hash?.['id']) return undefined;
+    const threads: Partial<Record<Platform, ThreadRef>> = {};
+    for (const platform of ['slack', 'discord'] as const) {
+      const ref = hash[`thread:${platform}`];
+      if (ref) threads[platform] = JSON.parse(ref) as ThreadRef;
+    }
+    const record: IncidentRecord = {
+      id: hash['id'],
+      site: hash['site'] ?? '',
+      state: (hash['state'] ?? 'open') as IncidentState,
+      alerts: Number(hash['alerts'] ?? 0),
+      active: Number(hash['active'] ?? 0),
+      gen: Number(hash['gen'] ?? 0),
+      rechecks: Number(hash['rechecks'] ?? 0),
+      firstSeen: hash['firstSeen'] ?? '',
+      lastSeen: hash['lastSeen'] ?? hash['firstSeen'] ?? '',
+      summary: hash['summary'] ?? '',
+      opened: hash['opened'] === '1',
+      threads,
+      noteAlerts: Number(hash['noteAlerts'] ?? 0),
+      noteAt: hash['noteAt'] ?? '',
+      rendered: Number(hash['renderedAlerts'] ?? 0),
+      sources: (sources ?? []).sort(),
+    };
+    if (hash['previous']) record.previous = hash['previous'];
+    if (hash['report']) record.report = JSON.parse(hash['report']) as Report;
+    if (hash['resolvedAt']) record.resolvedAt = hash['resolvedAt'];
+    return record;
+  }
+
+  return {
+    ingest,
+    get,
+    /** Current incident of a site (open, resolving or the last resolved one). */
+    async currentOf(site: string): Promise<string | undefined> {
+      return (await redis.hget(`${P}:site:${site}`, 'current')) ?? undefined;
+    },
+    /** Claims a one-time step (posting a root, a note); false when someone already did or is doing it. */
+    async claim(id: string, step: string): Promise<boolean> {
+      return (await redis.hsetnx(incKey(id), `claim:${step}`, new Date().toISOString())) === 1;
+    },
+    async release(id: string, step: string): Promise<void> {
+      await redis.hdel(incKey(id), `claim:${step}`);
+    },
+    async setThread(id: string, thread: ThreadRef): Promise<void> {
+      await redis.hset(incKey(id), `thread:${thread.platform}`, JSON.stringify(thread));
+    },
+    async setFields(id: string, fields: Record<string, string | number>): Promise<void> {
+      await redis.hset(incKey(id), fields);
+    },
+    async setReport(id: string, report: Report): Promise<void> {
+      await redis.hset(incKey(id), 'report', JSON.stringify(report));
+    },
+    async settleRecheck(id: string, gen: number, healthy: boolean, now: Date, maxRechecks: number) {
+      return (await runScript(redis, SETTLE, [
+        incKey(id),
+        String(gen),
+        healthy ? '1' : '0',
+        now.toISOString(),
+        String(maxRechecks),
+        `${P}:open`,
+        id,
+      ])) as 'skip' | 'resolved' | 'retry' | 'gave-up';
+    },
+    /** Incidents not yet resolved, oldest activity first (bounded). */
+    async openIds(limit = 1000): Promise<string[]> {
+      return redis.zrange(`${P}:open`, '0', String(limit - 1));
+    },
+  };
+}
+
+export type IncidentStore = ReturnType<typeof createIncidentStore>;

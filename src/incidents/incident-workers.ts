@@ -1,0 +1,206 @@
+// Workers for incident actions: post the root message (once per platform), start the diagnosis in
+// that thread, edit the root as alerts are counted, and close the incident only after the bot's own
+// re-check agrees. Every chat post is claimed in Redis first, so a retried job never posts twice.
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Platform, ReplyTarget, RunContext, ThreadRef } from '../chat/sink.js';
+import type { Report } from '../diagnosis/report.js';
+import {
+  type AlertChannels,
+  type Clock,
+  DEFAULT_TIMINGS,
+  type DiagnosisRequester,
+  type IncidentTimings,
+  type Logger,
+  type Recheck,
+  type Sinks,
+} from './incident-deps.js';
+import { joinedNote, moreAlertsNote, resolvedNote, stillFailingNote } from './incident-notes.js';
+import { INCIDENT_QUEUE, type IncidentJob, queueEdit, queueOpen, queueRecheck } from './incident-queue.js';
+import { type IncidentService, incidentContext } from './incident-service.js';
+import type { IncidentRecord } from './incident-store.js';
+
+export interface IncidentWorkerDeps {
+  /** Workers need their own blocking connections; this one is duplicated, not used directly. */
+  redis: Redis;
+  prefix: string;
+  service: IncidentService;
+  producer: DiagnosisRequester;
+  sinks: Sinks;
+  channels: AlertChannels;
+  recheck: Recheck;
+  logger: Logger;
+  clock?: Clock;
+  timings?: Partial<IncidentTimings>;
+  concurrency?: number;
+  /** How often open incidents are swept for lost actions (default 30 s; 0 disables). */
+  reconcileIntervalMs?: number;
+}
+
+export interface IncidentWorkers {
+  /** Re-queues actions a crashed front or worker may have lost. */
+  reconcile(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers {
+  const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
+  const clock = deps.clock ?? { now: () => new Date() };
+  const { store, queue } = deps.service;
+  const log = deps.logger.child({ component: 'incidents' });
+  const platforms = (Object.keys(deps.channels) as Platform[]).filter(
+    (p) => deps.channels[p] && deps.sinks[p],
+  );
+
+  const runContext = async (record: IncidentRecord, platform: Platform): Promise<RunContext> => {
+    const context: RunContext = { site: record.site, requestedBy: `alert (${record.sources.join(', ')})` };
+    const incident = await incidentContext(store, deps.sinks, record.id, platform);
+    if (incident) context.incident = incident;
+    return context;
+  };
+
+  /** Posts once: a claim that exists without a result means a crash mid-post; never post again. */
+  const once = async (id: string, step: string, post: () => Promise<void>): Promise<void> => {
+    if (!(await store.claim(id, step))) return;
+    try {
+      await post();
+    } catch (error) {
+      await store.release(id, step);
+      throw error;
+    }
+  };
+
+  async function open(id: string): Promise<void> {
+    const record = await store.get(id);
+    if (!record) return;
+    for (const platform of platforms) {
+      if (record.threads[platform]) continue;
+      const reply = { platform, channel: deps.channels[platform]! } as ReplyTarget;
+      await once(id, `root:${platform}`, async () => {
+        const thread = await deps.sinks[platform]!.startThread(reply, await runContext(record, platform));
+        await store.setThread(id, thread);
+        record.threads[platform] = thread;
+      });
+      if (!record.threads[platform])
+        log.warn(
+          { incident: id, platform },
+          'root message was claimed by an earlier attempt; not posting twice',
+        );
+    }
+    for (const platform of platforms) {
+      const thread = record.threads[platform];
+      if (!thread) continue;
+      await once(id, `diagnosis:${platform}`, async () => {
+        const reply = { platform, channel: thread.channel } as ReplyTarget;
+        const result = await deps.producer.request({
+          site: record.site,
+          input: record.site,
+          requestedBy: `alert (${record.sources.join(', ')})`,
+          reply,
+          thread,
+          incident: { id },
+        });
+        if (result.outcome === 'joined' && result.thread && result.thread.root !== thread.root) {
+          const link = deps.sinks[platform]?.threadLink?.(result.thread);
+          await deps.sinks[platform]!.postNote(thread, joinedNote(record.site, link));
+        }
+      });
+    }
+    await store.setFields(id, { opened: '1' });
+  }
+
+  async function editRoots(record: IncidentRecord, report: Report | undefined): Promise<void> {
+    for (const platform of platforms) {
+      const thread = record.threads[platform];
+      if (thread) await deps.sinks[platform]!.updateRoot(thread, report, await runContext(record, platform));
+    }
+  }
+
+  async function note(record: IncidentRecord, step: string, text: string): Promise<void> {
+    for (const platform of platforms) {
+      const thread: ThreadRef | undefined = record.threads[platform];
+      if (thread)
+        await once(record.id, `${step}:${platform}`, () => deps.sinks[platform]!.postNote(thread, text));
+    }
+  }
+
+  async function edit(id: string): Promise<void> {
+    const record = await store.get(id);
+    if (!record?.opened) return; // the open action renders the latest state itself
+    await editRoots(record, record.report);
+    const now = clock.now();
+    const due = Date.parse(record.noteAt) + timings.noteIntervalMs <= now.getTime();
+    if (record.state !== 'resolved' && record.alerts > record.noteAlerts && due) {
+      await store.setFields(id, { noteAt: now.toISOString(), noteAlerts: record.alerts });
+      await note(record, `more:${record.alerts}`, moreAlertsNote(record, record.noteAt));
+    }
+    await store.setFields(id, { renderedAlerts: record.alerts });
+  }
+
+  async function recheck(id: string, gen: number, attempt: number): Promise<void> {
+    const record = await store.get(id);
+    if (record?.state !== 'resolving' || record.gen !== gen) return;
+    const report = await deps.recheck(record.site);
+    const healthy = report.verdict === 'healthy' || report.verdict === 'degraded';
+    const outcome = await store.settleRecheck(id, gen, healthy, clock.now(), timings.maxRechecks);
+    log.info({ incident: id, verdict: report.verdict, outcome }, 'incident re-check');
+    if (outcome === 'skip') return;
+    await store.setReport(id, report);
+    const after = (await store.get(id)) ?? record;
+    if (outcome === 'resolved') {
+      await note(after, `resolved:${gen}`, resolvedNote(after, report));
+    } else if (outcome === 'retry') {
+      const next = Math.round((timings.recheckDelayMs * 2 ** (attempt + 1)) / 1000);
+      await note(after, `failing:${gen}:${attempt}`, stillFailingNote(after, report, next));
+      await queueRecheck(queue, id, gen, attempt + 1, timings);
+    } else {
+      await note(after, `failing:${gen}:${attempt}`, stillFailingNote(after, report));
+    }
+    await editRoots(after, report);
+  }
+
+  const connection = deps.redis.duplicate({ maxRetriesPerRequest: null });
+  const worker = new Worker<IncidentJob>(
+    INCIDENT_QUEUE,
+    async (job: Job<IncidentJob>) => {
+      const data = job.data;
+      if (data.kind === 'open') return open(data.id);
+      if (data.kind === 'edit') return edit(data.id);
+      if (data.kind === 'recheck') return recheck(data.id, data.gen, data.attempt);
+    },
+    { connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 8 },
+  );
+  worker.on('error', (error) => log.warn({ err: error }, 'incident worker error'));
+  worker.on('failed', (job, error) =>
+    log.warn({ err: error, incident: job?.data.id, kind: job?.data.kind }, 'incident action failed'),
+  );
+
+  async function reconcile(): Promise<void> {
+    const now = clock.now().getTime();
+    for (const id of await store.openIds()) {
+      const record = await store.get(id);
+      if (!record) continue;
+      if (!record.opened) await queueOpen(queue, id);
+      if (record.state === 'resolving') await queueRecheck(queue, id, record.gen, record.rechecks, timings);
+      if (record.opened && record.alerts !== record.rendered)
+        await queueEdit(queue, id, Math.floor(now / 60_000), timings);
+    }
+  }
+  const interval = deps.reconcileIntervalMs ?? 30_000;
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          reconcile().catch((error: unknown) => log.warn({ err: error }, 'incident reconcile failed'));
+        }, interval)
+      : undefined;
+  timer?.unref();
+
+  return {
+    reconcile,
+    async close() {
+      if (timer) clearInterval(timer);
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}

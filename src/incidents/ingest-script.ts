@@ -1,0 +1,132 @@
+// The one atomic step of alert ingest, as a Redis Lua script: two front processes receiving the same
+// storm see one incident per site, retried deliveries count once, stale resolves close nothing.
+// Keys (P = prefix):  P:site:<site> {current, seq} · P:inc:<id> (hash) · P:inc:<id>:alerts
+// {fingerprint|start -> firing|resolved} · P:inc:<id>:sources (set) · P:seen:<site>
+// {fingerprint|start -> incident id, "-" for a resolve seen before its firing} · P:open (zset).
+// Key names are built in the script, so on Redis Cluster the prefix needs a hash tag ({check502}).
+
+export const INGEST_SCRIPT = `
+local P = ARGV[1]
+local nowIso = ARGV[2]
+local nowMs = tonumber(ARGV[3])
+local seenTtl = tonumber(ARGV[4])
+local editMs = tonumber(ARGV[5])
+local alerts = cjson.decode(ARGV[6])
+local out = {}
+for i, a in ipairs(alerts) do
+  local siteKey = P .. ':site:' .. a.site
+  local seenKey = P .. ':seen:' .. a.site
+  local akey = a.fingerprint .. '|' .. a.start
+  local cur = redis.call('HGET', siteKey, 'current')
+  local incKey = false
+  local state = false
+  if cur then
+    incKey = P .. ':inc:' .. cur
+    state = redis.call('HGET', incKey, 'state')
+  end
+  local r = { i = i - 1, action = 'stale', id = cur or '' }
+  if a.status == 'firing' then
+    local seen = false
+    if a.start ~= '' then seen = redis.call('HGET', seenKey, akey) end
+    if seen then
+      r.action = 'duplicate'
+    else
+      if (not state) or state == 'resolved' then
+        local seq = redis.call('HINCRBY', siteKey, 'seq', 1)
+        local id = a.site .. '#' .. seq
+        local key = P .. ':inc:' .. id
+        redis.call('HSET', key, 'id', id, 'site', a.site, 'state', 'open', 'alerts', 0, 'active', 0,
+          'gen', 1, 'firstSeen', nowIso, 'summary', a.summary, 'editQueuedMs', 0,
+          'noteAt', nowIso, 'noteAlerts', 1)
+        if state then redis.call('HSET', key, 'previous', cur) end
+        redis.call('HSET', siteKey, 'current', id)
+        cur = id
+        incKey = key
+        state = 'open'
+        r.action = 'opened'
+      elseif state == 'resolving' then
+        -- a flap: the alert fired again while we were waiting to confirm the resolve
+        redis.call('HSET', incKey, 'state', 'open')
+        redis.call('HINCRBY', incKey, 'gen', 1)
+        r.action = 'reopened'
+      else
+        r.action = 'counted'
+      end
+      r.id = cur
+      redis.call('HINCRBY', incKey, 'alerts', 1)
+      redis.call('HSET', incKey, 'lastSeen', nowIso)
+      redis.call('SADD', incKey .. ':sources', a.source)
+      if redis.call('HGET', incKey .. ':alerts', akey) ~= 'firing' then
+        redis.call('HSET', incKey .. ':alerts', akey, 'firing')
+        redis.call('HINCRBY', incKey, 'active', 1)
+      end
+      if a.start ~= '' then
+        redis.call('HSET', seenKey, akey, cur)
+        redis.call('EXPIRE', seenKey, seenTtl)
+      end
+      redis.call('ZADD', P .. ':open', nowMs, cur)
+    end
+  else
+    local st = false
+    if incKey then st = redis.call('HGET', incKey .. ':alerts', akey) end
+    if st == 'firing' and (state == 'open' or state == 'resolving') then
+      redis.call('HSET', incKey .. ':alerts', akey, 'resolved')
+      local active = redis.call('HINCRBY', incKey, 'active', -1)
+      if active <= 0 and state == 'open' then
+        redis.call('HSET', incKey, 'state', 'resolving', 'rechecks', 0, 'resolvingSince', nowIso)
+        redis.call('HINCRBY', incKey, 'gen', 1)
+        r.action = 'resolving'
+      else
+        r.action = 'resolve-partial'
+      end
+    else
+      if st == 'resolved' then r.action = 'duplicate' end
+      -- a resolve that overtook its firing: remember it, so the late firing opens nothing
+      if (not st) and a.start ~= '' and (not redis.call('HGET', seenKey, akey)) then
+        redis.call('HSET', seenKey, akey, '-')
+        redis.call('EXPIRE', seenKey, seenTtl)
+      end
+    end
+  end
+  if incKey and r.action ~= 'stale' then
+    r.gen = tonumber(redis.call('HGET', incKey, 'gen'))
+    r.needsOpen = redis.call('HGET', incKey, 'opened') ~= '1'
+    if r.action == 'counted' or r.action == 'reopened' or r.action == 'resolve-partial' then
+      local queued = tonumber(redis.call('HGET', incKey, 'editQueuedMs') or '0')
+      if nowMs - queued >= editMs then
+        redis.call('HSET', incKey, 'editQueuedMs', nowMs)
+        r.edit = true
+      end
+    end
+  end
+  out[#out + 1] = r
+end
+if #out == 0 then return '[]' end
+return cjson.encode(out)
+`;
+
+/** Settles a re-check: closes the incident when the bot agrees, else counts the attempt. */
+export const SETTLE_SCRIPT = `
+local key = ARGV[1]
+local gen = ARGV[2]
+local healthy = ARGV[3] == '1'
+local nowIso = ARGV[4]
+local maxRechecks = tonumber(ARGV[5])
+local openKey = ARGV[6]
+local id = ARGV[7]
+if redis.call('HGET', key, 'state') ~= 'resolving' or redis.call('HGET', key, 'gen') ~= gen then
+  return 'skip'
+end
+if healthy then
+  redis.call('HSET', key, 'state', 'resolved', 'resolvedAt', nowIso)
+  redis.call('ZREM', openKey, id)
+  return 'resolved'
+end
+local n = redis.call('HINCRBY', key, 'rechecks', 1)
+if n >= maxRechecks then
+  redis.call('HSET', key, 'state', 'open')
+  redis.call('HINCRBY', key, 'gen', 1)
+  return 'gave-up'
+end
+return 'retry'
+`;

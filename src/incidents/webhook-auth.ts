@@ -1,0 +1,43 @@
+// Who may post alerts: whoever knows CHECK502_WEBHOOK_SECRET. Cloudflare sends it verbatim in
+// `cf-webhook-auth`; the others as `Authorization: Bearer <secret>` (or `X-Check502-Secret`).
+// Compared as SHA-256 digests so timingSafeEqual always sees equal lengths and the length leaks nothing.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type AuthResult = { ok: true } | { ok: false; status: 401 | 503; reason: string };
+
+export function checkWebhookSecret(
+  headers: IncomingHttpHeaders,
+  secret: string | undefined,
+  cloudflare: boolean,
+): AuthResult {
+  if (secret === undefined || secret === '') {
+    return { ok: false, status: 503, reason: 'webhooks are disabled: CHECK502_WEBHOOK_SECRET is not set' };
+  }
+  const presented = presentedSecret(headers, cloudflare);
+  if (presented === undefined) {
+    const where = cloudflare ? 'the cf-webhook-auth header' : 'Authorization: Bearer <secret>';
+    return { ok: false, status: 401, reason: `missing webhook secret: send it in ${where}` };
+  }
+  if (!timingSafeEqual(digest(presented), digest(secret))) {
+    return { ok: false, status: 401, reason: 'wrong webhook secret' };
+  }
+  return { ok: true };
+}
+
+function presentedSecret(headers: IncomingHttpHeaders, cloudflare: boolean): string | undefined {
+  const single = (name: string) => {
+    const value = headers[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  if (cloudflare) {
+    const cf = single('cf-webhook-auth');
+    if (cf !== undefined) return cf;
+  }
+  const bearer = /^Bearer\s+(.+)$/i.exec(single('authorization') ?? '')?.[1]?.trim();
+  return bearer ?? single('x-check502-secret');
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
