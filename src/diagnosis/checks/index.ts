@@ -1,4 +1,6 @@
 import type { AnyCheck } from '../check.js';
+import { analyticsCheck } from './analytics.js';
+import { cloudflareCheck } from './cloudflare.js';
 
 // Every check of a diagnosis, in the order their findings are listed in the report.
-export const ALL_CHECKS: readonly AnyCheck[] = [];
+export const ALL_CHECKS: readonly AnyCheck[] = [cloudflareCheck, analyticsCheck];

@@ -1,0 +1,142 @@
+// The host's DNS records in its zone: missing, DNS-only, or pointing somewhere Cloudflare cannot
+// reach (private/reserved: never probed). A/AAAA contents and resolved CNAME targets become the
+// origins the origin probe checks; a CNAME to <uuid>.cfargotunnel.com is a tunnel, handled apart.
+import type { CheckContext } from '../check.js';
+import type { CfDnsRecord } from '../cloudflare-reader.js';
+import type { OriginCandidate } from '../facts.js';
+import { type Finding, finding } from '../finding.js';
+
+const TUNNEL_TARGET =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.cfargotunnel\.com\.?$/i;
+
+export interface RecordsOutcome {
+  findings: Finding[];
+  origins: OriginCandidate[];
+  proxied?: boolean;
+  tunnelId?: string;
+}
+
+export function tunnelIdOf(target: string): string | undefined {
+  return TUNNEL_TARGET.exec(target)?.[1]?.toLowerCase();
+}
+
+export async function readRecords(
+  ctx: CheckContext,
+  zoneName: string,
+  all: CfDnsRecord[],
+): Promise<RecordsOutcome> {
+  const host = ctx.target.host;
+  const records = all.filter((r) => r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME');
+  if (records.length === 0) {
+    return {
+      origins: [],
+      findings: [
+        finding({
+          code: 'dns.record_missing',
+          severity: 'error',
+          title: `No DNS record for ${host}`,
+          detail: `The zone ${zoneName} has no A, AAAA or CNAME record (and no load balancer) named ${host}, so Cloudflare has nowhere to send its traffic.${all.length ? ` Other record types exist: ${[...new Set(all.map((r) => r.type))].join(', ')}.` : ''}`,
+          evidence: { host, zone: zoneName, otherTypes: [...new Set(all.map((r) => r.type))] },
+        }),
+      ],
+    };
+  }
+
+  const out: RecordsOutcome = { findings: [], origins: [], proxied: records.every((r) => r.proxied) };
+  const listed = records.map((r) => `${r.type} ${r.content}${r.proxied ? ' (proxied)' : ' (DNS only)'}`);
+  const dnsOnly = records.filter((r) => !r.proxied);
+  if (dnsOnly.length > 0) {
+    out.findings.push(
+      finding({
+        code: 'dns.not_proxied',
+        severity: 'warn',
+        title: `${host} is DNS-only: Cloudflare is not in the path`,
+        detail: `The record${dnsOnly.length > 1 ? 's' : ''} ${dnsOnly.map((r) => `${r.type} ${r.content}`).join(', ')} ${dnsOnly.length > 1 ? 'are' : 'is'} grey-clouded, so visitors connect to the origin directly and Cloudflare neither proxies nor generates errors for this name.`,
+        evidence: { host, records: dnsOnly.map(plain) },
+      }),
+    );
+  }
+
+  for (const record of records) {
+    if (record.type === 'CNAME') {
+      const tunnelId = tunnelIdOf(record.content);
+      if (tunnelId) {
+        out.tunnelId = tunnelId;
+        continue;
+      }
+      await followCname(ctx, record, out);
+      continue;
+    }
+    const verdict = ctx.ports.addresses.check(record.content);
+    if (!verdict.allowed) {
+      out.findings.push(privateAddress(host, record, record.content, verdict.range, verdict.reason));
+      continue;
+    }
+    out.origins.push({ address: record.content, source: 'dns', label: `${record.type} record` });
+  }
+
+  if (!out.findings.some((f) => f.severity === 'error' || f.severity === 'warn')) {
+    out.findings.unshift(
+      finding({
+        code: 'dns.record_ok',
+        severity: 'ok',
+        title: `DNS record for ${host} is proxied`,
+        detail: `${listed.join(', ')}.`,
+        evidence: { host, records: records.map(plain) },
+      }),
+    );
+  }
+  return out;
+}
+
+async function followCname(ctx: CheckContext, record: CfDnsRecord, out: RecordsOutcome): Promise<void> {
+  const target = record.content.replace(/\.$/, '').toLowerCase();
+  let addresses: string[] = [];
+  try {
+    const answer = await ctx.ports.resolver.resolve(target, ctx.signal);
+    addresses = answer.error ? [] : answer.addresses;
+  } catch {
+    addresses = [];
+  }
+  if (addresses.length === 0) {
+    // Let the origin probe resolve it (through the guard) and report what fails.
+    out.origins.push({ address: target, source: 'dns', label: `CNAME ${target}` });
+    return;
+  }
+  for (const address of addresses.slice(0, 4)) {
+    const verdict = ctx.ports.addresses.check(address);
+    if (!verdict.allowed) {
+      out.findings.push(privateAddress(ctx.target.host, record, address, verdict.range, verdict.reason));
+      continue;
+    }
+    out.origins.push({ address, source: 'dns', label: `CNAME ${target}` });
+  }
+}
+
+function privateAddress(
+  host: string,
+  record: CfDnsRecord,
+  address: string,
+  range: string,
+  reason: string,
+): Finding {
+  const via = record.type === 'CNAME' ? ` (via CNAME ${record.content})` : '';
+  return finding({
+    code: 'dns.origin_private_address',
+    severity: 'error',
+    title: `${host} points at ${address}, which Cloudflare cannot reach`,
+    detail: `The ${record.type} record${via} resolves to ${address}, inside ${range} (${reason}). Cloudflare's edge cannot connect to private, loopback, link-local or reserved addresses, so every proxied request fails. The bot did not probe it.`,
+    evidence: {
+      host,
+      recordType: record.type,
+      content: record.content,
+      address,
+      range,
+      proxied: record.proxied,
+    },
+  });
+}
+
+function plain(r: CfDnsRecord): Record<string, unknown> {
+  return { type: r.type, content: r.content, proxied: r.proxied };
+}

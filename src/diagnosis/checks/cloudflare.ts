@@ -1,0 +1,170 @@
+// The Cloudflare API check: reads the zone like an expert would — zone status, a load balancer
+// named after the host (it takes precedence), else the DNS records (proxied? private address?
+// tunnel?), the SSL/TLS mode and origin-facing settings, Cloudflare's IP ranges — and hands the
+// origins to probe to the origin check. API failures become warnings; the rest of the diagnosis runs.
+import type { Check, CheckContext, CheckResult } from '../check.js';
+import type { CfZone, CloudflareReader } from '../cloudflare-reader.js';
+import type { CloudflareFacts } from '../facts.js';
+import { type Finding, finding } from '../finding.js';
+import { apiFinding, dedupe } from './cloudflare-api-finding.js';
+import { readLoadBalancer } from './cloudflare-lb.js';
+import { readRecords } from './cloudflare-records.js';
+import { sslFinding, sslModeOf } from './cloudflare-ssl.js';
+import { readTunnel } from './cloudflare-tunnel.js';
+
+/** Kept back from the budget so a slow API still leaves time to report what was read. */
+const REPORT_MARGIN_MS = 1000;
+
+export const cloudflareCheck: Check<'cloudflare'> = {
+  name: 'cloudflare',
+  budgetMs: (options) => options.timeoutMs + 2000,
+  async run(ctx) {
+    const cf = ctx.ports.cloudflare;
+    if (!cf) return notConfigured();
+    const soft = AbortSignal.any([
+      ctx.signal,
+      AbortSignal.timeout(ctx.options.timeoutMs + 2000 - REPORT_MARGIN_MS),
+    ]);
+    return readZone(ctx, cf, soft);
+  },
+};
+
+function notConfigured(): CheckResult<CloudflareFacts> {
+  return {
+    status: 'skipped',
+    facts: { origins: [] },
+    findings: [
+      finding({
+        code: 'cloudflare.not_configured',
+        severity: 'info',
+        title: 'Cloudflare API not configured',
+        detail:
+          'CLOUDFLARE_API_TOKEN is not set, so the zone, DNS records, SSL mode, tunnels and load balancers were not read; the diagnosis relies on the probes alone. Pass --origin to name the origin.',
+        evidence: {},
+      }),
+    ],
+  };
+}
+
+async function readZone(
+  ctx: CheckContext,
+  cf: CloudflareReader,
+  signal: AbortSignal,
+): Promise<CheckResult<CloudflareFacts>> {
+  const host = ctx.target.host;
+  const facts: CloudflareFacts = { origins: [] };
+  const findings: Finding[] = [];
+  const ranges = cf.ipRanges(signal).catch(() => undefined);
+  const done = async (): Promise<CheckResult<CloudflareFacts>> => {
+    const ipRanges = await ranges;
+    if (ipRanges) facts.ipRanges = ipRanges;
+    const out = dedupe(findings);
+    const problem = out.some((f) => f.severity === 'error' || f.severity === 'warn');
+    return { status: problem ? 'failed' : 'passed', findings: out, facts };
+  };
+
+  let zone: CfZone | null;
+  try {
+    zone = await cf.findZone(host, signal);
+  } catch (error) {
+    findings.push(apiFinding(error));
+    return done();
+  }
+  if (!zone) {
+    findings.push(
+      finding({
+        code: 'cloudflare.zone_not_found',
+        severity: 'warn',
+        title: `No Cloudflare zone covers ${host}`,
+        detail: `None of the zones this API token can see is ${host} or one of its parent domains. Either the site is not on Cloudflare under this account, or the token is limited to other zones.`,
+        evidence: { host },
+      }),
+    );
+    return done();
+  }
+  facts.zone = { id: zone.id, name: zone.name, status: zone.status };
+  if (zone.accountId) facts.zone.accountId = zone.accountId;
+  findings.push(zoneFinding(zone));
+
+  const [settings, lb, records] = await Promise.all([
+    cf.zoneSettings(zone.id, signal).catch((e: unknown) => failed(e)),
+    cf.loadBalancer(zone.id, host, signal).catch((e: unknown) => failed(e)),
+    cf.dnsRecords(zone.id, host, signal).catch((e: unknown) => failed(e)),
+  ]);
+  if ('failure' in settings) findings.push(apiFinding(settings.failure));
+  else {
+    const mode = sslModeOf(settings);
+    if (mode) facts.sslMode = mode;
+    facts['settings'] = settings;
+    findings.push(sslFinding(settings, mode));
+  }
+  if (lb && 'failure' in lb) findings.push(apiFinding(lb.failure));
+
+  if (lb && !('failure' in lb) && lb.enabled) {
+    const outcome = await readLoadBalancer(ctx, cf, zone.accountId, lb, signal);
+    findings.push(...outcome.findings);
+    facts.origins.push(...outcome.origins);
+    facts.proxied = lb.proxied;
+    facts['loadBalancer'] = { name: lb.name, pools: outcome.pools };
+    return done();
+  }
+  if ('failure' in records) {
+    findings.push(apiFinding(records.failure));
+    return done();
+  }
+  const outcome = await readRecords(ctx, zone.name, records);
+  findings.push(...outcome.findings);
+  facts.origins.push(...outcome.origins);
+  if (outcome.proxied !== undefined) facts.proxied = outcome.proxied;
+  if (outcome.tunnelId) {
+    const tunnel = await readTunnel(cf, host, zone.accountId, outcome.tunnelId, signal);
+    findings.push(...tunnel.findings);
+    if (tunnel.tunnel) facts.tunnel = tunnel.tunnel;
+  }
+  return done();
+}
+
+function zoneFinding(zone: CfZone): Finding {
+  const evidence = {
+    zone: zone.name,
+    zoneId: zone.id,
+    status: zone.status,
+    paused: zone.paused,
+    nameServers: zone.nameServers,
+  };
+  if (zone.status !== 'active') {
+    const why: Record<string, string> = {
+      pending: `its nameservers are not yet ${zone.nameServers.join(' and ') || "Cloudflare's"}, so Cloudflare does not serve it`,
+      initializing: 'it is still being set up and Cloudflare does not serve it yet',
+      moved: 'its nameservers moved away from Cloudflare, so Cloudflare no longer serves it',
+    };
+    return finding({
+      code: 'cloudflare.zone_inactive',
+      severity: 'error',
+      title: `Zone ${zone.name} is ${zone.status}`,
+      detail: `The zone is ${zone.status}: ${why[zone.status] ?? 'Cloudflare does not serve it'}.`,
+      evidence,
+    });
+  }
+  if (zone.paused) {
+    return finding({
+      code: 'cloudflare.zone_inactive',
+      severity: 'warn',
+      title: `Zone ${zone.name} is paused`,
+      detail:
+        'Cloudflare is paused for this zone: it answers DNS but does not proxy, so visitors reach the origin directly.',
+      evidence,
+    });
+  }
+  return finding({
+    code: 'cloudflare.zone_ok',
+    severity: 'ok',
+    title: `Zone ${zone.name} is active`,
+    detail: `The zone covering the host is active${zone.plan ? ` (${zone.plan})` : ''}.`,
+    evidence,
+  });
+}
+
+function failed(error: unknown): { failure: unknown } {
+  return { failure: error };
+}
