@@ -1,0 +1,237 @@
+// Discord's side of the job pipeline. The root message is the slash command's deferred response
+// (edited through the interaction token) or, for alert incidents, a bot message; a public thread
+// is started from it, and everything after the root goes through the bot token into that thread,
+// so nothing depends on the 15-minute interaction token. Permanent failures (a deleted thread, a
+// missing permission) are logged with what to fix and swallowed: retrying cannot help them.
+import type { REST } from '@discordjs/rest';
+import { type APIMessage, RESTJSONErrorCodes } from 'discord-api-types/v10';
+import type { Finding } from '../../diagnosis/finding.js';
+import type { CheckSummary, Report } from '../../diagnosis/report.js';
+import type { Logger } from '../../log/logger.js';
+import {
+  type ChatSink,
+  type ReplyTarget,
+  type RunContext,
+  type ThreadRef,
+  UndeliverableError,
+} from '../sink.js';
+import {
+  type ChannelMessages,
+  channelMessages,
+  type Threads,
+  threads,
+  type WebhookMessages,
+  webhookMessages,
+} from './api/discord-api.js';
+import {
+  deliveryError,
+  discordErrorCode,
+  isMissingAccess,
+  isTokenDead,
+  PERMISSION_HINT,
+} from './api/discord-failure.js';
+import { BoundedMap } from './bounded-map.js';
+import { type DiscordMessage, message } from './render/message.js';
+import { renderCheck } from './render/render-check.js';
+import { renderRootDone, renderRootPending, threadName } from './render/render-root.js';
+import { renderSummary } from './render/render-summary.js';
+import { escapeText } from './render/text.js';
+
+/** Discord invalidates interaction tokens after 15 minutes; leave a margin for slow requests. */
+export const INTERACTION_TOKEN_LIFETIME_MS = 14 * 60 * 1000;
+/** The worker can beat our own deferred answer to Discord; these waits cover that race. */
+const ORIGINAL_NOT_READY_DELAYS_MS = [250, 750, 1500];
+
+type Interaction = NonNullable<Extract<ReplyTarget, { platform: 'discord' }>['interaction']>;
+
+export interface DiscordSinkDeps {
+  rest: REST;
+  logger?: Logger;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
+  return new DiscordSink(deps);
+}
+
+export class DiscordSink implements ChatSink {
+  readonly platform = 'discord' as const;
+  private readonly webhooks: WebhookMessages;
+  private readonly channels: ChannelMessages;
+  private readonly threads: Threads;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly logger: Logger | undefined;
+  /** Root message id → the interaction that owns it (edits go through its token while it lives). */
+  private readonly interactions = new BoundedMap<string, Interaction>(2000);
+  /** Thread id → guild id, learnt when the thread is created, for links. */
+  private readonly guilds = new BoundedMap<string, string>(2000);
+  /** Root message id → a line telling people what to fix, shown on the root when it is edited. */
+  private readonly hints = new BoundedMap<string, string>(2000);
+  /** Channels or threads that answered "gone" or "no permission": no further calls to them. */
+  private readonly dead = new BoundedMap<string, number>(2000);
+
+  constructor(deps: DiscordSinkDeps) {
+    this.webhooks = webhookMessages(deps.rest);
+    this.channels = channelMessages(deps.rest);
+    this.threads = threads(deps.rest);
+    this.now = deps.now ?? Date.now;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.logger = deps.logger;
+  }
+
+  async startThread(reply: ReplyTarget, context: RunContext): Promise<ThreadRef> {
+    if (reply.platform !== 'discord') throw new Error(`DiscordSink cannot answer on ${reply.platform}`);
+    const body = renderRootPending(context);
+    const root = await this.postRoot(reply, body);
+    const ref: ThreadRef = { platform: 'discord', channel: root.channel_id || reply.channel, root: root.id };
+    if (reply.interaction) this.interactions.set(root.id, reply.interaction);
+    try {
+      const thread = await this.threads.startFromMessage(ref.channel, root.id, threadName(context.site));
+      ref.thread = thread.id;
+      if (thread.guildId !== undefined) this.guilds.set(thread.id, thread.guildId);
+    } catch (error) {
+      if (discordErrorCode(error) === RESTJSONErrorCodes.CannotExecuteActionOnThisChannelType) {
+        // Asked inside a thread (or a channel type without threads): answer right there.
+        ref.thread = ref.channel;
+        return ref;
+      }
+      const failure = deliveryError(`starting a thread in channel ${ref.channel}`, error);
+      if (failure.retryable) throw failure;
+      this.logger?.warn({ code: failure.code, channel: ref.channel }, failure.message);
+      const hint = isMissingAccess(error)
+        ? `⚠️ I could not start a thread here: ${PERMISSION_HINT}. The verdict will appear on this message.`
+        : '⚠️ I could not start a thread here. The verdict will appear on this message.';
+      this.hints.set(root.id, hint);
+      await this.editRoot(ref, withHint(body, hint));
+    }
+    return ref;
+  }
+
+  async postCheck(thread: ThreadRef, check: CheckSummary, findings: readonly Finding[]): Promise<void> {
+    if (thread.thread === undefined) return; // no thread could be started; the root carries the verdict
+    await this.post(thread, thread.thread, renderCheck(check, findings), `posting the ${check.name} check`);
+  }
+
+  async postSummary(thread: ThreadRef, report: Report, context?: RunContext): Promise<void> {
+    await this.post(
+      thread,
+      thread.thread ?? thread.channel,
+      renderSummary(report, context),
+      'posting the summary',
+    );
+  }
+
+  async updateRoot(thread: ThreadRef, report: Report | undefined, context: RunContext): Promise<void> {
+    const hint = this.hints.get(thread.root);
+    const body = renderRootDone(report, context);
+    await this.editRoot(thread, hint === undefined ? body : withHint(body, hint));
+  }
+
+  async postNote(thread: ThreadRef, text: string): Promise<void> {
+    if (thread.thread === undefined) return;
+    await this.post(thread, thread.thread, message({ content: escapeText(text) }), 'posting a note');
+  }
+
+  threadLink(thread: ThreadRef): string | undefined {
+    const id = thread.thread ?? thread.channel;
+    const guild = this.guilds.get(id);
+    // Without the guild, a channel mention is still a link inside Discord.
+    return guild === undefined ? `<#${id}>` : `https://discord.com/channels/${guild}/${id}`;
+  }
+
+  private async postRoot(
+    reply: Extract<ReplyTarget, { platform: 'discord' }>,
+    body: DiscordMessage,
+  ): Promise<APIMessage> {
+    const interaction = reply.interaction;
+    if (interaction && this.tokenAlive(interaction)) {
+      try {
+        return await this.editOriginal(interaction, body);
+      } catch (error) {
+        if (!isTokenDead(error)) throw deliveryError('editing the interaction response', error);
+        this.logger?.info(
+          { channel: reply.channel },
+          'interaction token no longer valid; posting the root with the bot token',
+        );
+      }
+    }
+    try {
+      return await this.channels.create(reply.channel, body);
+    } catch (error) {
+      const failure = deliveryError(`posting in channel ${reply.channel}`, error);
+      this.logger?.warn({ code: failure.code, channel: reply.channel }, failure.message);
+      // Nowhere to answer and a retry cannot change that: the worker fails the job at once.
+      if (!failure.retryable)
+        throw new UndeliverableError(failure.message, `discord_${failure.code ?? 'error'}`);
+      throw failure;
+    }
+  }
+
+  /** PATCH @original, waiting out the short window in which Discord has not seen our deferral yet. */
+  private async editOriginal(interaction: Interaction, body: DiscordMessage): Promise<APIMessage> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.webhooks.editOriginal(interaction.applicationId, interaction.token, body);
+      } catch (error) {
+        const delay = ORIGINAL_NOT_READY_DELAYS_MS[attempt];
+        const young = this.now() - interaction.createdAt < 30_000;
+        const notReady =
+          discordErrorCode(error) === RESTJSONErrorCodes.UnknownMessage ||
+          discordErrorCode(error) === RESTJSONErrorCodes.UnknownWebhook;
+        if (delay === undefined || !young || !notReady) throw error;
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private async editRoot(thread: ThreadRef, body: DiscordMessage): Promise<void> {
+    const interaction = this.interactions.get(thread.root);
+    if (interaction && this.tokenAlive(interaction)) {
+      try {
+        await this.webhooks.editOriginal(interaction.applicationId, interaction.token, body);
+        return;
+      } catch (error) {
+        if (!isTokenDead(error)) return this.failed(thread.channel, 'editing the root message', error);
+      }
+    }
+    try {
+      await this.channels.edit(thread.channel, thread.root, body);
+    } catch (error) {
+      this.failed(thread.channel, 'editing the root message', error);
+    }
+  }
+
+  private async post(thread: ThreadRef, channel: string, body: DiscordMessage, what: string): Promise<void> {
+    if (this.dead.has(channel)) return;
+    try {
+      await this.channels.create(channel, body);
+    } catch (error) {
+      this.failed(channel, what, error);
+      // Tell the people watching the root why the thread stays silent (shown when it is edited).
+      this.hints.set(
+        thread.root,
+        isMissingAccess(error)
+          ? `⚠️ I could not post in the thread: ${PERMISSION_HINT}.`
+          : '⚠️ The thread was deleted or locked, so the findings could not be posted there.',
+      );
+    }
+  }
+
+  /** Throws what a retry can fix; logs (once per channel) and swallows what it cannot. */
+  private failed(channel: string, what: string, error: unknown): void {
+    const failure = deliveryError(`${what} in ${channel}`, error);
+    if (failure.retryable) throw failure;
+    if (!this.dead.has(channel)) this.logger?.warn({ code: failure.code, channel }, failure.message);
+    this.dead.set(channel, this.now());
+  }
+
+  private tokenAlive(interaction: Interaction): boolean {
+    return this.now() - interaction.createdAt < INTERACTION_TOKEN_LIFETIME_MS;
+  }
+}
+
+function withHint(body: DiscordMessage, hint: string): DiscordMessage {
+  return message({ ...body, content: `${body.content ?? ''}\n${hint}` });
+}

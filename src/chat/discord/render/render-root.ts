@@ -1,0 +1,84 @@
+// The root message the thread hangs from: "Checking <site>…" while running, the verdict and
+// primary cause when done, and the incident's state when an alert started it.
+import type { APIEmbed } from 'discord-api-types/v10';
+import type { Report } from '../../../diagnosis/report.js';
+import type { IncidentContext, RunContext } from '../../sink.js';
+import { EMBED_LIMITS } from './fit-embeds.js';
+import { type DiscordMessage, message } from './message.js';
+import { formatMs } from './render-check.js';
+import { primaryFinding } from './render-summary.js';
+import { VERDICT_EMOJI } from './style.js';
+import { clip, escapeText, inlineCode } from './text.js';
+
+export function renderRootPending(context: RunContext): DiscordMessage {
+  const content = `🔎 Checking **${escapeText(context.site)}**…${runSuffix(context)}${askedBy(context)}`;
+  return withIncident(content, context);
+}
+
+export function renderRootDone(report: Report | undefined, context: RunContext): DiscordMessage {
+  if (report === undefined) {
+    return withIncident(
+      `❔ **${escapeText(context.site)}**${runSuffix(context)}${askedBy(context)}`,
+      context,
+    );
+  }
+  const primary = primaryFinding(report);
+  const cause = primary ? ` — ${escapeText(primary.title)} ${inlineCode(primary.code)}` : '';
+  const content =
+    `${VERDICT_EMOJI[report.verdict]} **${escapeText(report.site)}**: ${report.verdict}${cause}` +
+    ` (${formatMs(report.durationMs)})${runSuffix(context)}${askedBy(context)}`;
+  return withIncident(content, context);
+}
+
+/** The thread's name: visible in the channel list, so short and plain. */
+export function threadName(site: string): string {
+  return clip(`check502 · ${site}`.replace(/[\r\n]+/g, ' '), 100);
+}
+
+function runSuffix(context: RunContext): string {
+  return context.run !== undefined && context.run > 1 ? ` · run ${context.run}` : '';
+}
+
+function askedBy(context: RunContext): string {
+  const who = context.requestedBy;
+  if (who === undefined || context.incident !== undefined) return '';
+  // A user id renders as a mention; allowed_mentions keeps it from pinging.
+  return /^\d{5,25}$/.test(who) ? ` · asked by <@${who}>` : ` · asked by ${escapeText(clip(who, 80))}`;
+}
+
+function withIncident(content: string, context: RunContext): DiscordMessage {
+  const incident = context.incident;
+  if (incident === undefined) return message({ content });
+  return message({ content, embeds: [incidentEmbed(incident)] });
+}
+
+const STATE_COLOUR: Record<IncidentContext['state'], number> = {
+  open: 0xe74c3c,
+  resolving: 0xf39c12,
+  resolved: 0x2ecc71,
+};
+
+export function incidentEmbed(incident: IncidentContext): APIEmbed {
+  const embed: APIEmbed = {
+    title: clip(`Incident ${escapeText(incident.id)}: ${incident.state}`, EMBED_LIMITS.title),
+    color: STATE_COLOUR[incident.state],
+    fields: [
+      { name: 'Alerts', value: String(incident.alerts), inline: true },
+      { name: 'Sources', value: clip(escapeText(incident.sources.join(', ')) || '—', 200), inline: true },
+      {
+        name: 'Seen',
+        value: `${escapeText(incident.firstSeen)} → ${escapeText(incident.lastSeen)}`,
+        inline: false,
+      },
+    ],
+  };
+  if (incident.summary) embed.description = clip(escapeText(incident.summary), 1000);
+  if (incident.previous) {
+    const link =
+      incident.previous.link && /^https?:\/\//.test(incident.previous.link)
+        ? ` (${incident.previous.link})`
+        : '';
+    embed.fields?.push({ name: 'Re-opens', value: clip(`${escapeText(incident.previous.id)}${link}`, 300) });
+  }
+  return embed;
+}
