@@ -136,7 +136,8 @@ export function loadDiscordRegisterConfig(env: Env): Omit<DiscordConfig, 'public
   const discord = group(env, ['DISCORD_APPLICATION_ID', 'DISCORD_BOT_TOKEN']);
   if (!discord) throw new ConfigError('DISCORD_APPLICATION_ID', 'must be set (with DISCORD_BOT_TOKEN)');
   const applicationId = discord['DISCORD_APPLICATION_ID']!;
-  if (!/^\d{5,25}$/.test(applicationId)) throw new ConfigError('DISCORD_APPLICATION_ID', 'a numeric snowflake id');
+  if (!/^\d{5,25}$/.test(applicationId))
+    throw new ConfigError('DISCORD_APPLICATION_ID', 'a numeric snowflake id');
   const config: Omit<DiscordConfig, 'publicKey'> = { applicationId, botToken: discord['DISCORD_BOT_TOKEN']! };
   const apiUrl = url(env, 'DISCORD_API_URL');
   if (apiUrl !== undefined) config.apiUrl = apiUrl;
