@@ -2,11 +2,23 @@
 // from the finding's evidence. Adapters render these; checks never write advice of their own.
 // Each area keeps its steps in its own file (engine.ts, origin.ts, cloudflare.ts…), merged here.
 import type { FindingCode } from '../codes.js';
+import { ANALYTICS_STEPS } from './analytics.js';
+import { CLOUDFLARE_STEPS } from './cloudflare.js';
+import { DNS_STEPS } from './dns.js';
 import { ENGINE_STEPS } from './engine.js';
+import { LB_STEPS } from './lb.js';
+import { SSL_STEPS } from './ssl.js';
 import type { Steps } from './steps.js';
+import { TUNNEL_STEPS } from './tunnel.js';
 
 const CATALOGUE: Partial<Record<FindingCode, Steps>> = {
   ...ENGINE_STEPS,
+  ...CLOUDFLARE_STEPS,
+  ...DNS_STEPS,
+  ...SSL_STEPS,
+  ...TUNNEL_STEPS,
+  ...LB_STEPS,
+  ...ANALYTICS_STEPS,
 };
 
 export function remediationFor(code: FindingCode, evidence: Record<string, unknown>): string[] {
