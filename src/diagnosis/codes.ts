@@ -28,6 +28,7 @@ export const FINDING_CODES = [
   'edge.ok',
   'edge.error',
   'edge.unreachable',
+  'edge.not_probed',
   // origin, probed directly
   'origin.ok',
   'origin.not_specified',
