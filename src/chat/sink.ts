@@ -58,11 +58,27 @@ export interface ChatSink {
   /** One threaded message for one finished check and what it found. */
   postCheck(thread: ThreadRef, check: CheckSummary, findings: readonly Finding[]): Promise<void>;
   /** The closing message: verdict, primary cause, remediation, a Re-run button. */
-  postSummary(thread: ThreadRef, report: Report): Promise<void>;
+  postSummary(thread: ThreadRef, report: Report, context?: RunContext): Promise<void>;
   /** Edits the root message to show the verdict (and the incident's state, when there is one). */
   updateRoot(thread: ThreadRef, report: Report | undefined, context: RunContext): Promise<void>;
   /** A link people can click to reach the thread, when the platform has one. */
   threadLink?(thread: ThreadRef): string | undefined;
   /** A short threaded note ("another request joined this diagnosis", "resolved"). */
   postNote(thread: ThreadRef, text: string): Promise<void>;
+}
+
+/**
+ * A sink cannot deliver to the target and retrying will not help (bot not in the channel, channel
+ * gone, message rejected). The sink has already told the requester how to fix it when it could;
+ * the worker fails the job without further attempts.
+ */
+export class UndeliverableError extends Error {
+  constructor(
+    message: string,
+    /** The platform's reason, e.g. `not_in_channel`. */
+    readonly reason: string,
+  ) {
+    super(message);
+    this.name = 'UndeliverableError';
+  }
 }

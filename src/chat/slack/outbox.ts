@@ -1,0 +1,219 @@
+// Per-channel outgoing queue for Slack's Web API. Slack allows about one message per second per
+// channel (short bursts tolerated), so each channel gets a token bucket; successive edits of the
+// same message are coalesced (only the newest content is sent); a 429 pauses the channel for its
+// Retry-After and retries; 5xx and network errors retry with backoff. Nothing is silently dropped:
+// a message that still cannot be sent rejects its caller, whose job is then retried by BullMQ.
+import type { Logger } from 'pino';
+
+export type SlackCall = (
+  method: 'chat.postMessage' | 'chat.update',
+  args: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
+
+export interface OutboxOptions {
+  call: SlackCall;
+  logger: Logger;
+  /** Sustained messages per second per channel. */
+  ratePerSecond?: number;
+  /** Messages a quiet channel may send at once. */
+  burst?: number;
+  /** Retries of 5xx/network failures before the caller is rejected. */
+  maxRetries?: number;
+  /** 429s tolerated for one message before the caller is rejected (it is retried by the job). */
+  maxRateLimited?: number;
+  baseBackoffMs?: number;
+}
+
+export class SlackCallError extends Error {
+  constructor(
+    message: string,
+    /** Slack's `error` string (`not_in_channel`…) or a transport description. */
+    readonly reason: string,
+    /** True when retrying later can help (5xx, network, rate limits). */
+    readonly transient: boolean,
+  ) {
+    super(message);
+    this.name = 'SlackCallError';
+  }
+}
+
+interface Item {
+  method: 'chat.postMessage' | 'chat.update';
+  args: Record<string, unknown>;
+  /** Coalescing key for updates: channel + ts. */
+  key?: string;
+  waiters: { resolve(v: Record<string, unknown>): void; reject(e: unknown): void }[];
+}
+
+interface Lane {
+  items: Item[];
+  tokens: number;
+  refilledAt: number;
+  pausedUntil: number;
+  running: boolean;
+}
+
+export class SlackOutbox {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly rate: number;
+  private readonly burst: number;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.rate = options.ratePerSecond ?? 1;
+    this.burst = options.burst ?? 3;
+  }
+
+  post(args: Record<string, unknown> & { channel: string }): Promise<Record<string, unknown>> {
+    return this.enqueue({ method: 'chat.postMessage', args, waiters: [] });
+  }
+
+  update(args: Record<string, unknown> & { channel: string; ts: string }): Promise<Record<string, unknown>> {
+    return this.enqueue({ method: 'chat.update', args, key: `${args.channel}/${args.ts}`, waiters: [] });
+  }
+
+  /** Messages waiting, all channels (for metrics and tests). */
+  pending(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.items.length;
+    return n;
+  }
+
+  private enqueue(item: Item): Promise<Record<string, unknown>> {
+    const channel = String(item.args['channel']);
+    let lane = this.lanes.get(channel);
+    if (!lane) {
+      lane = { items: [], tokens: this.burst, refilledAt: Date.now(), pausedUntil: 0, running: false };
+      this.lanes.set(channel, lane);
+    }
+    const promise = new Promise<Record<string, unknown>>((resolve, reject) => {
+      if (item.key !== undefined) {
+        const queued = lane.items.find((other) => other.key === item.key);
+        if (queued) {
+          // A newer edit of a message still waiting replaces its content; both callers see one call.
+          queued.args = item.args;
+          queued.waiters.push({ resolve, reject });
+          return;
+        }
+      }
+      item.waiters.push({ resolve, reject });
+      lane.items.push(item);
+    });
+    if (!lane.running) void this.pump(channel, lane);
+    return promise;
+  }
+
+  private async pump(channel: string, lane: Lane): Promise<void> {
+    lane.running = true;
+    try {
+      while (lane.items.length > 0) {
+        await this.takeToken(lane);
+        const item = lane.items[0]!;
+        try {
+          const result = await this.send(item, lane);
+          for (const w of item.waiters) w.resolve(result);
+        } catch (error) {
+          for (const w of item.waiters) w.reject(error);
+        }
+        lane.items.shift();
+      }
+    } finally {
+      lane.running = false;
+      if (lane.items.length === 0) this.lanes.delete(channel);
+    }
+  }
+
+  private async takeToken(lane: Lane): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      if (now < lane.pausedUntil) {
+        await sleep(lane.pausedUntil - now);
+        continue;
+      }
+      lane.tokens = Math.min(this.burst, lane.tokens + ((now - lane.refilledAt) / 1000) * this.rate);
+      lane.refilledAt = now;
+      if (lane.tokens >= 1) {
+        lane.tokens -= 1;
+        return;
+      }
+      await sleep(Math.ceil(((1 - lane.tokens) / this.rate) * 1000));
+    }
+  }
+
+  private async send(item: Item, lane: Lane): Promise<Record<string, unknown>> {
+    const maxRetries = this.options.maxRetries ?? 4;
+    const maxRateLimited = this.options.maxRateLimited ?? 10;
+    const base = this.options.baseBackoffMs ?? 500;
+    let failures = 0;
+    let limited = 0;
+    for (;;) {
+      try {
+        return await this.options.call(item.method, item.args);
+      } catch (error) {
+        const info = classify(error);
+        if (info.retryAfterMs !== undefined && limited < maxRateLimited) {
+          limited++;
+          lane.pausedUntil = Date.now() + info.retryAfterMs;
+          this.options.logger.warn(
+            { method: item.method, retryAfterMs: info.retryAfterMs },
+            'slack rate limited; waiting before retrying',
+          );
+          await sleep(info.retryAfterMs);
+          continue;
+        }
+        if (info.transient && info.retryAfterMs === undefined && failures < maxRetries) {
+          failures++;
+          const delay = base * 2 ** (failures - 1);
+          this.options.logger.warn(
+            { method: item.method, reason: info.reason, delay },
+            'slack call failed; retrying',
+          );
+          await sleep(delay);
+          continue;
+        }
+        throw new SlackCallError(`${item.method} failed: ${info.reason}`, info.reason, info.transient);
+      }
+    }
+  }
+}
+
+interface Classified {
+  reason: string;
+  transient: boolean;
+  retryAfterMs?: number;
+}
+
+/** Maps @slack/web-api errors (by their stable `code`) to what the outbox should do. */
+export function classify(error: unknown): Classified {
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string } };
+  switch (e?.code) {
+    case 'slack_webapi_rate_limited_error':
+      return {
+        reason: 'ratelimited',
+        transient: true,
+        retryAfterMs: Math.max(0, (e.retryAfter ?? 1) * 1000),
+      };
+    case 'slack_webapi_platform_error': {
+      const reason = e.data?.error ?? 'unknown_error';
+      const transient = [
+        'internal_error',
+        'fatal_error',
+        'service_unavailable',
+        'request_timeout',
+        'ratelimited',
+      ].includes(reason);
+      return { reason, transient };
+    }
+    case 'slack_webapi_http_error': {
+      const status = e.statusCode ?? 0;
+      return { reason: `http_${status}`, transient: status >= 500 || status === 408 || status === 429 };
+    }
+    case 'slack_webapi_request_error':
+      return { reason: 'request_error', transient: true };
+    default:
+      return { reason: error instanceof Error ? error.message : String(error), transient: false };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,135 @@
+// ChatSink for Slack: a root message posted with chat.postMessage, each check's findings threaded
+// under it (thread_ts = root ts), the summary, then chat.update of the root. All calls go through
+// the per-channel outbox (rate limits, retries, coalesced edits).
+import { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Finding } from '../../diagnosis/finding.js';
+import type { CheckSummary, Report } from '../../diagnosis/report.js';
+import {
+  type ChatSink,
+  type ReplyTarget,
+  type RunContext,
+  type ThreadRef,
+  UndeliverableError,
+} from '../sink.js';
+import type { SlackMessage } from './block-kit.js';
+import { SlackCallError, SlackOutbox } from './outbox.js';
+import { renderCheck, renderNote, renderRoot, renderSummary } from './render.js';
+import { postToResponseUrl } from './response-url.js';
+import { slackLogger } from './slack-logger.js';
+
+/** Slack errors meaning the bot cannot post in the channel until someone acts. */
+const NOT_POSTABLE = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+  'access_denied',
+  'ekm_access_denied',
+]);
+
+export const INVITE_HINT =
+  "I can't post in this channel. Invite me with `/invite @check502` (or pick a channel I'm in) and run the command again.";
+
+export interface SlackSinkOptions {
+  botToken: string;
+  apiUrl?: string;
+  logger: Logger;
+  /** Outbox tuning (tests use short backoffs). */
+  ratePerSecond?: number;
+  burst?: number;
+  baseBackoffMs?: number;
+  /** Base of message links (default https://slack.com). */
+  linkBase?: string;
+}
+
+export class SlackSink implements ChatSink {
+  readonly platform = 'slack' as const;
+  private readonly outbox: SlackOutbox;
+
+  constructor(private readonly options: SlackSinkOptions) {
+    const client = new webApi.WebClient(options.botToken, {
+      ...(options.apiUrl !== undefined
+        ? { slackApiUrl: options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/` }
+        : {}),
+      // The outbox does the waiting and retrying, per channel, so one busy channel does not stall the rest.
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: 10_000,
+      logger: slackLogger(options.logger),
+    });
+    const outboxOptions: ConstructorParameters<typeof SlackOutbox>[0] = {
+      call: (method, args) => client.apiCall(method, args) as unknown as Promise<Record<string, unknown>>,
+      logger: options.logger,
+    };
+    if (options.ratePerSecond !== undefined) outboxOptions.ratePerSecond = options.ratePerSecond;
+    if (options.burst !== undefined) outboxOptions.burst = options.burst;
+    if (options.baseBackoffMs !== undefined) outboxOptions.baseBackoffMs = options.baseBackoffMs;
+    this.outbox = new SlackOutbox(outboxOptions);
+  }
+
+  async startThread(reply: ReplyTarget, context: RunContext): Promise<ThreadRef> {
+    if (reply.platform !== 'slack')
+      throw new UndeliverableError('not a Slack reply target', 'wrong_platform');
+    const message = renderRoot(context);
+    try {
+      const result = await this.outbox.post({ channel: reply.channel, ...message });
+      const ts = result['ts'];
+      if (typeof ts !== 'string') throw new SlackCallError('chat.postMessage returned no ts', 'no_ts', true);
+      const channel = typeof result['channel'] === 'string' ? result['channel'] : reply.channel;
+      return { platform: 'slack', channel, root: ts };
+    } catch (error) {
+      if (error instanceof SlackCallError && NOT_POSTABLE.has(error.reason)) {
+        if (reply.responseUrl !== undefined) {
+          await postToResponseUrl(reply.responseUrl, { text: INVITE_HINT }).catch((e: unknown) =>
+            this.options.logger.warn({ err: e }, 'could not post the invite hint'),
+          );
+        }
+        throw new UndeliverableError(`cannot post in ${reply.channel}: ${error.reason}`, error.reason);
+      }
+      throw error;
+    }
+  }
+
+  async postCheck(thread: ThreadRef, check: CheckSummary, findings: readonly Finding[]): Promise<void> {
+    await this.postAll(thread, renderCheck(check, findings));
+  }
+
+  async postSummary(thread: ThreadRef, report: Report, context?: RunContext): Promise<void> {
+    await this.postAll(thread, renderSummary(report, context?.run ?? 1));
+  }
+
+  async updateRoot(thread: ThreadRef, report: Report | undefined, context: RunContext): Promise<void> {
+    await this.deliver(() =>
+      this.outbox.update({ channel: thread.channel, ts: thread.root, ...renderRoot(context, report) }),
+    );
+  }
+
+  async postNote(thread: ThreadRef, text: string): Promise<void> {
+    await this.postAll(thread, [renderNote(text)]);
+  }
+
+  threadLink(thread: ThreadRef): string {
+    const base = this.options.linkBase ?? 'https://slack.com';
+    return `${base}/archives/${thread.channel}/p${thread.root.replace('.', '')}`;
+  }
+
+  private async postAll(thread: ThreadRef, messages: SlackMessage[]): Promise<void> {
+    for (const message of messages) {
+      await this.deliver(() =>
+        this.outbox.post({ channel: thread.channel, thread_ts: thread.root, ...message }),
+      );
+    }
+  }
+
+  private async deliver(send: () => Promise<unknown>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      if (error instanceof SlackCallError && (NOT_POSTABLE.has(error.reason) || !error.transient)) {
+        throw new UndeliverableError(`slack refused the message: ${error.reason}`, error.reason);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// The list of routes `serve` mounts, built from configuration. Each feature adds ONE line here
+// with its route factory (Discord interactions, alert webhooks, /metrics).
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config.js';
+import type { DiagnosisProducer } from '../jobs/diagnosis-producer.js';
+import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
+import { healthzRoute, type ReadinessProbe, readyzRoute } from './health-routes.js';
+import type { Route } from './route.js';
+
+export interface RouteDeps {
+  config: ServerConfig;
+  logger: Logger;
+  producer: DiagnosisProducer;
+  /** Present when this process runs workers: /readyz then also requires them to run. */
+  workers?: DiagnosisWorkers;
+  /** Routes of fronts built by the caller (Slack's POST /slack/events). */
+  slackRoutes?: Route[];
+  /** Anything else the caller mounts (tests, integrator). */
+  extraRoutes?: Route[];
+}
+
+export function buildRoutes(deps: RouteDeps): Route[] {
+  const probes: ReadinessProbe[] = [{ name: 'redis', check: () => deps.producer.ping() }];
+  const workers = deps.workers;
+  if (workers) probes.push({ name: 'workers', check: async () => workers.isRunning() });
+  return [
+    healthzRoute(),
+    readyzRoute(probes),
+    ...(deps.slackRoutes ?? []),
+    // Discord (POST /discord/interactions): add its route factory here.
+    // Alert webhooks (POST /webhooks/*): add their route factory here.
+    // Metrics (GET /metrics): add its route factory here.
+    ...(deps.extraRoutes ?? []),
+  ];
+}

@@ -1,0 +1,117 @@
+// Queues diagnosis requests from the fronts (Slack, Discord, webhooks). A request for a site that
+// is already being diagnosed joins that run; Redis trouble surfaces within about a second as a
+// QueueUnavailableError so the front can answer the user at once.
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ThreadRef } from '../chat/sink.js';
+import { ActiveRuns } from './active-runs.js';
+import { type DiagnosisJobData, validateJobData } from './diagnosis-job.js';
+import { DIAGNOSIS_QUEUE } from './queue-names.js';
+import { QueueUnavailableError } from './queue-unavailable-error.js';
+import { closeRedis, createFrontRedis } from './redis-clients.js';
+import { withTimeout } from './with-timeout.js';
+
+export interface RequestOutcome {
+  outcome: 'queued' | 'joined';
+  jobId: string;
+  /** The thread already answering (joined runs whose root is posted; re-runs). */
+  thread?: ThreadRef;
+}
+
+export interface RequestOptions {
+  /** Idempotency key from the platform (colon-free); a random id when absent. */
+  jobId?: string;
+}
+
+export interface DiagnosisProducer {
+  request(data: DiagnosisJobData, options?: RequestOptions): Promise<RequestOutcome>;
+  /** A cheap PING, for /readyz. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface ProducerOptions {
+  /** A fail-fast client of our own is created from this when `connection` is absent. */
+  redisUrl?: string;
+  /** A client the caller owns (not closed here); it should have `enableOfflineQueue: false`. */
+  connection?: Redis;
+  prefix: string;
+  /** Bound on the whole Redis part of a request. */
+  timeoutMs?: number;
+  attempts?: number;
+  backoffMs?: number;
+}
+
+export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProducer {
+  const owned = options.connection === undefined;
+  if (owned && options.redisUrl === undefined)
+    throw new Error('createDiagnosisProducer: redisUrl or connection');
+  const redis = options.connection ?? createFrontRedis(options.redisUrl!);
+  redis.on('error', () => {}); // reported through request failures and /readyz
+  const queue = new Queue<DiagnosisJobData>(DIAGNOSIS_QUEUE, {
+    connection: redis,
+    prefix: options.prefix,
+    skipWaitingForReady: true,
+    defaultJobOptions: {
+      attempts: options.attempts ?? 3,
+      backoff: { type: 'exponential', delay: options.backoffMs ?? 2000 },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+    },
+  });
+  queue.on('error', () => {});
+  const runs = new ActiveRuns(redis, options.prefix);
+  const timeoutMs = options.timeoutMs ?? 1000;
+
+  async function enqueue(data: DiagnosisJobData, jobId: string): Promise<RequestOutcome> {
+    const platform = data.reply.platform;
+    if (data.thread) {
+      // A re-run from a thread's button: its own run in that thread, unless that thread is already running one.
+      const current = await runs.get(platform, data.site);
+      if (current?.thread?.root === data.thread.root && current.thread.channel === data.thread.channel) {
+        return { outcome: 'joined', jobId: current.jobId, thread: current.thread };
+      }
+      await queue.add('diagnose', data, { jobId });
+      await runs.replace(platform, data.site, { jobId, thread: data.thread });
+      return { outcome: 'queued', jobId, thread: data.thread };
+    }
+    const existing = await runs.claim(platform, data.site, { jobId });
+    if (existing) {
+      const joined: RequestOutcome = { outcome: 'joined', jobId: existing.jobId };
+      if (existing.thread) joined.thread = existing.thread;
+      return joined;
+    }
+    try {
+      await queue.add('diagnose', data, { jobId });
+    } catch (error) {
+      await runs.release(platform, data.site, jobId).catch(() => {});
+      throw error;
+    }
+    return { outcome: 'queued', jobId };
+  }
+
+  return {
+    async request(raw, requestOptions = {}) {
+      const data = validateJobData(raw);
+      const jobId = requestOptions.jobId ?? randomUUID();
+      if (jobId.includes(':') || /^\d+$/.test(jobId)) throw new Error(`job id "${jobId}" is not allowed`);
+      try {
+        return await withTimeout(enqueue(data, jobId), timeoutMs, 'queueing the diagnosis');
+      } catch (error) {
+        throw new QueueUnavailableError(error);
+      }
+    },
+    async ping() {
+      try {
+        return (await withTimeout(redis.ping(), 500, 'PING')) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await queue.close().catch(() => {});
+      if (owned) await closeRedis(redis);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// BullMQ workers for diagnosis jobs. Used in-process by `serve` and alone by `worker`; several
+// processes can run them against the same Redis.
+import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { ChatSink, Platform } from '../chat/sink.js';
+import type { Diagnoser } from '../diagnoser.js';
+import { ActiveRuns } from './active-runs.js';
+import type { DiagnosisJobResult } from './diagnosis-job.js';
+import { DIAGNOSIS_QUEUE } from './queue-names.js';
+import { closeRedis, createWorkerRedis } from './redis-clients.js';
+import { runDiagnosisJob } from './run-diagnosis-job.js';
+
+export interface WorkerOptions {
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  diagnoser: Diagnoser;
+  sinks: Partial<Record<Platform, ChatSink>>;
+  logger: Logger;
+  /** Per-probe budget when a job names none (default 10 s). */
+  defaultTimeoutMs?: number;
+  /** Stall detection (BullMQ defaults 30 s); tests shorten them. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface DiagnosisWorkers {
+  /** True while the worker is connected and fetching jobs. */
+  isRunning(): boolean;
+  /** Stops fetching, waits up to `timeoutMs` for jobs in flight, then forces; closes Redis. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export function startDiagnosisWorkers(options: WorkerOptions): DiagnosisWorkers {
+  const { logger } = options;
+  const connection = createWorkerRedis(options.redisUrl);
+  const state = createWorkerRedis(options.redisUrl);
+  for (const client of [connection, state]) {
+    client.on('error', (error) => logger.debug({ err: error }, 'worker redis error'));
+  }
+  const deps = {
+    redis: state,
+    prefix: options.prefix,
+    diagnoser: options.diagnoser,
+    sinks: options.sinks,
+    runs: new ActiveRuns(state, options.prefix),
+    logger,
+    defaultTimeoutMs: options.defaultTimeoutMs ?? 10_000,
+  };
+  const worker = new Worker<unknown, DiagnosisJobResult>(
+    DIAGNOSIS_QUEUE,
+    (job) => runDiagnosisJob(job, deps),
+    {
+      connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+    },
+  );
+  let errorLogged = 0;
+  worker.on('error', (error) => {
+    // Redis outages repeat this every reconnect; keep the log readable.
+    if (Date.now() - errorLogged > 10_000) {
+      errorLogged = Date.now();
+      logger.warn({ err: error }, 'diagnosis worker error');
+    }
+  });
+  worker.on('stalled', (jobId) => logger.warn({ jobId }, 'diagnosis job stalled; it will be retried'));
+
+  return {
+    isRunning: () => worker.isRunning() && connection.status === 'ready',
+    async close(timeoutMs = 25_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = worker.close().then(() => 'closed' as const);
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), timeoutMs);
+      });
+      const outcome = await Promise.race([graceful, late]);
+      clearTimeout(timer);
+      if (outcome === 'late') {
+        logger.warn({ timeoutMs }, 'jobs still running at shutdown; they will be retried by another worker');
+        await worker.close(true).catch(() => {});
+      }
+      await closeRedis(state);
+      await closeRedis(connection);
+    },
+  };
+}

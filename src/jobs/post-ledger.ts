@@ -1,0 +1,44 @@
+// Posting to chat is its own idempotent step: for each job, Redis remembers the thread's root and
+// every message already posted, so a retried or stalled-and-restarted job skips what is there.
+// (A crash between a post and its record can still repeat that one message; the window is one
+// round-trip, far smaller than a whole re-posted thread.)
+import type { Redis } from 'ioredis';
+import type { ThreadRef } from '../chat/sink.js';
+
+const TTL_SECONDS = 24 * 3600;
+
+export class PostLedger {
+  private readonly key: string;
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    jobId: string,
+  ) {
+    this.key = `${prefix}:posted:${jobId}`;
+  }
+
+  async root(): Promise<ThreadRef | undefined> {
+    const raw = await this.redis.hget(this.key, 'root');
+    return raw === null ? undefined : (JSON.parse(raw) as ThreadRef);
+  }
+
+  async saveRoot(thread: ThreadRef): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.key, 'root', JSON.stringify(thread))
+      .expire(this.key, TTL_SECONDS)
+      .exec();
+  }
+
+  /** Runs `post` unless a message with this name was already posted for the job. */
+  async once(name: string, post: () => Promise<void>): Promise<boolean> {
+    if ((await this.redis.hexists(this.key, `msg:${name}`)) === 1) return false;
+    await post();
+    await this.redis.multi().hset(this.key, `msg:${name}`, '1').expire(this.key, TTL_SECONDS).exec();
+    return true;
+  }
+
+  async forget(): Promise<void> {
+    await this.redis.del(this.key);
+  }
+}

@@ -1,0 +1,51 @@
+// The two kinds of Redis client the pipeline uses. The front's client fails fast (no offline
+// queue, one retry) so a chat ack never waits on a dead Redis; it reconnects on its own. Worker
+// clients wait for Redis forever, as BullMQ requires for blocking commands.
+import { Redis } from 'ioredis';
+
+export function createFrontRedis(url: string): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    // Keep trying to reconnect, never more than 2 s apart, so recovery is quick once Redis is back.
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  });
+}
+
+export function createWorkerRedis(url: string): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+}
+
+/** Resolves once the client is ready, or after `ms` (false) without throwing: start-up must not hang on Redis. */
+export function waitUntilReady(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.on('ready', onReady);
+  });
+}
+
+/** Quits politely, or disconnects when Redis is not answering. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return;
+  }
+  try {
+    await Promise.race([redis.quit(), new Promise((r) => setTimeout(r, 1000))]);
+  } catch {
+    // already closing
+  }
+  if ((redis.status as string) !== 'end') redis.disconnect();
+}

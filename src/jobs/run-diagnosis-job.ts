@@ -1,0 +1,122 @@
+// One diagnosis job: run the checks, stream each check's findings into the chat thread as it ends,
+// then the summary and the edited root. Every post goes through the ledger so a retry skips what
+// an earlier attempt already posted.
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ChatSink, Platform, RunContext, ThreadRef } from '../chat/sink.js';
+import { UndeliverableError } from '../chat/sink.js';
+import type { Diagnoser } from '../diagnoser.js';
+import type { DiagnoseOptions } from '../diagnosis/check.js';
+import { parseSite } from '../diagnosis/target.js';
+import type { ActiveRuns } from './active-runs.js';
+import { type DiagnosisJobData, type DiagnosisJobResult, parseJobData } from './diagnosis-job.js';
+import { PostLedger } from './post-ledger.js';
+
+export interface JobDeps {
+  redis: Redis;
+  prefix: string;
+  diagnoser: Diagnoser;
+  sinks: Partial<Record<Platform, ChatSink>>;
+  runs: ActiveRuns;
+  logger: Logger;
+  /** Per-probe budget when the job names none. */
+  defaultTimeoutMs: number;
+}
+
+export async function runDiagnosisJob(job: Job, deps: JobDeps): Promise<DiagnosisJobResult> {
+  const data = parseJobData(job.data);
+  const jobId = job.id ?? 'unknown';
+  const platform = data.reply.platform;
+  const log = deps.logger.child({ jobId, site: data.site, platform, attempt: job.attemptsMade + 1 });
+  try {
+    const result = await diagnoseAndPost(jobId, data, deps, log);
+    await deps.runs.release(platform, data.site, jobId).catch(() => {});
+    return result;
+  } catch (error) {
+    const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    log.warn({ err: error, final }, 'diagnosis job failed');
+    if (final) await giveUp(jobId, data, deps, error);
+    throw error instanceof UndeliverableError ? new UnrecoverableError(error.message) : error;
+  }
+}
+
+async function diagnoseAndPost(
+  jobId: string,
+  data: DiagnosisJobData,
+  deps: JobDeps,
+  log: Logger,
+): Promise<DiagnosisJobResult> {
+  // The user's input keeps a URL's path and port; the site (host) is what runs are joined on.
+  const fromInput = parseSite(data.input);
+  const parsed = fromInput.ok && fromInput.target.host === data.site ? fromInput : parseSite(data.site);
+  if (!parsed.ok) throw new UnrecoverableError(`invalid site: ${parsed.reason}`);
+  const sink = deps.sinks[data.reply.platform];
+  if (!sink) throw new UnrecoverableError(`no ${data.reply.platform} sink is configured on this worker`);
+  const ledger = new PostLedger(deps.redis, deps.prefix, jobId);
+  const context = runContext(data);
+
+  let thread = data.thread ?? (await ledger.root());
+  if (thread === undefined) {
+    thread = await sink.startThread(data.reply, context);
+    await ledger.saveRoot(thread);
+  } else if (data.thread) {
+    const rerun = thread;
+    await ledger.once('rerun-note', () =>
+      sink.postNote(rerun, `Re-running the diagnosis of ${data.site} (run ${data.run ?? 2})…`),
+    );
+  }
+  const answering = thread;
+  const threadLog = log.child({ thread: `${answering.channel}/${answering.root}` });
+  await deps.runs.attachThread(data.reply.platform, data.site, jobId, answering).catch(() => {});
+  threadLog.info('diagnosis started');
+
+  // Posts are chained so findings appear in the order checks end; a failed post fails the attempt.
+  let chain: Promise<unknown> = Promise.resolve();
+  let postError: unknown;
+  const options: DiagnoseOptions = { timeoutMs: data.timeoutMs ?? deps.defaultTimeoutMs };
+  if (data.origin !== undefined) options.origin = data.origin;
+  const report = await deps.diagnoser.run(parsed.target, options, {
+    onCheck(summary, findings) {
+      chain = chain.then(() =>
+        ledger
+          .once(`check:${summary.name}`, () => sink.postCheck(answering, summary, findings))
+          .catch((error: unknown) => {
+            postError ??= error;
+          }),
+      );
+    },
+  });
+  await chain;
+  if (postError !== undefined) throw postError;
+  await ledger.once('summary', () => sink.postSummary(answering, report, context));
+  await ledger.once('root', () => sink.updateRoot(answering, report, context));
+  threadLog.info({ verdict: report.verdict, primaryCause: report.primaryCause }, 'diagnosis posted');
+  return { report, thread: answering };
+}
+
+function runContext(data: DiagnosisJobData): RunContext {
+  const context: RunContext = { site: data.site, run: data.run ?? 1 };
+  if (data.requestedBy !== undefined) context.requestedBy = data.requestedBy;
+  return context;
+}
+
+/** Last attempt failed: tell the thread (when there is one) and free the site for new requests. */
+async function giveUp(jobId: string, data: DiagnosisJobData, deps: JobDeps, error: unknown): Promise<void> {
+  await deps.runs.release(data.reply.platform, data.site, jobId).catch(() => {});
+  if (error instanceof UndeliverableError) return;
+  const sink = deps.sinks[data.reply.platform];
+  const thread =
+    data.thread ?? (await new PostLedger(deps.redis, deps.prefix, jobId).root().catch(() => undefined));
+  if (!sink || !thread) return;
+  await sink
+    .postNote(
+      thread,
+      `The diagnosis of ${data.site} could not complete. Try again with the Re-run button or the command.`,
+    )
+    .catch((noteError: unknown) =>
+      deps.logger.warn({ err: noteError, jobId }, 'could not post the failure note'),
+    );
+}
+
+export type { ThreadRef };

@@ -1,0 +1,103 @@
+// `check502 serve`: the one HTTP server (Slack, health, readiness, and the routes other features
+// add in src/http/routes.ts) plus, unless `worker: false`, diagnosis workers in the same process.
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { ChatSink, Platform } from '../chat/sink.js';
+import { createSlackFront, type SlackFront } from '../chat/slack/slack-front.js';
+import { SlackSink } from '../chat/slack/slack-sink.js';
+import type { ServerConfig } from '../config.js';
+import type { Diagnoser } from '../diagnoser.js';
+import type { Route } from '../http/route.js';
+import { buildRoutes } from '../http/routes.js';
+import { createHttpServer } from '../http/server.js';
+import { createDiagnosisProducer } from '../jobs/diagnosis-producer.js';
+import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
+import { buildSinks } from './sinks.js';
+import { type RoleHandle, startWorkerPool } from './worker.js';
+
+export interface ServeOptions {
+  config: ServerConfig;
+  /** Run diagnosis workers in this process (`--no-worker` sets false). */
+  worker: boolean;
+  logger: Logger;
+  diagnoser?: Diagnoser;
+  sinks?: Partial<Record<Platform, ChatSink>>;
+  extraRoutes?: Route[];
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface ServeHandle extends RoleHandle {
+  address: AddressInfo;
+  /** http://host:port of the server (loopback when bound to all interfaces). */
+  url: string;
+  workers?: DiagnosisWorkers;
+}
+
+export async function startServe(options: ServeOptions): Promise<ServeHandle> {
+  const { config, logger } = options;
+  const producer = createDiagnosisProducer({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
+  const sinks = options.sinks ?? buildSinks(config, logger);
+  let pool: ReturnType<typeof startWorkerPool> | undefined;
+  if (options.worker) {
+    const poolOptions: Parameters<typeof startWorkerPool>[0] = { config, logger, sinks };
+    if (options.diagnoser) poolOptions.diagnoser = options.diagnoser;
+    if (options.lockDurationMs !== undefined) poolOptions.lockDurationMs = options.lockDurationMs;
+    if (options.stalledIntervalMs !== undefined) poolOptions.stalledIntervalMs = options.stalledIntervalMs;
+    pool = startWorkerPool(poolOptions);
+  }
+  let slack: SlackFront | undefined;
+  if (config.slack) {
+    const slackSink = sinks.slack instanceof SlackSink ? sinks.slack : undefined;
+    slack = createSlackFront({
+      config: config.slack,
+      producer,
+      logger,
+      threadLink: (thread) =>
+        slackSink?.threadLink(thread) ??
+        `https://slack.com/archives/${thread.channel}/p${thread.root.replace('.', '')}`,
+    });
+    await slack.start();
+  }
+  const routeDeps: Parameters<typeof buildRoutes>[0] = { config, logger, producer };
+  if (pool) routeDeps.workers = pool.workers;
+  if (slack) routeDeps.slackRoutes = slack.routes;
+  if (options.extraRoutes) routeDeps.extraRoutes = options.extraRoutes;
+  const http = createHttpServer({
+    routes: buildRoutes(routeDeps),
+    logger: logger.child({ component: 'http' }),
+  });
+  const address = await http.listen(config.port, config.host);
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  logger.info(
+    {
+      port: address.port,
+      workers: options.worker,
+      slack: config.slack ? (config.slack.appToken ? 'socket' : 'http') : 'off',
+    },
+    'check502 serve started',
+  );
+
+  let closing: Promise<void> | undefined;
+  const handle: ServeHandle = {
+    address,
+    url,
+    close(deadlineMs = config.shutdownTimeoutMs) {
+      const deadline = Date.now() + deadlineMs;
+      closing ??= (async () => {
+        await http.close(Math.min(5000, deadlineMs));
+        await slack?.stop().catch((e: unknown) => logger.warn({ err: e }, 'slack stop failed'));
+        if (pool) {
+          await pool.workers.close(Math.max(0, deadline - Date.now() - 1000));
+          await pool.diagnoser.close();
+        }
+        await producer.close();
+        logger.info('check502 serve stopped');
+      })();
+      return closing;
+    },
+  };
+  if (pool) handle.workers = pool.workers;
+  return handle;
+}

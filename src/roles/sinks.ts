@@ -1,0 +1,19 @@
+// The chat sinks a worker posts through, built from configuration (one line per platform).
+import type { Logger } from 'pino';
+import type { ChatSink, Platform } from '../chat/sink.js';
+import { SlackSink } from '../chat/slack/slack-sink.js';
+import type { ServerConfig } from '../config.js';
+
+export function buildSinks(config: ServerConfig, logger: Logger): Partial<Record<Platform, ChatSink>> {
+  const sinks: Partial<Record<Platform, ChatSink>> = {};
+  if (config.slack) {
+    const options: ConstructorParameters<typeof SlackSink>[0] = {
+      botToken: config.slack.botToken,
+      logger: logger.child({ platform: 'slack' }),
+    };
+    if (config.slack.apiUrl !== undefined) options.apiUrl = config.slack.apiUrl;
+    sinks.slack = new SlackSink(options);
+  }
+  // Discord: sinks.discord = new DiscordSink(...) when config.discord is set.
+  return sinks;
+}

@@ -1,0 +1,140 @@
+// Loopback fake of Slack's Web API (`/api/<method>`, form-urlencoded, Bearer token, JSON answers)
+// plus a `response_url` sink. Records every call; can answer 429 with Retry-After, 5xx, or a
+// platform error such as `not_in_channel`, for the next N calls of a method.
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  token?: string;
+  at: number;
+}
+
+export interface ResponseUrlPost {
+  id: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
+
+export interface FakeSlackApi {
+  /** Web API base to give as SLACK_API_URL / slackApiUrl. */
+  apiUrl: string;
+  /** A response_url whose posts are recorded under `id`. */
+  responseUrl(id: string): string;
+  calls: SlackCall[];
+  responses: ResponseUrlPost[];
+  /** The next `times` calls of `method` fail as described. */
+  failNext(method: string, failure: Failure, times?: number): void;
+  /** Every postMessage to this channel answers `not_in_channel`. */
+  blockChannel(channel: string): void;
+  callsOf(method: string): SlackCall[];
+  waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startFakeSlackApi(): Promise<FakeSlackApi> {
+  const calls: SlackCall[] = [];
+  const responses: ResponseUrlPost[] = [];
+  const failures = new Map<string, { failure: Failure; times: number }[]>();
+  const blocked = new Set<string>();
+  let seq = 0;
+
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname.startsWith('/respond/')) {
+      responses.push({
+        id: url.pathname.slice('/respond/'.length),
+        body: JSON.parse(raw || '{}'),
+        at: Date.now(),
+      });
+      return send(200, { ok: true });
+    }
+    if (!url.pathname.startsWith('/api/')) return send(404, { ok: false, error: 'unknown_path' });
+    const method = url.pathname.slice('/api/'.length);
+    const args: Record<string, unknown> = {};
+    const type = req.headers['content-type'] ?? '';
+    if (type.includes('application/json')) Object.assign(args, JSON.parse(raw || '{}'));
+    else {
+      for (const [key, value] of new URLSearchParams(raw)) {
+        args[key] = key === 'blocks' || key === 'attachments' ? JSON.parse(value) : value;
+      }
+    }
+    const auth = req.headers.authorization;
+    const call: SlackCall = { method, args, at: Date.now() };
+    if (auth?.startsWith('Bearer ')) call.token = auth.slice(7);
+    calls.push(call);
+    if (!call.token) return send(200, { ok: false, error: 'not_authed' });
+
+    const queue = failures.get(method);
+    const next = queue?.[0];
+    if (next) {
+      next.times--;
+      if (next.times <= 0) queue.shift();
+      const f = next.failure;
+      if ('error' in f) return send(200, { ok: false, error: f.error });
+      if (f.status === 429)
+        return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(f.retryAfter) });
+      return send(f.status, { ok: false, error: 'internal_error' });
+    }
+    const channel = String(args['channel'] ?? '');
+    switch (method) {
+      case 'auth.test':
+        return send(200, {
+          ok: true,
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+          team_id: 'T0TEAM',
+          user: 'check502',
+        });
+      case 'chat.postMessage': {
+        if (blocked.has(channel)) return send(200, { ok: false, error: 'not_in_channel' });
+        seq++;
+        const ts = `1700000000.${String(seq).padStart(6, '0')}`;
+        return send(200, { ok: true, channel, ts, message: { ts, text: args['text'] } });
+      }
+      case 'chat.update':
+        return send(200, { ok: true, channel, ts: args['ts'], text: args['text'] });
+      default:
+        return send(200, { ok: true });
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: (id) => `${base}/respond/${encodeURIComponent(id)}`,
+    calls,
+    responses,
+    failNext(method, failure, times = 1) {
+      failures.set(method, [...(failures.get(method) ?? []), { failure, times }]);
+    },
+    blockChannel: (channel) => blocked.add(channel),
+    callsOf: (method) => calls.filter((c) => c.method === method),
+    async waitFor(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`fake Slack: condition not met within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
