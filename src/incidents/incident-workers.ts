@@ -107,6 +107,12 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
       });
     }
     await store.setFields(id, { opened: '1' });
+    // Alerts counted while the root was being posted were skipped by edits (not opened yet): show them.
+    const latest = await store.get(id);
+    if (latest && latest.alerts !== record.alerts) {
+      await editRoots(latest, latest.report);
+      await store.setFields(id, { renderedAlerts: latest.alerts });
+    } else await store.setFields(id, { renderedAlerts: record.alerts });
   }
 
   async function editRoots(record: IncidentRecord, report: Report | undefined): Promise<void> {
