@@ -1,0 +1,47 @@
+// The origin answers the bot directly, yet the edge reports 521/522: Cloudflare's own connections
+// are refused or dropped, almost always a firewall, security plugin or rate limit on Cloudflare's
+// ranges. Quote the ranges to allow (live /ips answer, else the bundled copy).
+import { CLOUDFLARE_RANGES } from '../cloudflare-ranges.js';
+import type { Rule } from '../correlate.js';
+import { finding } from '../finding.js';
+import { annotate, edgeLabel, edgeShows, has } from './evidence.js';
+
+export const originBlocksCloudflareRule: Rule = {
+  name: 'origin-answers-bot-but-not-cloudflare',
+  apply(input) {
+    if (!edgeShows(input, 521, 522) || has(input.findings, 'origin.blocks_cloudflare')) return undefined;
+    const answered = (input.facts.origin?.observations ?? []).filter((o) => o.outcome === 'response');
+    const first = answered[0];
+    if (!first) return undefined;
+    const live = input.facts.cloudflare?.ipRanges;
+    const ranges = live ?? CLOUDFLARE_RANGES;
+    const origin = `${first.resolvedAddress ?? first.request.address}:${first.request.port}`;
+    const fromOverride = input.facts.cloudflare?.origins.length === 0;
+    const ambiguity = fromOverride
+      ? ' The origin address came from --origin, not from the zone: make sure it is the address Cloudflare uses.'
+      : '';
+    const evidence: Record<string, unknown> = {
+      edgeStatus: input.facts.edge?.status,
+      cloudflareErrorCode: input.facts.edge?.cloudflareErrorCode,
+      origin,
+      port: first.request.port,
+      originStatus: first.http?.status,
+      ipv4: [...ranges.ipv4],
+      ipv6: [...ranges.ipv6],
+      rangesSource: live ? 'api' : 'bundled',
+    };
+    const added = finding({
+      code: 'origin.blocks_cloudflare',
+      severity: 'error',
+      title: 'The origin answers directly but blocks Cloudflare',
+      detail: `The origin ${origin} answered the bot${first.http ? ` (HTTP ${first.http.status})` : ''}, while the edge reports ${edgeLabel(input)}: Cloudflare cannot connect. A firewall, security plugin or rate limit is refusing or dropping Cloudflare's IP ranges.${ambiguity}`,
+      evidence,
+    });
+    const findings = annotate(
+      [...input.findings, added],
+      'edge.error',
+      "Explained by the origin blocking Cloudflare's ranges.",
+    );
+    return { findings, cause: 'origin.blocks_cloudflare' };
+  },
+};
