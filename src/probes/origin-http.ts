@@ -1,0 +1,197 @@
+// Sends one `GET` over the already-connected (and, for HTTPS, already-handshaken) socket with undici,
+// and names the failure by what the parser or socket reported. A passive tap on the socket reads the
+// status line and measures the header block exactly, since undici does not expose either.
+import type { Socket } from 'node:net';
+import { Client, errors } from 'undici';
+import type { ErrorInfo, HttpObservation, OriginOutcome } from '../diagnosis/ports.js';
+
+export interface HttpRequestSpec {
+  host: string;
+  path: string;
+  tls: boolean;
+  maxBodyBytes: number;
+}
+
+export type HttpResult =
+  | { ok: true; http: HttpObservation }
+  | { ok: false; outcome: OriginOutcome; error: ErrorInfo; ttfbMs?: number };
+
+/** Far above Node's 16 KiB default: we want to measure oversized headers, not fail on them. */
+const MAX_HEADER_BYTES = 256 * 1024;
+
+export async function requestOverSocket(
+  socket: Socket,
+  spec: HttpRequestSpec,
+  signal: AbortSignal,
+): Promise<HttpResult> {
+  const started = performance.now();
+  const tap = tapSocket(socket, started);
+  let handedOver = false;
+  const client = new Client(`${spec.tls ? 'https' : 'http'}://${spec.host}`, {
+    connect: (_options, callback) => {
+      // Answer asynchronously: undici ignores a connector that calls back synchronously.
+      // It asks again after a socket dies; there is only ever the one we judged.
+      const again = handedOver;
+      handedOver = true;
+      queueMicrotask(() =>
+        again ? callback(new errors.SocketError('other side closed'), null) : callback(null, socket),
+      );
+    },
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout: 0, // the AbortSignal is the budget
+    bodyTimeout: 0,
+    pipelining: 1,
+    keepAliveTimeout: 1,
+  });
+  try {
+    const response = await client.request({
+      method: 'GET',
+      path: spec.path,
+      headers: { host: spec.host, accept: 'text/html', 'user-agent': 'check502 (origin probe)' },
+      signal,
+    });
+    const ttfbMs = tap.firstByteMs() ?? Math.round(performance.now() - started);
+    const bodySnippet = await readCapped(response.body, spec.maxBodyBytes, signal);
+    const headers = flatten(response.headers);
+    const http: HttpObservation = {
+      status: response.statusCode,
+      statusText: tap.statusText() ?? '',
+      httpVersion: tap.httpVersion() ?? '1.1',
+      headers,
+      headerBytes: tap.headerBytes() ?? estimateHeaderBytes(headers),
+      ttfbMs,
+      bodySnippet,
+    };
+    if (headers['server'] !== undefined) http.server = headers['server'].slice(0, 200);
+    return { ok: true, http };
+  } catch (error) {
+    const ttfbMs = tap.firstByteMs();
+    const failed: HttpResult = { ok: false, ...classify(error, signal) };
+    if (ttfbMs !== undefined) failed.ttfbMs = ttfbMs;
+    return failed;
+  } finally {
+    tap.stop();
+    client.destroy().catch(() => {});
+    socket.destroy();
+  }
+}
+
+function classify(error: unknown, signal: AbortSignal): { outcome: OriginOutcome; error: ErrorInfo } {
+  const err = error as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown } | null;
+  const code = typeof err?.code === 'string' ? err.code : '';
+  const message = typeof err?.message === 'string' ? err.message : String(error);
+  if (
+    signal.aborted ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_ABORTED' ||
+    err?.name === 'AbortError'
+  ) {
+    return {
+      outcome: 'response_timeout',
+      error: { code: 'UND_ERR_HEADERS_TIMEOUT', message: 'no response within the budget' },
+    };
+  }
+  // llhttp's errors: undici sometimes leaves `code` unset, but the class name and message still say it.
+  if (err?.name === 'HTTPParserError' || /does not match the HTTP/i.test(message)) {
+    return { outcome: 'invalid_response', error: { code: code || 'HPE_INVALID', message } };
+  }
+  if (
+    code.startsWith('HPE_') ||
+    code === 'UND_ERR_HEADERS_OVERFLOW' ||
+    code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
+  ) {
+    return { outcome: 'invalid_response', error: { code, message } };
+  }
+  // undici wraps a reset as SocketError('other side closed' / the errno message): both mean the origin hung up.
+  if (
+    code === 'UND_ERR_SOCKET' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    /other side closed/i.test(message)
+  ) {
+    const cause = err?.cause as { code?: unknown } | undefined;
+    const causeCode = typeof cause?.code === 'string' ? cause.code : undefined;
+    return { outcome: 'reset', error: { code: causeCode ?? (code || 'ECONNRESET'), message } };
+  }
+  return { outcome: 'invalid_response', error: { code: code || 'ERR_HTTP', message } };
+}
+
+interface SocketTap {
+  firstByteMs(): number | undefined;
+  statusText(): string | undefined;
+  httpVersion(): string | undefined;
+  headerBytes(): number | undefined;
+  stop(): void;
+}
+
+/**
+ * Watches the bytes undici reads without consuming them (undici reads in paused mode, so a 'data'
+ * listener only observes). Keeps at most the status line and a 3-byte window to find the blank line.
+ */
+function tapSocket(socket: Socket, started: number): SocketTap {
+  let first: number | undefined;
+  let head = '';
+  let seen = 0;
+  let window = '';
+  let headerBytes: number | undefined;
+  const onData = (chunk: Buffer) => {
+    first ??= Math.round(performance.now() - started);
+    if (head.length < 512 && !head.includes('\r\n')) head += chunk.subarray(0, 512).toString('latin1');
+    if (headerBytes === undefined) {
+      const text = window + chunk.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      if (end !== -1) headerBytes = seen - window.length + end + 4;
+      else if (seen + chunk.length > MAX_HEADER_BYTES) headerBytes = seen + chunk.length;
+      window = text.slice(-3);
+      seen += chunk.length;
+    }
+  };
+  socket.on('data', onData);
+  const statusLine = () => {
+    const line = head.split('\r\n')[0];
+    return line ? /^HTTP\/(\d(?:\.\d)?) +\d{3} ?(.*)$/.exec(line) : null;
+  };
+  return {
+    firstByteMs: () => first,
+    statusText: () => statusLine()?.[2]?.slice(0, 200),
+    httpVersion: () => statusLine()?.[1],
+    headerBytes: () => headerBytes,
+    stop: () => socket.removeListener('data', onData),
+  };
+}
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  max: number,
+  signal: AbortSignal,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of body) {
+      if (signal.aborted) break;
+      chunks.push(chunk.subarray(0, max - total));
+      total += Math.min(chunk.length, max - total);
+      if (total >= max) break;
+    }
+  } catch {
+    // A body cut short still leaves us the status and headers, which is what we judge.
+  } finally {
+    body.destroy();
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  let count = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || count++ >= 200) continue;
+    out[name.toLowerCase()] = (Array.isArray(value) ? value.join(', ') : value).slice(0, 2048);
+  }
+  return out;
+}
+
+function estimateHeaderBytes(headers: Record<string, string>): number {
+  return Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length + 4, 17);
+}

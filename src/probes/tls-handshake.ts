@@ -1,0 +1,64 @@
+// Runs the TLS handshake over an open TCP socket as Cloudflare would (SNI = the site, ALPN http/1.1),
+// accepting any certificate so it can be judged afterwards rather than refused blindly.
+import type { Socket } from 'node:net';
+import { connect, type TLSSocket } from 'node:tls';
+import type { ErrorInfo } from '../diagnosis/ports.js';
+
+export type TlsResult =
+  | { ok: true; socket: TLSSocket; tlsMs: number }
+  | { ok: false; error: ErrorInfo; tlsMs: number };
+
+export function handshake(tcp: Socket, host: string, signal: AbortSignal): Promise<TlsResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  return new Promise((resolve) => {
+    const socket = connect({
+      socket: tcp,
+      servername: host,
+      ALPNProtocols: ['http/1.1'],
+      rejectUnauthorized: false,
+    });
+    const finish = (result: TlsResult) => {
+      signal.removeEventListener('abort', onAbort);
+      socket.removeListener('secureConnect', onSecure);
+      socket.removeListener('error', onError);
+      socket.removeListener('close', onClose);
+      if (!result.ok) {
+        // Keep a late error from an already-destroyed socket from becoming an uncaught exception.
+        socket.on('error', () => {});
+        socket.destroy();
+        tcp.destroy();
+      }
+      resolve(result);
+    };
+    const onSecure = () => finish({ ok: true, socket, tlsMs: elapsed() });
+    const onError = (error: NodeJS.ErrnoException) =>
+      finish({ ok: false, error: { code: tlsCode(error), message: error.message }, tlsMs: elapsed() });
+    const onClose = () =>
+      finish({
+        ok: false,
+        error: { code: 'ECONNRESET', message: 'the origin closed the connection during the TLS handshake' },
+        tlsMs: elapsed(),
+      });
+    const onAbort = () =>
+      finish({
+        ok: false,
+        error: {
+          code: 'TLS_HANDSHAKE_TIMEOUT',
+          message: 'the TLS handshake did not complete within the budget',
+        },
+        tlsMs: elapsed(),
+      });
+    socket.once('secureConnect', onSecure);
+    socket.once('error', onError);
+    socket.once('close', onClose);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** OpenSSL reasons are in `code` (ERR_SSL_WRONG_VERSION_NUMBER, ERR_SSL_TLSV1_ALERT_…); errno for resets. */
+function tlsCode(error: NodeJS.ErrnoException): string {
+  if (typeof error.code === 'string' && error.code !== '') return error.code;
+  return 'ERR_TLS_HANDSHAKE';
+}

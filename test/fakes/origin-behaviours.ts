@@ -1,0 +1,101 @@
+// How each lab origin misbehaves once a connection is open (after TLS, for HTTPS ports). Responses
+// are written as raw bytes so the lab can speak exactly the broken wire format it stands for.
+import type { Socket } from 'node:net';
+
+/** `socket` speaks the protocol (TLS or plain); `tcp` is the raw connection under it, for resets. */
+export type Responder = (socket: Socket, tcp: Socket) => void;
+
+const MAX_REQUEST_HEAD = 64 * 1024;
+
+/** Calls back once the request head (up to the blank line) has arrived; gives up on huge heads. */
+export function onRequestHead(socket: Socket, callback: (head: string) => void): void {
+  let buffered = '';
+  const onData = (chunk: Buffer) => {
+    buffered += chunk.toString('latin1');
+    const looksLikeHttp = /^[A-Z]/.test(buffered);
+    const end = buffered.indexOf('\r\n\r\n');
+    if (looksLikeHttp && end === -1 && buffered.length < MAX_REQUEST_HEAD) return;
+    socket.removeListener('data', onData);
+    // Like nginx: a request that is not HTTP (a TLS ClientHello on the plain port) gets a 400.
+    if (!/^[A-Z]+ \S+ HTTP\/1\.[01]\r\n/.test(buffered)) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    callback(buffered.slice(0, end === -1 ? buffered.length : end));
+  };
+  socket.on('data', onData);
+}
+
+function respond(raw: string | Buffer, close = true): Responder {
+  return (socket) =>
+    onRequestHead(socket, () => {
+      socket.write(raw);
+      if (close) socket.end();
+    });
+}
+
+function httpResponse(
+  status: string,
+  headers: Record<string, string>,
+  body: string,
+  version = '1.1',
+): string {
+  const lines = Object.entries({ ...headers, 'Content-Length': String(Buffer.byteLength(body)) }).map(
+    ([name, value]) => `${name}: ${value}\r\n`,
+  );
+  return `HTTP/${version} ${status}\r\n${lines.join('')}\r\n${body}`;
+}
+
+const HTML = { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' };
+
+export const NGINX_502_PAGE = `<html>
+<head><title>502 Bad Gateway</title></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<hr><center>nginx/1.24.0</center>
+</body>
+</html>
+`;
+
+export const responders = {
+  ok: respond(
+    httpResponse('200 OK', { ...HTML, Server: 'lab-origin' }, '<!doctype html><title>shop</title>ok'),
+  ),
+  badGateway: respond(httpResponse('502 Bad Gateway', { ...HTML, Server: 'nginx/1.24.0' }, NGINX_502_PAGE)),
+  /** An application's own 500, not a gateway page. */
+  serverError: respond(
+    httpResponse('500 Internal Server Error', { ...HTML, Server: 'gunicorn' }, 'Internal Server Error'),
+  ),
+  http10: respond(
+    httpResponse('200 OK', { 'Content-Type': 'text/html', Server: 'lab-http10' }, '<p>old</p>', '1.0'),
+  ),
+  hugeHeaders: respond(
+    httpResponse(
+      '200 OK',
+      {
+        ...HTML,
+        Server: 'lab-origin',
+        ...Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`X-Bloat-${i}`, 'b'.repeat(1000)])),
+      },
+      'ok',
+    ),
+  ),
+  garbage: respond(Buffer.from('\x00\x01garbage\xff\xfe not http at all\r\n\r\n', 'latin1')),
+  closeMidHeaders: respond('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Partial: y', true),
+  /** Accepts and reads, never answers. */
+  stall: ((socket) => {
+    socket.on('data', () => {});
+  }) as Responder,
+  /** Accepts, then answers with a TCP RST. */
+  reset: ((_socket, tcp) => {
+    tcp.resetAndDestroy();
+  }) as Responder,
+  /** Reads the request, then resets instead of answering. */
+  resetAfterRequest: ((socket, tcp) => onRequestHead(socket, () => tcp.resetAndDestroy())) as Responder,
+  /** Answers a ClientHello with a fatal TLS alert (handshake_failure), byte for byte. */
+  tlsAlert: ((socket) => {
+    socket.once('data', () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28])));
+  }) as Responder,
+} satisfies Record<string, Responder>;
+
+export type ResponderName = keyof typeof responders;

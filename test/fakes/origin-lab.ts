@@ -1,0 +1,191 @@
+// The misbehaving-origin lab: one loopback address per named behaviour (127.0.0.x), each with an
+// "HTTP" and an "HTTPS" port that behave as that origin would. Everything is a real socket speaking
+// the real wire format; the prober must classify it from what the kernel, TLS stack and parser say.
+//
+// Usage (tests, e2e, benchmarks):
+//   const lab = await startOriginLab({ site: 'shop.example.com', delayMs: 200 });
+//   lab.origins.refused.address, lab.origins.expired.httpsPort, lab.ca (PEM, pass as extraCa), lab.connections('healthy')
+//   await lab.close();
+import { createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, TLSSocket } from 'node:tls';
+import { type KeyPair, type LabCertificates, makeLabCertificates } from './certs.js';
+import { type ResponderName, responders } from './origin-behaviours.js';
+import { type Blackhole, startBlackhole } from './origin-blackhole.js';
+
+type CertName = Exclude<keyof LabCertificates, 'ca'>;
+
+/** What one port of an origin does. */
+export type PortBehaviour =
+  | { kind: 'closed' }
+  | { kind: 'blackhole' }
+  | { kind: 'plain'; respond: ResponderName }
+  | { kind: 'tls'; cert: CertName; respond: ResponderName };
+
+const plain = (respond: ResponderName): PortBehaviour => ({ kind: 'plain', respond });
+const tls = (respond: ResponderName, cert: CertName = 'valid'): PortBehaviour => ({
+  kind: 'tls',
+  cert,
+  respond,
+});
+const closed: PortBehaviour = { kind: 'closed' };
+
+export const LAB_ORIGINS = {
+  healthy: { http: plain('ok'), https: tls('ok') },
+  refused: { http: closed, https: closed },
+  blackhole: { http: { kind: 'blackhole' }, https: { kind: 'blackhole' } },
+  reset: { http: plain('resetAfterRequest'), https: tls('resetAfterRequest') },
+  resetOnAccept: { http: plain('reset'), https: plain('reset') },
+  stall: { http: plain('stall'), https: tls('stall') },
+  tlsStall: { http: plain('ok'), https: plain('stall') },
+  garbage: { http: plain('garbage'), https: tls('garbage') },
+  badGateway: { http: plain('badGateway'), https: tls('badGateway') },
+  serverError: { http: plain('serverError'), https: tls('serverError') },
+  plainOnTls: { http: plain('ok'), https: plain('ok') },
+  noHttps: { http: plain('ok'), https: closed },
+  noHttp: { http: closed, https: tls('ok') },
+  tlsAlert: { http: plain('ok'), https: plain('tlsAlert') },
+  expired: { http: plain('ok'), https: tls('ok', 'expired') },
+  expiring: { http: plain('ok'), https: tls('ok', 'expiring') },
+  selfSigned: { http: plain('ok'), https: tls('ok', 'selfSigned') },
+  wrongName: { http: plain('ok'), https: tls('ok', 'wrongName') },
+  hugeHeaders: { http: plain('hugeHeaders'), https: tls('hugeHeaders') },
+  http10: { http: plain('http10'), https: tls('http10') },
+  closeMidHeaders: { http: plain('closeMidHeaders'), https: tls('closeMidHeaders') },
+} satisfies Record<string, { http: PortBehaviour; https: PortBehaviour }>;
+
+export type LabOriginName = keyof typeof LAB_ORIGINS;
+
+export interface LabOrigin {
+  address: string;
+  httpPort: number;
+  httpsPort: number;
+}
+
+export interface OriginLabOptions {
+  /** The site name leaf certificates are issued for (SNI/Host the prober sends). */
+  site?: string;
+  /** Delay before each accepted connection starts behaving (benchmarks: 200 ms). */
+  delayMs?: number;
+  /** First three octets of the lab's addresses; origins take .20, .21, … */
+  subnet?: string;
+  /** Bind 80/443 instead of ephemeral ports (needs root or a low ip_unprivileged_port_start). */
+  standardPorts?: boolean;
+  /** Only start these origins (default: all). */
+  only?: readonly LabOriginName[];
+}
+
+export interface OriginLab {
+  site: string;
+  origins: Record<LabOriginName, LabOrigin>;
+  /** The lab CA's certificate (PEM): pass it to the prober as `extraCa`. */
+  ca: string;
+  certs: LabCertificates;
+  /** TCP connections accepted so far by an origin (both ports). */
+  connections(name: LabOriginName): number;
+  close(): Promise<void>;
+}
+
+export async function startOriginLab(options: OriginLabOptions = {}): Promise<OriginLab> {
+  const site = options.site ?? 'shop.example.com';
+  const subnet = options.subnet ?? '127.0.0';
+  const delayMs = options.delayMs ?? 0;
+  const certs = await makeLabCertificates(site);
+  const servers: Server[] = [];
+  const blackholes: Blackhole[] = [];
+  const sockets = new Set<Socket>();
+  const counts = new Map<LabOriginName, number>();
+  const names = (Object.keys(LAB_ORIGINS) as LabOriginName[]).filter(
+    (n) => !options.only || options.only.includes(n),
+  );
+
+  const open = async (name: LabOriginName, address: string, behaviour: PortBehaviour, port: number) => {
+    if (behaviour.kind === 'blackhole') {
+      const hole = await startBlackhole(address);
+      blackholes.push(hole);
+      return hole.port;
+    }
+    const handle =
+      behaviour.kind === 'closed' ? undefined : handlerFor(behaviour, certs[behaviourCert(behaviour)]);
+    const server = createServer((socket) => {
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+      if (delayMs > 0) {
+        setTimeout(() => {
+          if (!socket.destroyed) handle?.(socket);
+        }, delayMs).unref();
+      } else handle?.(socket);
+    });
+    await listen(server, address, port);
+    const bound = (server.address() as { port: number }).port;
+    // A closed port: bind to reserve a free number, then stop listening so connects are refused.
+    if (behaviour.kind === 'closed') await new Promise<void>((done) => server.close(() => done()));
+    else servers.push(server);
+    return bound;
+  };
+
+  const origins = {} as Record<LabOriginName, LabOrigin>;
+  try {
+    await Promise.all(
+      names.map(async (name, index) => {
+        const address = `${subnet}.${20 + index}`;
+        const spec = LAB_ORIGINS[name] as { http: PortBehaviour; https: PortBehaviour };
+        const [httpPort, httpsPort] = await Promise.all([
+          open(name, address, spec.http, options.standardPorts ? 80 : 0),
+          open(name, address, spec.https, options.standardPorts ? 443 : 0),
+        ]);
+        origins[name] = { address, httpPort, httpsPort };
+      }),
+    );
+  } catch (error) {
+    await shutdown(servers, blackholes, sockets);
+    throw error;
+  }
+
+  return {
+    site,
+    origins,
+    ca: certs.ca.cert,
+    certs,
+    connections: (name) => counts.get(name) ?? 0,
+    close: () => shutdown(servers, blackholes, sockets),
+  };
+}
+
+function behaviourCert(behaviour: PortBehaviour): CertName {
+  return behaviour.kind === 'tls' ? behaviour.cert : 'valid';
+}
+
+function handlerFor(behaviour: PortBehaviour, pair: KeyPair): ((socket: Socket) => void) | undefined {
+  if (behaviour.kind === 'plain') return (socket) => responders[behaviour.respond](socket, socket);
+  if (behaviour.kind !== 'tls') return undefined;
+  const context = createSecureContext({ cert: pair.cert, key: pair.key });
+  return (tcp) => {
+    const socket = new TLSSocket(tcp, {
+      isServer: true,
+      secureContext: context,
+      ALPNProtocols: ['http/1.1'],
+    });
+    socket.on('error', () => tcp.destroy());
+    socket.once('secure', () => responders[behaviour.respond](socket, tcp));
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function shutdown(servers: Server[], blackholes: Blackhole[], sockets: Set<Socket>): Promise<void> {
+  for (const socket of sockets) socket.destroy();
+  await Promise.all([
+    ...servers.map((server) => new Promise<void>((done) => server.close(() => done()))),
+    ...blackholes.map((hole) => hole.close()),
+  ]);
+}
