@@ -1,6 +1,8 @@
 import type { AnyCheck } from '../check.js';
 import { analyticsCheck } from './analytics.js';
 import { cloudflareCheck } from './cloudflare.js';
+import { edgeCheck } from './edge.js';
+import { publicDnsCheck } from './public-dns.js';
 
 // Every check of a diagnosis, in the order their findings are listed in the report.
-export const ALL_CHECKS: readonly AnyCheck[] = [cloudflareCheck, analyticsCheck];
+export const ALL_CHECKS: readonly AnyCheck[] = [cloudflareCheck, publicDnsCheck, edgeCheck, analyticsCheck];

@@ -5,8 +5,10 @@ import type { FindingCode } from '../codes.js';
 import { ANALYTICS_STEPS } from './analytics.js';
 import { CLOUDFLARE_STEPS } from './cloudflare.js';
 import { DNS_STEPS } from './dns.js';
+import { EDGE_STEPS } from './edge.js';
 import { ENGINE_STEPS } from './engine.js';
 import { LB_STEPS } from './lb.js';
+import { PUBLIC_DNS_STEPS } from './public-dns.js';
 import { SSL_STEPS } from './ssl.js';
 import type { Steps } from './steps.js';
 import { TUNNEL_STEPS } from './tunnel.js';
@@ -15,6 +17,8 @@ const CATALOGUE: Partial<Record<FindingCode, Steps>> = {
   ...ENGINE_STEPS,
   ...CLOUDFLARE_STEPS,
   ...DNS_STEPS,
+  ...PUBLIC_DNS_STEPS,
+  ...EDGE_STEPS,
   ...SSL_STEPS,
   ...TUNNEL_STEPS,
   ...LB_STEPS,

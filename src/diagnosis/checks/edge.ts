@@ -1,0 +1,193 @@
+// The edge: what a visitor gets from the site through Cloudflare. One request with
+// `Accept: text/html`; the page says who produced a 5xx — Cloudflare's own error page (with its
+// code and the leg it blames) or the origin's page relayed — and carries the Ray ID and colo that
+// Cloudflare support asks for. The origin check and correlation explain the why.
+import type { Check } from '../check.js';
+import { classifyEdgePage, cloudflareErrorMeaning, type EdgePage } from '../edge-page.js';
+import type { EdgeFacts } from '../facts.js';
+import { type Finding, finding } from '../finding.js';
+import type { EdgeObservation, EdgeResponse } from '../ports.js';
+
+export const edgeCheck: Check<'edge'> = {
+  name: 'edge',
+  async run({ target, ports, signal, options }) {
+    // The probe gets the plain budget; the check's own margin is left for classifying the answer.
+    const probeSignal = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
+    const observation = await ports.edge.probe(target.url, probeSignal);
+    const response = observation.response;
+    if (!response) {
+      const facts: EdgeFacts = { observation, generatedBy: 'none', viaCloudflare: false };
+      const notProbed = observation.guarded !== undefined || isResolutionError(observation.error?.code);
+      return {
+        status: notProbed ? 'skipped' : 'failed',
+        facts,
+        findings: [notProbed ? notProbedFinding(observation) : unreachable(observation)],
+      };
+    }
+    const page = classifyEdgePage(response);
+    const { reason: _reason, form: _form, ...classified } = page;
+    const facts: EdgeFacts = { observation, ...classified };
+    const failed = response.status >= 500 || (page.cloudflareErrorCode ?? 0) >= 500;
+    return {
+      status: failed ? 'failed' : 'passed',
+      facts,
+      findings: [failed ? edgeError(observation, response, page) : edgeOk(observation, response, page)],
+    };
+  },
+};
+
+function evidenceOf(
+  observation: EdgeObservation,
+  response: EdgeResponse,
+  page: EdgePage,
+): Record<string, unknown> {
+  return {
+    url: observation.url,
+    address: observation.address ?? null,
+    status: response.status,
+    rayId: page.rayId ?? null,
+    colo: page.colo ?? null,
+    cloudflareErrorCode: page.cloudflareErrorCode ?? null,
+    blames: page.blames ?? null,
+    generatedBy: page.generatedBy,
+    viaCloudflare: page.viaCloudflare,
+    reason: page.reason ?? null,
+    pageForm: page.form ?? null,
+    server: response.headers['server'] ?? null,
+    ttfbMs: response.ttfbMs,
+  };
+}
+
+function edgeError(observation: EdgeObservation, response: EdgeResponse, page: EdgePage): Finding {
+  const code = page.cloudflareErrorCode;
+  const meaning = code !== undefined ? cloudflareErrorMeaning(code) : undefined;
+  let title: string;
+  if (page.generatedBy === 'cloudflare') {
+    title = meaning
+      ? `${capitalise(meaning)} (${code})`
+      : `Cloudflare answered ${response.status} with its own error page`;
+  } else if (page.generatedBy === 'origin') {
+    title = `The origin itself answered ${response.status}, relayed by Cloudflare`;
+  } else {
+    title = `The site answered ${response.status}, not through Cloudflare`;
+  }
+  return finding({
+    code: 'edge.error',
+    severity: 'error',
+    title,
+    detail: [whoSaysWhat(response, page), rayLine(page)].filter(Boolean).join(' '),
+    evidence: evidenceOf(observation, response, page),
+  });
+}
+
+function whoSaysWhat(response: EdgeResponse, page: EdgePage): string {
+  if (page.generatedBy === 'origin') {
+    return `The page carries no Cloudflare error markers, so it is the origin's own ${response.status} page passed through: the application or web server behind Cloudflare is failing.`;
+  }
+  if (page.generatedBy === 'unknown') {
+    return `The answer has neither \`server: cloudflare\` nor \`cf-ray\`: Cloudflare is not in the path for this request.`;
+  }
+  const form =
+    page.form === 'plain'
+      ? `Cloudflare sent its plain-text error (\`error code: ${page.cloudflareErrorCode}\`).`
+      : page.form === 'minimal'
+        ? `Cloudflare sent its minimal ${response.status} page, generated inside Cloudflare (an edge-side problem, or an origin answer Cloudflare could not use, e.g. broken compression or content-length).`
+        : `Cloudflare rendered its error page${page.reason ? ` ("${page.reason}")` : ''}.`;
+  const blame =
+    page.blames === 'origin'
+      ? ' It marks the host (origin) as the failing leg; the browser and Cloudflare legs work.'
+      : page.blames === 'cloudflare'
+        ? ' It marks Cloudflare itself as the failing leg.'
+        : page.blames === 'browser'
+          ? ' It marks the browser leg as failing.'
+          : '';
+  return form + blame;
+}
+
+function rayLine(page: EdgePage): string {
+  if (!page.rayId) return '';
+  return `Ray ID ${page.rayId}${page.colo ? ` (colo ${page.colo})` : ''}.`;
+}
+
+function edgeOk(observation: EdgeObservation, response: EdgeResponse, page: EdgePage): Finding {
+  const location = response.headers['location'];
+  const redirect = response.status >= 300 && response.status < 400 && location !== undefined;
+  const evidence = { ...evidenceOf(observation, response, page), ...(redirect ? { location } : {}) };
+  const through = page.viaCloudflare ? 'through Cloudflare' : 'but not through Cloudflare (no cf-ray)';
+  const notes = [
+    redirect ? `It redirects to ${location} (not followed).` : '',
+    response.status >= 400 ? 'A 4xx is not a gateway error, but visitors see it.' : '',
+    rayLine(page),
+  ].filter(Boolean);
+  return finding({
+    code: 'edge.ok',
+    severity: page.viaCloudflare && response.status < 400 ? 'ok' : 'info',
+    title: `The edge answered ${response.status} ${through}`,
+    detail: [`First byte after ${response.ttfbMs} ms.`, ...notes].join(' '),
+    evidence,
+  });
+}
+
+function unreachable(observation: EdgeObservation): Finding {
+  const error = observation.error ?? { code: 'EEDGE', message: 'no answer' };
+  return finding({
+    code: 'edge.unreachable',
+    severity: 'error',
+    title: `The edge did not answer: ${describeError(error.code)}`,
+    detail: `Requesting ${observation.url}${observation.address ? ` at ${observation.address}` : ''} failed with ${error.code}: ${error.message}.`,
+    evidence: {
+      url: observation.url,
+      address: observation.address ?? null,
+      errorCode: error.code,
+      error: error.message,
+      totalMs: observation.totalMs,
+    },
+  });
+}
+
+function notProbedFinding(observation: EdgeObservation): Finding {
+  const guarded = observation.guarded;
+  return finding({
+    code: 'edge.not_probed',
+    severity: 'info',
+    title: guarded
+      ? `The edge was not probed: the name resolves to a guarded address (${guarded.address})`
+      : 'The edge was not probed: the name does not resolve',
+    detail: guarded
+      ? `${guarded.address} is in ${guarded.range}; check502 never connects to private or reserved addresses. See the public DNS finding.`
+      : `${observation.error?.message ?? 'No address'}. See the public DNS finding.`,
+    evidence: {
+      url: observation.url,
+      guardedAddress: guarded?.address ?? null,
+      guardedRange: guarded?.range ?? null,
+      errorCode: observation.error?.code ?? null,
+    },
+  });
+}
+
+const RESOLUTION_CODES = new Set([
+  'ENOTFOUND',
+  'ENODATA',
+  'ESERVFAIL',
+  'ETIMEOUT',
+  'EREFUSED',
+  'EINVALIDADDRESS',
+]);
+function isResolutionError(code: string | undefined): boolean {
+  return code !== undefined && RESOLUTION_CODES.has(code);
+}
+
+function describeError(code: string): string {
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ETIMEDOUT') return 'timed out';
+  if (code === 'ECONNRESET') return 'connection reset';
+  if (/CERT|SELF_SIGNED|SIGNATURE|ALTNAME/.test(code))
+    return "the edge's certificate is not valid for this name";
+  if (/SSL|TLS|EPROTO/.test(code)) return 'TLS handshake failed';
+  if (code.startsWith('HPE_')) return 'not a valid HTTP answer';
+  return code;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
