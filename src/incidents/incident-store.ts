@@ -70,7 +70,7 @@ const SETTLE = luaScript(SETTLE_SCRIPT);
 
 export function createIncidentStore(options: IncidentStoreOptions) {
   const { redis } = options;
-  const P = `${options.prefix}:incidents`;
+  const P = `${options.prefix}:incident-state`;
   const seenTtl = options.seenTtlSeconds ?? 7 * 24 * 3600;
   const incKey = (id: string) => `${P}:inc:${id}`;
 

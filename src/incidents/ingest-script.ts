@@ -1,6 +1,6 @@
 // The one atomic step of alert ingest, as a Redis Lua script: two front processes receiving the same
 // storm see one incident per site, retried deliveries count once, stale resolves close nothing.
-// Keys (P = prefix):  P:site:<site> {current, seq} · P:inc:<id> (hash) · P:inc:<id>:alerts
+// Keys (P = `<prefix>:incident-state`, apart from the BullMQ queue `<prefix>:incidents:*`):  P:site:<site> {current, seq} · P:inc:<id> (hash) · P:inc:<id>:alerts
 // {fingerprint|start -> firing|resolved} · P:inc:<id>:sources (set) · P:seen:<site>
 // {fingerprint|start -> incident id, "-" for a resolve seen before its firing} · P:open (zset).
 // Key names are built in the script, so on Redis Cluster the prefix needs a hash tag ({check502}).
