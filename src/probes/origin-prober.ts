@@ -19,6 +19,8 @@ export interface OriginProberDeps {
   /** PEM CAs trusted on top of Node's store and Cloudflare's Origin CA (labs, private CAs). */
   extraCa?: string[];
   now?: () => Date;
+  /** Cloudflare's Origin CA roots (default: the embedded ones); tests swap in a lab CA. */
+  originCaRoots?: readonly string[];
   /** Cap on the body snippet kept for recognising error pages (default 4 KiB). */
   maxBodyBytes?: number;
 }
@@ -61,7 +63,7 @@ export function createOriginProber(deps: OriginProberDeps): OriginProber {
         const secured = await handshake(tcp.socket, request.host, signal);
         timings.tlsMs = secured.tlsMs;
         if (!secured.ok) return done({ outcome: 'tls_failed', resolvedAddress: ip, error: secured.error });
-        anchors ??= loadTrustAnchors(deps.extraCa ?? []);
+        anchors ??= loadTrustAnchors(deps.extraCa ?? [], deps.originCaRoots);
         try {
           tls = judgeCertificate(secured.socket, request.host, anchors, now());
         } catch (error) {

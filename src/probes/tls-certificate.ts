@@ -31,7 +31,10 @@ export interface TrustAnchors {
 }
 
 /** Parsed once per prober, not per probe (the public store holds ~140 roots). */
-export function loadTrustAnchors(extraCa: readonly string[]): TrustAnchors {
+export function loadTrustAnchors(
+  extraCa: readonly string[],
+  originCaRoots: readonly string[] = CLOUDFLARE_ORIGIN_CA_ROOTS,
+): TrustAnchors {
   const parse = (pems: readonly string[]) =>
     pems.flatMap((pem) => {
       try {
@@ -40,7 +43,7 @@ export function loadTrustAnchors(extraCa: readonly string[]): TrustAnchors {
         return [];
       }
     });
-  return { general: parse([...rootCertificates, ...extraCa]), originCa: parse(CLOUDFLARE_ORIGIN_CA_ROOTS) };
+  return { general: parse([...rootCertificates, ...extraCa]), originCa: parse(originCaRoots) };
 }
 
 export function judgeCertificate(
@@ -123,7 +126,8 @@ function describe(
     validFrom: validFrom.toISOString(),
     validTo: validTo.toISOString(),
     fingerprint256: leaf.fingerprint256,
-    selfSigned: leaf.checkIssued(leaf) && leaf.verify(leaf.publicKey),
+    // Not checkIssued(): OpenSSL also demands keyCertSign, which a self-signed leaf usually lacks.
+    selfSigned: leaf.subject === leaf.issuer && leaf.verify(leaf.publicKey),
     cloudflareOriginCa: originCa,
   };
 }
