@@ -4,7 +4,9 @@ import type { DiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import type { Metrics } from './metrics.js';
 
 export function instrumentProducer(producer: DiagnosisProducer, metrics: Metrics): DiagnosisProducer {
+  // Spread: every other method (ping, close, and whatever the producer grows) passes through.
   return {
+    ...producer,
     async request(data, options) {
       try {
         const outcome = await producer.request(data, options);
@@ -15,7 +17,5 @@ export function instrumentProducer(producer: DiagnosisProducer, metrics: Metrics
         throw error;
       }
     },
-    ping: () => producer.ping(),
-    close: () => producer.close(),
   };
 }

@@ -97,15 +97,17 @@ describe('decorators', () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const outcomes = ['queued', 'joined', 'down'] as const;
     let call = 0;
-    const fake: DiagnosisProducer = {
+    // Cast: the producer interface is still growing (ready()); only request() matters here.
+    const fake = {
       request: async () => {
         const outcome = outcomes[call++];
         if (outcome === 'down') throw new Error('redis down');
         return { outcome: outcome ?? 'queued', jobId: 'j' };
       },
       ping: async () => true,
+      ready: async () => true,
       close: async () => {},
-    };
+    } as unknown as DiagnosisProducer;
     const producer = instrumentProducer(fake, metrics);
     const data = { site: 's', input: 's', reply: { platform: 'slack', channel: 'C1' } } as const;
     await producer.request(data);
