@@ -22,7 +22,10 @@ type BlockId = keyof typeof STATUS_BLOCKS;
 
 export function classifyEdgePage(response: EdgeResponse): EdgePage {
   const headers = lowerKeys(response.headers);
-  const body = response.body;
+  // A page embedded in a JSON string (`class=\"cf-error-source\"`) reads like the page itself.
+  const body = response.body.includes('\\"')
+    ? response.body.replace(/\\"/g, '"').replace(/\\n/g, '\n')
+    : response.body;
   const ray = parseRay(headers['cf-ray']) ?? parseRay(rayFromBody(body));
   const viaCloudflare = /cloudflare/i.test(headers['server'] ?? '') || headers['cf-ray'] !== undefined;
 
@@ -39,10 +42,10 @@ export function classifyEdgePage(response: EdgeResponse): EdgePage {
   }
 
   const tags = scanTags(body);
-  if (isBranded(body, tags)) {
+  const title = titleOf(body);
+  if (isBranded(body, tags) || (viaCloudflare && isCloudflareTitle(title))) {
     page.generatedBy = 'cloudflare';
     page.form = 'branded';
-    const title = titleOf(body);
     const code = codeFromBody(body, tags, title);
     if (code !== undefined) page.cloudflareErrorCode = code;
     else if (response.status >= 500) page.cloudflareErrorCode = response.status;
@@ -102,6 +105,11 @@ function isBranded(body: string, tags: readonly Tag[]): boolean {
   );
 }
 
+/** Cloudflare titles its error pages `host | 521: Reason`, an unusual shape for an app's own page. */
+function isCloudflareTitle(title: string | undefined): boolean {
+  return title !== undefined && /\|\s*(?:52\d|530|1\d{3})\s*:\s*\S/.test(title);
+}
+
 function isMinimalCloudflarePage(body: string): boolean {
   const head = body.slice(0, 4096);
   return (
@@ -141,7 +149,8 @@ function blamedLeg(body: string, tags: readonly Tag[]): EdgeFacts['blames'] {
       block.start,
       Math.min(blocks[i + 1]?.start ?? body.length, block.start + 4096),
     );
-    if (/text-red-error|>\s*error\s*</i.test(section)) return STATUS_BLOCKS[block.id as BlockId];
+    if (/text-red-error|cf-icon-error|#bd2426|>\s*error\s*</i.test(section))
+      return STATUS_BLOCKS[block.id as BlockId];
   }
   return undefined;
 }

@@ -63,6 +63,36 @@ describe('classifyEdgePage', () => {
     });
   });
 
+  it('reads status colours given as inline styles and icons when no block is marked', () => {
+    const body = `<div id="cf-error-details">
+      <div id="cf-browser-status" class="relative"><span class="cf-icon-ok"></span><span style="color: #9bca3e">Working</span></div>
+      <div id="cf-cloudflare-status" class="relative"><span class="cf-icon-ok"></span><span style="color: #9bca3e">Working</span></div>
+      <div id="cf-host-status" class="relative"><span class="cf-icon-error"></span><span style="color: #bd2426">Down</span></div></div>`;
+    expect(classifyEdgePage(response(523, body)).blames).toBe('origin');
+  });
+
+  it('reads a branded page embedded in a JSON string', () => {
+    const html = brandedPage(525, 'api.example.com', RAY, 'host');
+    const json = JSON.stringify({ error: html });
+    const page = classifyEdgePage(response(525, json, { 'content-type': 'application/json' }));
+    expect(page).toMatchObject({
+      generatedBy: 'cloudflare',
+      cloudflareErrorCode: 525,
+      blames: 'origin',
+      rayId: RAY,
+    });
+  });
+
+  it("recognises Cloudflare's title shape on a restyled page served through Cloudflare", () => {
+    const body =
+      '<html><head><title>shop.example.com | 524: A timeout occurred</title></head><body>Sorry</body></html>';
+    expect(classifyEdgePage(response(524, body))).toMatchObject({
+      generatedBy: 'cloudflare',
+      cloudflareErrorCode: 524,
+    });
+    expect(classifyEdgePage(response(524, body, { server: 'nginx' })).generatedBy).toBe('unknown');
+  });
+
   it('reads the 1xxx layout: 1033 in a 530', () => {
     const page = classifyEdgePage(response(530, legacyErrorPage(1033, 'app.example.com', RAY)));
     expect(page).toMatchObject({ cloudflareErrorCode: 1033, generatedBy: 'cloudflare', status: 530 });
