@@ -1,12 +1,19 @@
-// Composition of one diagnosis from configuration: builds the ports (probes, resolver, Cloudflare
-// reader) once, and runs the engine with every check. Shared by the CLI and the workers.
+// Composition of one diagnosis from configuration: builds the ports (guard, public resolver, edge
+// and origin probers, Cloudflare reader) and runs the engine with every check. Shared by the CLI
+// and the workers. The Cloudflare SDK is loaded only when a token is configured, so a diagnosis
+// without one starts faster.
 import type { DiagnosisConfig } from './config.js';
 import type { DiagnoseOptions } from './diagnosis/check.js';
 import { ALL_CHECKS } from './diagnosis/checks/index.js';
+import type { CloudflareReader } from './diagnosis/cloudflare-reader.js';
 import { type DiagnosisListener, diagnose } from './diagnosis/engine.js';
 import type { Ports } from './diagnosis/ports.js';
 import type { Report } from './diagnosis/report.js';
 import type { Target } from './diagnosis/target.js';
+import { createAddressPolicy } from './probes/address-policy.js';
+import { createEdgeProber } from './probes/edge-prober.js';
+import { createOriginProber } from './probes/origin-prober.js';
+import { createPublicResolver, resolveAddresses } from './probes/public-resolver.js';
 
 export interface Diagnoser {
   run(target: Target, options: DiagnoseOptions, listener?: DiagnosisListener): Promise<Report>;
@@ -14,25 +21,51 @@ export interface Diagnoser {
 }
 
 export interface DiagnoserOverrides {
-  /** Extra CA certificates (PEM) to trust, beyond Node's store (tests use a lab CA). */
+  /** Extra CA certificates (PEM) to trust, beyond Node's store and NODE_EXTRA_CA_CERTS. */
   extraCa?: string[];
-  /** Replaces parts of the ports (benchmarks and tests of a single adapter). */
+  /** Replaces parts of the ports (tests of a single adapter, benchmarks). */
   ports?: Partial<Ports>;
 }
 
 export function createDiagnoser(config: DiagnosisConfig, overrides: DiagnoserOverrides = {}): Diagnoser {
-  // Wired to the real probes and Cloudflare reader as they land (see src/probes, src/cloudflare).
-  void config;
+  const policy = createAddressPolicy(config.allowPrivateNets);
+  const resolver = createPublicResolver(config.dnsServers);
+  const resolve = resolveAddresses(resolver);
+  const extraCa = overrides.extraCa ? { extraCa: overrides.extraCa } : {};
   const base: Ports = {
-    resolver: { resolve: () => Promise.reject(new Error('resolver not wired yet')) },
-    edge: { probe: () => Promise.reject(new Error('edge prober not wired yet')) },
-    origin: { probe: () => Promise.reject(new Error('origin prober not wired yet')) },
-    addresses: { check: () => ({ allowed: false, range: 'all', reason: 'guard not wired yet' }) },
+    resolver,
+    addresses: policy,
+    edge: createEdgeProber({ resolve, policy, ...extraCa }),
+    origin: createOriginProber({ resolve, policy, ...extraCa }),
     clock: { now: () => new Date() },
+    ...overrides.ports,
   };
-  const ports: Ports = { ...base, ...overrides.ports };
+  const newReader = config.cloudflareApiToken
+    ? readerFactory(config.cloudflareApiToken, config.cloudflareBaseUrl)
+    : undefined;
+
   return {
-    run: (target, options, listener) => diagnose(target, options, ports, ALL_CHECKS, listener),
+    async run(target, options, listener) {
+      // One reader per diagnosis: its call count is this report's `cloudflareApiCalls`.
+      const cloudflare = overrides.ports?.cloudflare ?? (await newReader?.());
+      const ports: Ports = cloudflare ? { ...base, cloudflare } : base;
+      return diagnose(target, options, ports, ALL_CHECKS, listener);
+    },
     close: async () => {},
+  };
+}
+
+/** Loads the SDK once and shares one cache (zones, IP ranges) across this process's diagnoses. */
+function readerFactory(token: string, baseUrl: string | undefined): () => Promise<CloudflareReader> {
+  let loaded: Promise<() => CloudflareReader> | undefined;
+  return () => {
+    loaded ??= Promise.all([
+      import('./cloudflare/create-cloudflare-reader.js'),
+      import('./cloudflare/cloudflare-cache.js'),
+    ]).then(([{ createCloudflareReader }, { createCloudflareCache }]) => {
+      const cache = createCloudflareCache();
+      return () => createCloudflareReader({ token, cache, ...(baseUrl !== undefined ? { baseUrl } : {}) });
+    });
+    return loaded.then((make) => make());
   };
 }

@@ -27,7 +27,9 @@ export function renderHuman(report: Report, checkOf: ReadonlyMap<string, string>
     const check = report.checks.find((c) => c.name === name);
     const worst = worstOf(findings);
     const meta = check ? `${check.status}, ${check.durationMs} ms` : 'derived';
-    lines.push(`${paint(worst, SYMBOL[worst])} ${style.bold(name.padEnd(width))}  ${style.dim(meta)}`);
+    // A check that found nothing to say gets a neutral mark, not a reassuring tick.
+    const mark = findings.length > 0 ? paint(worst, SYMBOL[worst]) : style.dim('-');
+    lines.push(`${mark} ${style.bold(name.padEnd(width))}  ${style.dim(meta)}`);
     for (const f of findings) {
       lines.push(`    ${paint(f.severity, SYMBOL[f.severity])} ${f.title}  ${style.dim(f.code)}`);
     }
