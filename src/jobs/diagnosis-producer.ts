@@ -9,7 +9,7 @@ import { ActiveRuns } from './active-runs.js';
 import { type DiagnosisJobData, validateJobData } from './diagnosis-job.js';
 import { DIAGNOSIS_QUEUE } from './queue-names.js';
 import { QueueUnavailableError } from './queue-unavailable-error.js';
-import { closeRedis, createFrontRedis } from './redis-clients.js';
+import { closeRedis, createFrontRedis, waitUntilReady } from './redis-clients.js';
 import { withTimeout } from './with-timeout.js';
 
 export interface RequestOutcome {
@@ -28,6 +28,8 @@ export interface DiagnosisProducer {
   request(data: DiagnosisJobData, options?: RequestOptions): Promise<RequestOutcome>;
   /** A cheap PING, for /readyz. */
   ping(): Promise<boolean>;
+  /** Waits (at most `ms`) for the first connection; false when Redis is not there yet. Never throws. */
+  ready(ms: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -49,18 +51,37 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
     throw new Error('createDiagnosisProducer: redisUrl or connection');
   const redis = options.connection ?? createFrontRedis(options.redisUrl!);
   redis.on('error', () => {}); // reported through request failures and /readyz
-  const queue = new Queue<DiagnosisJobData>(DIAGNOSIS_QUEUE, {
-    connection: redis,
-    prefix: options.prefix,
-    skipWaitingForReady: true,
-    defaultJobOptions: {
-      attempts: options.attempts ?? 3,
-      backoff: { type: 'exponential', delay: options.backoffMs ?? 2000 },
-      removeOnComplete: { age: 3600, count: 1000 },
-      removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
-    },
-  });
-  queue.on('error', () => {});
+  // The Queue is created only while Redis is connected: BullMQ caches a failed initialisation, so a
+  // Queue born during an outage would stay broken. After a failed add it is rebuilt on next use.
+  let queue: Queue<DiagnosisJobData> | undefined;
+  const getQueue = (): Queue<DiagnosisJobData> => {
+    if (redis.status !== 'ready') throw new Error(`redis is ${redis.status}`);
+    if (!queue) {
+      queue = new Queue<DiagnosisJobData>(DIAGNOSIS_QUEUE, {
+        connection: redis,
+        prefix: options.prefix,
+        skipWaitingForReady: true,
+        defaultJobOptions: {
+          attempts: options.attempts ?? 3,
+          backoff: { type: 'exponential', delay: options.backoffMs ?? 2000 },
+          removeOnComplete: { age: 3600, count: 1000 },
+          removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+        },
+      });
+      queue.on('error', () => {});
+    }
+    return queue;
+  };
+  const add = async (data: DiagnosisJobData, jobId: string): Promise<void> => {
+    const current = getQueue();
+    try {
+      await current.add('diagnose', data, { jobId });
+    } catch (error) {
+      if (queue === current) queue = undefined;
+      void current.close().catch(() => {});
+      throw error;
+    }
+  };
   const runs = new ActiveRuns(redis, options.prefix);
   const timeoutMs = options.timeoutMs ?? 1000;
 
@@ -72,7 +93,7 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
       if (current?.thread?.root === data.thread.root && current.thread.channel === data.thread.channel) {
         return { outcome: 'joined', jobId: current.jobId, thread: current.thread };
       }
-      await queue.add('diagnose', data, { jobId });
+      await add(data, jobId);
       await runs.replace(platform, data.site, { jobId, thread: data.thread });
       return { outcome: 'queued', jobId, thread: data.thread };
     }
@@ -83,7 +104,7 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
       return joined;
     }
     try {
-      await queue.add('diagnose', data, { jobId });
+      await add(data, jobId);
     } catch (error) {
       await runs.release(platform, data.site, jobId).catch(() => {});
       throw error;
@@ -109,8 +130,9 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
         return false;
       }
     },
+    ready: (ms) => waitUntilReady(redis, ms),
     async close() {
-      await queue.close().catch(() => {});
+      await queue?.close().catch(() => {});
       if (owned) await closeRedis(redis);
     },
   };

@@ -34,7 +34,10 @@ export async function runDiagnosisJob(job: Job, deps: JobDeps): Promise<Diagnosi
     await deps.runs.release(platform, data.site, jobId).catch(() => {});
     return result;
   } catch (error) {
-    const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const final =
+      error instanceof UnrecoverableError ||
+      error instanceof UndeliverableError ||
+      job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     log.warn({ err: error, final }, 'diagnosis job failed');
     if (final) await giveUp(jobId, data, deps, error);
     throw error instanceof UndeliverableError ? new UnrecoverableError(error.message) : error;

@@ -37,6 +37,9 @@ export interface ServeHandle extends RoleHandle {
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const { config, logger } = options;
   const producer = createDiagnosisProducer({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
+  // Start even when Redis is down (the front then answers "try again" and /readyz says not ready).
+  if (!(await producer.ready(3000)))
+    logger.warn('redis is not reachable yet; requests will be refused until it is');
   const sinks = options.sinks ?? buildSinks(config, logger);
   let pool: ReturnType<typeof startWorkerPool> | undefined;
   if (options.worker) {

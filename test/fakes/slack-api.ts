@@ -10,6 +10,8 @@ export interface SlackCall {
   args: Record<string, unknown>;
   token?: string;
   at: number;
+  /** What the fake answered (ok, ts, error…). */
+  result?: Record<string, unknown>;
 }
 
 export interface ResponseUrlPost {
@@ -48,7 +50,9 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    let current: SlackCall | undefined;
+    const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      if (current) current.result = { status, ...body };
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
@@ -74,6 +78,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     const call: SlackCall = { method, args, at: Date.now() };
     if (auth?.startsWith('Bearer ')) call.token = auth.slice(7);
     calls.push(call);
+    current = call;
     if (!call.token) return send(200, { ok: false, error: 'not_authed' });
 
     const queue = failures.get(method);
