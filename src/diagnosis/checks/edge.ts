@@ -117,6 +117,9 @@ function edgeOk(observation: EdgeObservation, response: EdgeResponse, page: Edge
   const notes = [
     redirect ? `It redirects to ${location} (not followed).` : '',
     response.status >= 400 ? 'A 4xx is not a gateway error, but visitors see it.' : '',
+    page.generatedBy === 'cloudflare'
+      ? `Cloudflare generated this page itself${page.cloudflareErrorCode ? ` (error ${page.cloudflareErrorCode})` : ''}.`
+      : '',
     rayLine(page),
   ].filter(Boolean);
   return finding({

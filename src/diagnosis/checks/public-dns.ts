@@ -65,7 +65,7 @@ function resolved(answer: DnsAnswer, open: string[]): Finding {
   }
   const what =
     onCloudflare.length === 0
-      ? `none of them in Cloudflare's published ranges, so requests do not pass through Cloudflare unless the record is proxied and DNS has not caught up`
+      ? `${open.length === 1 ? 'not' : 'none of them'} in Cloudflare's published ranges, so requests do not pass through Cloudflare unless the record is proxied and DNS has not caught up`
       : `${list(others)} outside Cloudflare's published ranges, so some visitors bypass Cloudflare`;
   return finding({
     code: 'dns.public_ok',
