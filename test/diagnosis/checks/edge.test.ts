@@ -7,6 +7,7 @@ import { type DnsServer, startDnsServer } from '../../fakes/dns-server.js';
 import { edgeCertificates } from '../../fakes/edge-certs.js';
 import { checkContext, labPorts } from '../../fakes/edge-lab.js';
 import { type FakeEdge, startFakeEdge } from '../../fakes/fake-edge.js';
+import { startBlackhole } from '../../fakes/origin-blackhole.js';
 
 let dns: DnsServer;
 let edge: FakeEdge;
@@ -203,6 +204,19 @@ describe('edgeCheck with the fake edge proxying to misbehaving origins', () => {
 
     proxied(await listen(createServer((socket) => socket.destroy())));
     expect((await run()).findings[0]?.evidence).toMatchObject({ cloudflareErrorCode: 520 });
+  });
+
+  it('answers 522 for an origin that never completes the TCP handshake', async () => {
+    const blackhole = await startBlackhole('127.0.0.1');
+    try {
+      proxied(blackhole.port);
+      expect((await run()).findings[0]?.evidence).toMatchObject({
+        cloudflareErrorCode: 522,
+        blames: 'origin',
+      });
+    } finally {
+      await blackhole.close();
+    }
   });
 
   it('answers 525 for plain HTTP on the TLS port and 526 for a wrong-name certificate under strict', async () => {
