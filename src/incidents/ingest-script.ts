@@ -90,7 +90,15 @@ for i, a in ipairs(alerts) do
   end
   if incKey and r.action ~= 'stale' then
     r.gen = tonumber(redis.call('HGET', incKey, 'gen'))
-    r.needsOpen = redis.call('HGET', incKey, 'opened') ~= '1'
+    -- ask the front to queue the root post on opening, then at most every 5 s until it is posted
+    -- (a front that died before queueing it is covered by the next alert or the reconciler)
+    if redis.call('HGET', incKey, 'opened') ~= '1' then
+      local asked = tonumber(redis.call('HGET', incKey, 'openQueuedMs') or '0')
+      if r.action == 'opened' or nowMs - asked >= 5000 then
+        redis.call('HSET', incKey, 'openQueuedMs', nowMs)
+        r.needsOpen = true
+      end
+    end
     if r.action == 'counted' or r.action == 'reopened' or r.action == 'resolve-partial' then
       local queued = tonumber(redis.call('HGET', incKey, 'editQueuedMs') or '0')
       if nowMs - queued >= editMs then
