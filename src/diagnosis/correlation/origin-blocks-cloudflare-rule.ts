@@ -10,16 +10,19 @@ export const originBlocksCloudflareRule: Rule = {
   name: 'origin-answers-bot-but-not-cloudflare',
   apply(input) {
     if (!edgeShows(input, 521, 522) || has(input.findings, 'origin.blocks_cloudflare')) return undefined;
-    const answered = (input.facts.origin?.observations ?? []).filter((o) => o.outcome === 'response');
-    const first = answered[0];
-    if (!first) return undefined;
+    const observations = input.facts.origin?.observations ?? [];
+    // Only when every probe got an answer: if one port refused (443 while 80 answers), the story is
+    // the SSL mode's port, not a firewall (see the Full-SSL rule).
+    const first = observations[0];
+    if (!first || observations.some((o) => o.outcome !== 'response')) return undefined;
     const live = input.facts.cloudflare?.ipRanges;
     const ranges = live ?? CLOUDFLARE_RANGES;
     const origin = `${first.resolvedAddress ?? first.request.address}:${first.request.port}`;
-    const fromOverride = input.facts.cloudflare?.origins.length === 0;
-    const ambiguity = fromOverride
-      ? ' The origin address came from --origin, not from the zone: make sure it is the address Cloudflare uses.'
-      : '';
+    const fromZone =
+      input.facts.cloudflare?.origins.some((o) => o.address === first.request.address) ?? false;
+    const ambiguity = fromZone
+      ? ''
+      : " The bot did not learn this address from the zone (it came from --origin or resolution): make sure it is the one Cloudflare connects to, or this may be a stale record's story.";
     const evidence: Record<string, unknown> = {
       edgeStatus: input.facts.edge?.status,
       cloudflareErrorCode: input.facts.edge?.cloudflareErrorCode,
