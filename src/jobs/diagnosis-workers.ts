@@ -71,16 +71,26 @@ export function startDiagnosisWorkers(options: WorkerOptions): DiagnosisWorkers 
   return {
     isRunning: () => worker.isRunning() && connection.status === 'ready',
     async close(timeoutMs = 25_000) {
-      let timer: NodeJS.Timeout | undefined;
-      const graceful = worker.close().then(() => 'closed' as const);
-      const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), timeoutMs);
-      });
-      const outcome = await Promise.race([graceful, late]);
-      clearTimeout(timer);
-      if (outcome === 'late') {
-        logger.warn({ timeoutMs }, 'jobs still running at shutdown; they will be retried by another worker');
+      if (timeoutMs <= 0) {
+        // Forced: stop renewing locks at once; jobs in flight stall and another worker retries them.
         await worker.close(true).catch(() => {});
+      } else {
+        let timer: NodeJS.Timeout | undefined;
+        const graceful = worker.close().then(() => 'closed' as const);
+        const late = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), timeoutMs);
+        });
+        const outcome = await Promise.race([graceful, late]);
+        clearTimeout(timer);
+        if (outcome === 'late') {
+          // A graceful close cannot be turned into a forced one; cutting Redis stops lock renewal, so
+          // the unfinished jobs stall and are retried by another worker (their posts are idempotent).
+          logger.warn({ timeoutMs }, 'jobs still running at shutdown; abandoning them to be retried');
+          graceful.catch(() => {});
+          state.disconnect();
+          connection.disconnect();
+          return;
+        }
       }
       await closeRedis(state);
       await closeRedis(connection);

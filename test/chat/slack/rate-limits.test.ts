@@ -1,0 +1,87 @@
+// Slack's rate limits and hiccups, through the real SlackSink and web-api client against the fake:
+// a 429 is waited out (Retry-After) and the message still arrives once; 5xx is retried; a burst of
+// edits to one message is coalesced; nothing is dropped.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SlackSink } from '../../../src/chat/slack/slack-sink.js';
+import type { Report } from '../../../src/diagnosis/report.js';
+import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.js';
+import { fastSink } from './support/harness.js';
+
+let api: FakeSlackApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+const report: Report = {
+  site: 'shop.example.com',
+  url: 'https://shop.example.com/',
+  verdict: 'healthy',
+  primaryCause: null,
+  findings: [],
+  checks: [],
+  startedAt: new Date().toISOString(),
+  durationMs: 10,
+  cloudflareApiCalls: 0,
+};
+
+async function start(): Promise<{ api: FakeSlackApi; sink: SlackSink }> {
+  api = await startFakeSlackApi();
+  return { api, sink: fastSink(api.apiUrl) };
+}
+
+describe('SlackSink outgoing queue', () => {
+  it('waits out a 429 for its Retry-After and delivers the message once', async () => {
+    const { api, sink } = await start();
+    api.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    const thread = await sink.startThread({ platform: 'slack', channel: 'C1' }, { site: 'shop.example.com' });
+    const posts = api.callsOf('chat.postMessage');
+    expect(posts).toHaveLength(2);
+    expect(posts[0]?.result?.['status']).toBe(429);
+    expect(posts[1]?.result?.['ok']).toBe(true);
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(thread.root).toBe(posts[1]?.result?.['ts']);
+  });
+
+  it('retries 5xx answers until the message is delivered', async () => {
+    const { api, sink } = await start();
+    api.failNext('chat.postMessage', { status: 503 }, 2);
+    await sink.postNote({ platform: 'slack', channel: 'C1', root: '1.1' }, 'hello');
+    const posts = api.callsOf('chat.postMessage');
+    expect(posts.map((p) => p.result?.['status'])).toEqual([503, 503, 200]);
+  });
+
+  it('rejects (so the job retries later) instead of dropping when Slack keeps failing', async () => {
+    const { api, sink } = await start();
+    api.failNext('chat.postMessage', { status: 500 }, 50);
+    await expect(sink.postNote({ platform: 'slack', channel: 'C1', root: '1.1' }, 'hello')).rejects.toThrow(
+      /http_500/,
+    );
+  });
+
+  it('keeps messages to one channel in order and coalesces edits of the same message', async () => {
+    const { api, sink } = await start();
+    const thread = { platform: 'slack' as const, channel: 'C2', root: '9.9' };
+    api.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    const work = [
+      sink.postNote(thread, 'one'),
+      sink.postNote(thread, 'two'),
+      sink.updateRoot(thread, undefined, { site: 'shop.example.com' }),
+      sink.updateRoot(thread, undefined, { site: 'shop.example.com', run: 2 }),
+      sink.updateRoot(thread, report, { site: 'shop.example.com', run: 3 }),
+    ];
+    await Promise.all(work);
+    const delivered = api.calls.filter((c) => c.result?.['ok'] === true);
+    expect(delivered.map((c) => c.method)).toEqual(['chat.postMessage', 'chat.postMessage', 'chat.update']);
+    expect(delivered.map((c) => c.args['text'])).toEqual(['one', 'two', 'shop.example.com is healthy']);
+  });
+
+  it('refuses a platform error without retrying it', async () => {
+    const { api, sink } = await start();
+    api.failNext('chat.postMessage', { error: 'invalid_blocks' });
+    await expect(sink.postNote({ platform: 'slack', channel: 'C1', root: '1.1' }, 'x')).rejects.toThrow(
+      /invalid_blocks/,
+    );
+    expect(api.callsOf('chat.postMessage')).toHaveLength(1);
+  });
+});
