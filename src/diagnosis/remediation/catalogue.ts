@@ -8,6 +8,7 @@ import { DNS_STEPS } from './dns.js';
 import { EDGE_STEPS } from './edge.js';
 import { ENGINE_STEPS } from './engine.js';
 import { LB_STEPS } from './lb.js';
+import { ORIGIN_STEPS } from './origin.js';
 import { PUBLIC_DNS_STEPS } from './public-dns.js';
 import { SSL_STEPS } from './ssl.js';
 import type { Steps } from './steps.js';
@@ -23,6 +24,7 @@ const CATALOGUE: Partial<Record<FindingCode, Steps>> = {
   ...TUNNEL_STEPS,
   ...LB_STEPS,
   ...ANALYTICS_STEPS,
+  ...ORIGIN_STEPS,
 };
 
 export function remediationFor(code: FindingCode, evidence: Record<string, unknown>): string[] {

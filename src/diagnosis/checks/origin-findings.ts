@@ -1,0 +1,219 @@
+// Turns one origin observation into findings: what failed, in Cloudflare's terms (which 52x the
+// visitor sees), with the evidence a reader can verify (address, port, error code, certificate).
+import type { SslMode } from '../facts.js';
+import { type Finding, finding, type Severity } from '../finding.js';
+import type { OriginObservation } from '../ports.js';
+import { certificateFindings } from './origin-cert-findings.js';
+
+/** Cloudflare answers 520 when an origin's response headers pass about 16 KB (its documented limit). */
+export const HEADER_LIMIT_BYTES = 16 * 1024;
+
+export function baseEvidence(o: OriginObservation): Record<string, unknown> {
+  const evidence: Record<string, unknown> = {
+    address: o.request.address,
+    resolvedAddress: o.resolvedAddress ?? null,
+    port: o.request.port,
+    scheme: o.request.tls ? 'https' : 'http',
+    endpoint: `${o.resolvedAddress ?? o.request.address}:${o.request.port}`,
+    host: o.request.host,
+  };
+  if (o.error) {
+    evidence['errorCode'] = o.error.code;
+    evidence['errorMessage'] = o.error.message.slice(0, 300);
+  }
+  if (o.timings.connectMs !== undefined) evidence['connectMs'] = o.timings.connectMs;
+  return evidence;
+}
+
+export function observationFindings(
+  o: OriginObservation,
+  mode: SslMode | undefined,
+  budgetMs: number,
+  now: Date,
+): Finding[] {
+  const e = baseEvidence(o);
+  const at = `${e['endpoint']} (${e['scheme']})`;
+  const err = o.error ? ` (${o.error.code})` : '';
+  switch (o.outcome) {
+    case 'guarded':
+      return [
+        finding({
+          code: 'dns.origin_private_address',
+          severity: 'error',
+          title: `The origin ${o.request.address} is a private or reserved address`,
+          detail: `${o.request.address}${o.resolvedAddress && o.resolvedAddress !== o.request.address ? ` resolves to ${o.resolvedAddress}, which is` : ' is'} inside ${o.guardedRange ?? 'a guarded range'}. Cloudflare's edge cannot connect to private, loopback, link-local or reserved addresses, and the bot does not probe them.`,
+          evidence: { ...e, range: o.guardedRange ?? null, content: o.request.address },
+        }),
+      ];
+    case 'resolve_failed':
+      return [
+        problem(
+          'origin.resolution_failed',
+          `The origin name ${o.request.address} does not resolve`,
+          `Looking up ${o.request.address} failed${err}: Cloudflare cannot reach an origin whose name has no address (an Origin Rule or CNAME to it ends in 530/1016 or 523).`,
+          e,
+        ),
+      ];
+    case 'refused':
+      return [
+        problem(
+          'origin.connection_refused',
+          `The origin refuses connections on port ${o.request.port}`,
+          `${at} answered the TCP connection with a reset${err}: nothing listens there, or a firewall rejects it. Cloudflare shows 521 when its own connection is refused.`,
+          e,
+        ),
+      ];
+    case 'connect_timeout':
+      return [
+        problem(
+          'origin.connect_timeout',
+          `No TCP connection to the origin on port ${o.request.port}`,
+          `${at} did not complete the TCP handshake within ${Math.round(budgetMs / 1000)} s${err}: packets are dropped (a firewall), or the host is down or behind the wrong address. Cloudflare shows 522 when this happens to it.`,
+          e,
+        ),
+      ];
+    case 'unreachable':
+      return [
+        problem(
+          'origin.unreachable',
+          `The origin ${e['endpoint']} is unreachable`,
+          `Connecting to ${at} failed with ${o.error?.code ?? 'no route'}: there is no route to the address. Cloudflare shows 523 (origin unreachable).`,
+          e,
+        ),
+      ];
+    case 'reset':
+      return [
+        problem(
+          'origin.connection_reset',
+          'The origin closed the connection without answering',
+          `${at} accepted the connection, then reset or closed it before sending a complete response${err}. Cloudflare shows 502 or 520 when the origin hangs up like this.`,
+          e,
+        ),
+      ];
+    case 'tls_failed':
+      return [
+        problem(
+          'origin.tls_handshake_failed',
+          `TLS handshake with the origin failed on port ${o.request.port}`,
+          `${at} accepted TCP but the TLS handshake failed${err}${o.error?.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? ': the port answers plain HTTP, not TLS' : o.error?.code === 'TLS_HANDSHAKE_TIMEOUT' ? ': the server never completed the handshake' : ''}. Cloudflare shows 525 (SSL handshake failed) in Full and Full (strict).`,
+          e,
+        ),
+      ];
+    case 'invalid_response':
+      if (o.error?.code === 'UND_ERR_HEADERS_OVERFLOW') {
+        return [
+          problem(
+            'origin.headers_too_large',
+            'The origin sends enormous response headers',
+            `${at} sent more than 256 KB of response headers; Cloudflare gives up above about 16 KB and shows 520.`,
+            { ...e, headerBytes: '>262144' },
+          ),
+        ];
+      }
+      return [
+        problem(
+          'origin.invalid_response',
+          'The origin answers something that is not HTTP',
+          `What ${at} sent could not be parsed as an HTTP response${err}. Cloudflare shows 502 or 520 for a response it cannot read.`,
+          e,
+        ),
+      ];
+    case 'response_timeout':
+      return [
+        problem(
+          'origin.response_timeout',
+          'The origin accepts the connection but does not answer',
+          `${at} accepted the request and sent no response headers within the ${Math.round(budgetMs / 1000)} s budget. Cloudflare waits 100 s and then shows 524; a much slower origin is in trouble anyway.`,
+          e,
+        ),
+      ];
+    case 'response':
+      return responseFindings(o, mode, e, now);
+  }
+}
+
+function responseFindings(
+  o: OriginObservation,
+  mode: SslMode | undefined,
+  e: Record<string, unknown>,
+  now: Date,
+): Finding[] {
+  const http = o.http;
+  if (!http) return [];
+  const evidence: Record<string, unknown> = {
+    ...e,
+    status: http.status,
+    httpVersion: http.httpVersion,
+    server: http.server ?? null,
+    ttfbMs: http.ttfbMs,
+    headerBytes: http.headerBytes,
+  };
+  const out: Finding[] = o.tls ? certificateFindings(o, mode, evidence, now) : [];
+  const at = `${e['endpoint']} (${e['scheme']})`;
+
+  if (http.status >= 500) {
+    const gateway = gatewayPage(http.status, http.server, http.bodySnippet);
+    out.push(
+      problem(
+        'origin.http_5xx',
+        `The origin itself answers ${http.status}${http.statusText ? ` ${http.statusText}` : ''}`,
+        `${at} answered HTTP ${http.status}${http.server ? ` (server: ${http.server})` : ''} directly, so the error comes from the origin, not from Cloudflare.${gateway ? ` The body is ${gateway}'s own ${http.status} page: the web server is up, but the application behind it (its upstream) is down or not answering.` : ' The application on the origin is failing: its logs say why.'}`,
+        { ...evidence, gatewayPage: gateway ?? null },
+      ),
+    );
+  }
+  if (http.headerBytes > HEADER_LIMIT_BYTES) {
+    out.push(
+      finding({
+        code: 'origin.headers_too_large',
+        severity: 'warn',
+        title: `The origin's response headers are ${Math.round(http.headerBytes / 1024)} KB`,
+        detail: `${at} sent ${http.headerBytes} bytes of response headers; Cloudflare's limit is about 16 KB, above which it shows 520.`,
+        evidence,
+      }),
+    );
+  }
+  if (http.status < 500) {
+    out.push(
+      finding({
+        code: 'origin.ok',
+        severity: 'ok',
+        title: `The origin answers HTTP ${http.status} on port ${o.request.port}`,
+        detail: `${at} answered ${http.status}${http.statusText ? ` ${http.statusText}` : ''} (HTTP/${http.httpVersion}${http.server ? `, ${http.server}` : ''}) in ${http.ttfbMs} ms.${http.status === 403 || http.status === 429 ? ' A 403/429 to the bot may mean a security layer that could also block Cloudflare.' : ''}`,
+        evidence,
+      }),
+    );
+  }
+  return out;
+}
+
+/** A web server's or proxy's own 502/503/504 page, which means the app behind it is the problem. */
+function gatewayPage(status: number, server: string | undefined, body: string): string | undefined {
+  if (status < 502 || status > 504) return undefined;
+  const text = `${server ?? ''}\n${body.slice(0, 4096)}`;
+  const known =
+    /\b(nginx|openresty|apache|caddy|envoy|haproxy|traefik|litespeed|microsoft-iis|varnish)\b/i.exec(text);
+  if (known) return capitalise(known[1]!);
+  if (/Bad Gateway|Gateway Time-?out|Proxy Error|upstream/i.test(body)) return 'a proxy';
+  return undefined;
+}
+
+function capitalise(name: string): string {
+  const lower = name.toLowerCase();
+  const names: Record<string, string> = {
+    haproxy: 'HAProxy',
+    openresty: 'OpenResty',
+    'microsoft-iis': 'IIS',
+  };
+  return names[lower] ?? lower;
+}
+
+export function problem(
+  code: Finding['code'],
+  title: string,
+  detail: string,
+  evidence: Record<string, unknown>,
+  severity: Severity = 'error',
+): Finding {
+  return finding({ code, severity, title, detail, evidence });
+}
