@@ -25,7 +25,18 @@ export interface Check502Process {
 }
 
 export function startCheck502(args: string[], env: Record<string, string>): Check502Process {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  return spawnLogged([BIN, ...args], env);
+}
+
+/** Runs a TypeScript entry of the test support (through tsx) the same way. */
+export function startTsChild(file: string, env: Record<string, string>): Check502Process {
+  return spawnLogged(['--import', 'tsx', file], env);
+}
+
+function spawnLogged(argv: string[], env: Record<string, string>): Check502Process {
+  const args = argv.slice(-1);
+  const child = spawn(process.execPath, argv, {
+    cwd: resolve(import.meta.dirname, '..', '..', '..'),
     // Only what the test names plus PATH: the test runner's own REDIS_URL etc. must not leak in.
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,54 @@
+// A real worker process for fault drills, started with `node --import tsx`: configuration from its
+// environment (as `check502 worker`), the real BullMQ workers, Slack sink and shutdown handling,
+// and the scripted diagnoser of the pipeline tests (no traffic beyond loopback). With
+// FAULT_GATE_KEY set, the origin check records this process's pid under that Redis key and waits
+// until `<key>:release` exists, so a test can kill the process mid-diagnosis.
+import { Redis } from 'ioredis';
+import { SlackSink } from '../../../src/chat/slack/slack-sink.js';
+import { loadServerConfig } from '../../../src/config.js';
+import { configSecrets, createLogger } from '../../../src/log/logger.js';
+import { startWorker } from '../../../src/roles/worker.js';
+import { installShutdown } from '../../../src/shutdown/install-shutdown.js';
+import { scriptedDiagnoser } from '../../jobs/support/scripted-diagnoser.js';
+
+const env = process.env;
+const config = loadServerConfig(env);
+const logger = createLogger({ level: 'info', name: 'fault-worker', secrets: configSecrets(config) });
+const gateKey = env['FAULT_GATE_KEY'];
+const gateRedis = gateKey ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
+
+const originGate = gateKey
+  ? async () => {
+      await gateRedis?.set(gateKey, String(process.pid));
+      logger.info({ pid: process.pid }, 'fault gate: origin check waiting');
+      while ((await gateRedis?.exists(`${gateKey}:release`)) !== 1) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  : undefined;
+
+const sink = new SlackSink({
+  botToken: config.slack?.botToken ?? 'xoxb-missing',
+  ...(config.slack?.apiUrl === undefined ? {} : { apiUrl: config.slack.apiUrl }),
+  logger,
+  ratePerSecond: 50,
+  burst: 20,
+  baseBackoffMs: 20,
+});
+const handle = await startWorker({
+  config,
+  logger,
+  diagnoser: scriptedDiagnoser(originGate ? { originGate } : {}),
+  sinks: { slack: sink },
+  lockDurationMs: Number(env['FAULT_LOCK_MS'] ?? 2000),
+  stalledIntervalMs: Number(env['FAULT_STALLED_MS'] ?? 1000),
+});
+installShutdown({
+  logger,
+  timeoutMs: config.shutdownTimeoutMs,
+  handles: [
+    { name: 'worker', close: () => handle.close() },
+    { name: 'gate', close: async () => void gateRedis?.disconnect() },
+  ],
+});
+logger.info({ pid: process.pid }, 'fault worker ready');
