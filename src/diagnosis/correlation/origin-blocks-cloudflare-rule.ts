@@ -10,9 +10,15 @@ export const originBlocksCloudflareRule: Rule = {
   name: 'origin-answers-bot-but-not-cloudflare',
   apply(input) {
     if (!edgeShows(input, 521, 522) || has(input.findings, 'origin.blocks_cloudflare')) return undefined;
-    const observations = input.facts.origin?.observations ?? [];
-    // Only when every probe got an answer: if one port refused (443 while 80 answers), the story is
-    // the SSL mode's port, not a firewall (see the Full-SSL rule).
+    // Only the connections Cloudflare itself makes in this SSL mode count (443/TLS for Full and
+    // Strict, 80 for Flexible), and all of them must have answered: if one refused, that is the
+    // story (a dead port, or the Full-SSL rule), not a firewall.
+    const mode = input.facts.cloudflare?.sslMode ?? input.facts.origin?.sslMode;
+    const tls =
+      mode === undefined ? undefined : mode === 'full' || mode === 'strict' || mode === 'origin_pull';
+    const observations = (input.facts.origin?.observations ?? []).filter(
+      (o) => tls === undefined || o.request.tls === tls,
+    );
     const first = observations[0];
     if (!first || observations.some((o) => o.outcome !== 'response')) return undefined;
     const live = input.facts.cloudflare?.ipRanges;

@@ -165,6 +165,18 @@ describe('origin blocks Cloudflare', () => {
     expect(added?.detail).toContain('--origin');
   });
 
+  it('under Full (strict) only the HTTPS connection counts: a closed port 80 does not hide the block', () => {
+    const out = run(
+      {
+        edge: edge(521, 521),
+        cloudflare: cf({ sslMode: 'strict' }),
+        origin: { observations: [obs('response', 443, true, { status: 200 }), obs('refused', 80, false)] },
+      },
+      [f('edge.error')],
+    );
+    expect(out.primaryCause).toBe('origin.blocks_cloudflare');
+  });
+
   it('an origin that refuses the bot too is not blamed on a firewall', () => {
     const out = run(
       { edge: edge(521, 521), cloudflare: cf(), origin: { observations: [obs('refused', 443, true)] } },
