@@ -30,9 +30,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const table = new Map<string, Route[]>();
   for (const route of options.routes) table.set(route.path, [...(table.get(route.path) ?? []), route]);
 
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const server = createServer({
     requestTimeout: options.requestTimeoutMs ?? 15_000,
-    headersTimeout: options.headersTimeoutMs ?? 10_000,
+    headersTimeout,
+    // Node checks those timeouts on this interval (30 s by default): slow clients would linger.
+    connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(headersTimeout / 2))),
   });
   server.keepAliveTimeout = 5_000;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
