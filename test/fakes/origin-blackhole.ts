@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 const SCRIPT = `
 import socket, sys
 addr = sys.argv[1]
+wanted = int(sys.argv[2])
 family = socket.AF_INET6 if ':' in addr else socket.AF_INET
 s = socket.socket(family)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((addr, 0))
+s.bind((addr, wanted))
 s.listen(0)
 port = s.getsockname()[1]
 fill = []
@@ -28,9 +29,11 @@ export interface Blackhole {
   close(): Promise<void>;
 }
 
-export function startBlackhole(address: string, timeoutMs = 5000): Promise<Blackhole> {
+export function startBlackhole(address: string, port = 0, timeoutMs = 5000): Promise<Blackhole> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', SCRIPT, address], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('python3', ['-c', SCRIPT, address, String(port)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {

@@ -76,6 +76,10 @@ export interface OriginLabOptions {
 
 export interface OriginLab {
   site: string;
+  /** The port every origin's "HTTP" side listens on (80 with standardPorts). */
+  httpPort: number;
+  /** The port every origin's "HTTPS" side listens on (443 with standardPorts). */
+  httpsPort: number;
   origins: Record<LabOriginName, LabOrigin>;
   /** The lab CA's certificate (PEM): pass it to the prober as `extraCa`. */
   ca: string;
@@ -86,10 +90,23 @@ export interface OriginLab {
 }
 
 export async function startOriginLab(options: OriginLabOptions = {}): Promise<OriginLab> {
+  const certs = await makeLabCertificates(options.site ?? 'shop.example.com');
+  // Every origin shares one HTTP and one HTTPS port number (on its own address), so a check can be
+  // pointed at the lab with one port override; a clash with another socket just picks new numbers.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, certs);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.standardPorts || attempt >= 5)
+        throw error;
+    }
+  }
+}
+
+async function startOnce(options: OriginLabOptions, certs: LabCertificates): Promise<OriginLab> {
   const site = options.site ?? 'shop.example.com';
   const subnet = options.subnet ?? '127.0.0';
   const delayMs = options.delayMs ?? 0;
-  const certs = await makeLabCertificates(site);
   const servers: Server[] = [];
   const blackholes: Blackhole[] = [];
   const sockets = new Set<Socket>();
@@ -97,12 +114,12 @@ export async function startOriginLab(options: OriginLabOptions = {}): Promise<Or
   const names = (Object.keys(LAB_ORIGINS) as LabOriginName[]).filter(
     (n) => !options.only || options.only.includes(n),
   );
+  const [httpPort, httpsPort] = options.standardPorts ? [80, 443] : await freePorts(`${subnet}.20`);
 
   const open = async (name: LabOriginName, address: string, behaviour: PortBehaviour, port: number) => {
     if (behaviour.kind === 'blackhole') {
-      const hole = await startBlackhole(address);
-      blackholes.push(hole);
-      return hole.port;
+      blackholes.push(await startBlackhole(address, port));
+      return;
     }
     const handle =
       behaviour.kind === 'closed' ? undefined : handlerFor(behaviour, certs[behaviourCert(behaviour)]);
@@ -117,12 +134,10 @@ export async function startOriginLab(options: OriginLabOptions = {}): Promise<Or
         }, delayMs).unref();
       } else handle?.(socket);
     });
+    // A closed port is simply not listened on: the kernel refuses connects to it.
+    if (behaviour.kind === 'closed') return;
     await listen(server, address, port);
-    const bound = (server.address() as { port: number }).port;
-    // A closed port: bind to reserve a free number, then stop listening so connects are refused.
-    if (behaviour.kind === 'closed') await new Promise<void>((done) => server.close(() => done()));
-    else servers.push(server);
-    return bound;
+    servers.push(server);
   };
 
   const origins = {} as Record<LabOriginName, LabOrigin>;
@@ -131,26 +146,37 @@ export async function startOriginLab(options: OriginLabOptions = {}): Promise<Or
       names.map(async (name, index) => {
         const address = `${subnet}.${20 + index}`;
         const spec = LAB_ORIGINS[name] as { http: PortBehaviour; https: PortBehaviour };
-        const [httpPort, httpsPort] = await Promise.all([
-          open(name, address, spec.http, options.standardPorts ? 80 : 0),
-          open(name, address, spec.https, options.standardPorts ? 443 : 0),
+        await Promise.all([
+          open(name, address, spec.http, httpPort),
+          open(name, address, spec.https, httpsPort),
         ]);
         origins[name] = { address, httpPort, httpsPort };
       }),
     );
   } catch (error) {
     await shutdown(servers, blackholes, sockets);
-    throw error;
+    throw Object.assign(error as Error, { code: (error as NodeJS.ErrnoException).code ?? 'EADDRINUSE' });
   }
 
   return {
     site,
     origins,
+    httpPort,
+    httpsPort,
     ca: certs.ca.cert,
     certs,
     connections: (name) => counts.get(name) ?? 0,
     close: () => shutdown(servers, blackholes, sockets),
   };
+}
+
+/** Two port numbers free right now on the first lab address. */
+async function freePorts(address: string): Promise<[number, number]> {
+  const probes = [createServer(), createServer()];
+  await Promise.all(probes.map((server) => listen(server, address, 0)));
+  const ports = probes.map((server) => (server.address() as { port: number }).port) as [number, number];
+  await Promise.all(probes.map((server) => new Promise<void>((done) => server.close(() => done()))));
+  return ports;
 }
 
 function behaviourCert(behaviour: PortBehaviour): CertName {

@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../../src/diagnosis/check.js';
+import { createOriginCheck, originCheck } from '../../../src/diagnosis/checks/origin.js';
+import type { CloudflareFacts, OriginFacts, SslMode } from '../../../src/diagnosis/facts.js';
+import type { Finding } from '../../../src/diagnosis/finding.js';
+import type { AddressPolicy, Ports } from '../../../src/diagnosis/ports.js';
+import { parseSite } from '../../../src/diagnosis/target.js';
+import { createAddressPolicy } from '../../../src/probes/address-policy.js';
+import { createOriginProber } from '../../../src/probes/origin-prober.js';
+import { type LabOriginName, type OriginLab, startOriginLab } from '../../fakes/origin-lab.js';
+
+let lab: OriginLab;
+const LAB_NETS = ['127.0.0.0/8'];
+
+beforeAll(async () => {
+  lab = await startOriginLab({ site: 'shop.example.com' });
+});
+afterAll(async () => {
+  await lab?.close();
+});
+
+interface RunOptions {
+  mode?: SslMode;
+  origin?: string;
+  candidates?: CloudflareFacts['origins'];
+  timeoutMs?: number;
+  policy?: AddressPolicy;
+  resolve?: (host: string) => Promise<string[]>;
+  site?: string;
+  noCloudflare?: boolean;
+}
+
+async function run(
+  name: LabOriginName | undefined,
+  opts: RunOptions = {},
+): Promise<CheckResult<OriginFacts>> {
+  const policy = opts.policy ?? createAddressPolicy(LAB_NETS);
+  const unused = () => {
+    throw new Error('not used by the origin check');
+  };
+  const ports: Ports = {
+    resolver: { resolve: unused },
+    edge: { probe: unused },
+    origin: createOriginProber({
+      policy,
+      resolve: async (host) => (opts.resolve ? opts.resolve(host) : []),
+      extraCa: [lab.ca],
+    }),
+    addresses: policy,
+    clock: { now: () => new Date() },
+  };
+  const parsed = parseSite(opts.site ?? 'https://shop.example.com/cart?x=1');
+  if (!parsed.ok) throw new Error(parsed.reason);
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  const cloudflare: CloudflareFacts = {
+    origins: opts.candidates ?? (name ? [{ address: lab.origins[name].address, source: 'dns' }] : []),
+    ...(opts.mode ? { sslMode: opts.mode } : {}),
+  };
+  const check = createOriginCheck({ ports: { http: lab.httpPort, https: lab.httpsPort } });
+  return check.run({
+    target: parsed.target,
+    options: { timeoutMs, ...(opts.origin !== undefined ? { origin: opts.origin } : {}) },
+    ports,
+    signal: AbortSignal.timeout(check.budgetMs!({ timeoutMs })),
+    facts: opts.noCloudflare ? {} : { cloudflare },
+  });
+}
+
+const codes = (findings: Finding[]) => findings.map((f) => `${f.code}:${f.severity}`).sort();
+const problems = (findings: Finding[]) =>
+  findings.filter((f) => f.severity === 'warn' || f.severity === 'error');
+
+describe('origin check against the lab', () => {
+  it('a healthy origin under Full (strict): TLS and HTTP ok, no alarm', async () => {
+    const result = await run('healthy', { mode: 'strict' });
+    expect(result.status).toBe('passed');
+    expect(codes(result.findings)).toEqual(['origin.ok:ok', 'origin.tls_ok:ok']);
+    expect(result.facts?.sslMode).toBe('strict');
+    expect(result.facts?.observations.map((o) => o.request.port).sort()).toEqual(
+      [lab.httpPort, lab.httpsPort].sort(),
+    );
+  });
+
+  it('a healthy origin with the mode unknown: both ports probed, no alarm', async () => {
+    const result = await run('healthy');
+    expect(result.status).toBe('passed');
+    expect(problems(result.findings)).toEqual([]);
+    expect(codes(result.findings)).toEqual(['origin.ok:ok', 'origin.ok:ok', 'origin.tls_ok:ok']);
+    expect(result.facts?.sslMode).toBeUndefined();
+  });
+
+  it('Flexible probes only the HTTP port', async () => {
+    const result = await run('healthy', { mode: 'flexible' });
+    expect(result.facts?.observations.map((o) => [o.request.port, o.request.tls])).toEqual([
+      [lab.httpPort, false],
+    ]);
+    expect(codes(result.findings)).toEqual(['origin.ok:ok']);
+  });
+
+  it.each([
+    ['refused', 'origin.connection_refused'],
+    ['reset', 'origin.connection_reset'],
+    ['garbage', 'origin.invalid_response'],
+    ['closeMidHeaders', 'origin.connection_reset'],
+    ['tlsAlert', 'origin.tls_handshake_failed'],
+  ] as const)('%s under Full (strict) → %s', async (name, code) => {
+    const result = await run(name, { mode: 'strict' });
+    expect(result.status).toBe('failed');
+    const found = result.findings.find((f) => f.code === code);
+    expect(found?.severity).toBe('error');
+    expect(found?.evidence).toMatchObject({ port: lab.httpsPort, address: lab.origins[name].address });
+    expect(found?.remediation.length).toBeGreaterThan(0);
+  });
+
+  it('a connection that is never accepted is a connect timeout (522)', async () => {
+    const result = await run('blackhole', { mode: 'full', timeoutMs: 600 });
+    expect(codes(problems(result.findings))).toEqual(['origin.connect_timeout:error']);
+    expect(result.findings[0]?.detail).toContain('522');
+  });
+
+  it('an origin that never answers is a response timeout (524)', async () => {
+    const result = await run('stall', { mode: 'flexible', timeoutMs: 600 });
+    expect(codes(result.findings)).toEqual(['origin.response_timeout:error']);
+  });
+
+  it('the refused address and port are in the remediation', async () => {
+    const result = await run('refused', { mode: 'full' });
+    const refused = result.findings.find((f) => f.code === 'origin.connection_refused');
+    expect(refused?.remediation[0]).toContain(`${lab.origins.refused.address}:${lab.httpsPort}`);
+    expect(refused?.remediation.join(' ')).toContain('https://www.cloudflare.com/ips/');
+  });
+
+  it('Full (strict) with nothing on 443 but HTTP on 80 → ssl.origin_no_https (error)', async () => {
+    const result = await run('noHttps', { mode: 'strict' });
+    expect(result.status).toBe('failed');
+    expect(codes(problems(result.findings))).toEqual([
+      'origin.connection_refused:error',
+      'ssl.origin_no_https:error',
+    ]);
+  });
+
+  it('Full with plain HTTP on the TLS port → ssl.origin_no_https and the handshake failure', async () => {
+    const result = await run('plainOnTls', { mode: 'full' });
+    expect(codes(problems(result.findings))).toEqual([
+      'origin.tls_handshake_failed:error',
+      'ssl.origin_no_https:error',
+    ]);
+    const handshake = result.findings.find((f) => f.code === 'origin.tls_handshake_failed');
+    expect(handshake?.evidence['errorCode']).toBe('ERR_SSL_WRONG_VERSION_NUMBER');
+    expect(handshake?.remediation[0]).toContain('plain HTTP');
+  });
+
+  it('mode unknown, 443 refused but 80 answers: a warning, not an outage', async () => {
+    const result = await run('noHttps');
+    expect(result.status).toBe('passed');
+    expect(codes(result.findings)).toEqual([
+      'origin.connection_refused:info',
+      'origin.ok:ok',
+      'ssl.origin_no_https:warn',
+    ]);
+    expect(result.findings.find((f) => f.code === 'origin.connection_refused')?.detail).toContain('unknown');
+  });
+
+  it('mode unknown, 80 refused but 443 answers: no alarm at all', async () => {
+    const result = await run('noHttp');
+    expect(result.status).toBe('passed');
+    expect(problems(result.findings)).toEqual([]);
+    expect(codes(result.findings)).toContain('origin.connection_refused:info');
+  });
+
+  it.each([
+    ['expired', 'strict', 'origin.tls_cert_expired', 'error'],
+    ['expired', 'full', 'origin.tls_cert_expired', 'warn'],
+    ['expired', undefined, 'origin.tls_cert_expired', 'warn'],
+    ['selfSigned', 'strict', 'origin.tls_cert_untrusted', 'error'],
+    ['selfSigned', 'full', 'origin.tls_cert_untrusted', 'warn'],
+    ['wrongName', 'origin_pull', 'origin.tls_cert_hostname_mismatch', 'error'],
+    ['wrongName', 'full', 'origin.tls_cert_hostname_mismatch', 'warn'],
+    ['expiring', 'strict', 'origin.tls_cert_expiring', 'warn'],
+  ] as const)('%s certificate under %s → %s (%s)', async (name, mode, code, severity) => {
+    const result = await run(name, mode ? { mode } : {});
+    const found = result.findings.filter((f) => f.code === code);
+    expect(found.map((f) => f.severity)).toEqual([severity]);
+    expect(found[0]?.evidence['notAfter']).toEqual(expect.any(String));
+    expect(found[0]?.remediation.length).toBeGreaterThan(0);
+    if (code === 'origin.tls_cert_expired') {
+      expect(found[0]?.remediation[0]).toContain(String(found[0]?.evidence['notAfter']));
+    }
+  });
+
+  it('the web server’s own 502 page → origin.http_5xx naming the upstream', async () => {
+    const result = await run('badGateway', { mode: 'strict' });
+    const found = result.findings.find((f) => f.code === 'origin.http_5xx');
+    expect(found).toMatchObject({
+      severity: 'error',
+      evidence: { status: 502, server: 'nginx/1.24.0', gatewayPage: 'nginx' },
+    });
+    expect(found?.detail).toContain('upstream');
+    expect(found?.remediation[0]).toContain('upstream');
+  });
+
+  it('an application 500 is origin.http_5xx without the gateway story', async () => {
+    const result = await run('serverError', { mode: 'flexible' });
+    const found = result.findings.find((f) => f.code === 'origin.http_5xx');
+    expect(found?.evidence['gatewayPage']).toBeNull();
+  });
+
+  it('oversized headers → origin.headers_too_large (warn)', async () => {
+    const result = await run('hugeHeaders', { mode: 'flexible' });
+    expect(codes(result.findings)).toEqual(['origin.headers_too_large:warn', 'origin.ok:ok']);
+  });
+
+  it('an HTTP/1.0 origin is fine', async () => {
+    const result = await run('http10', { mode: 'flexible' });
+    expect(result.findings[0]).toMatchObject({ code: 'origin.ok', evidence: { httpVersion: '1.0' } });
+  });
+
+  it('--origin wins over the zone, and may carry a port', async () => {
+    const address = lab.origins.healthy.address;
+    const result = await run('refused', { mode: 'strict', origin: `${address}:${lab.httpsPort}` });
+    expect(result.facts?.observations.map((o) => [o.request.address, o.request.port, o.request.tls])).toEqual(
+      [[address, lab.httpsPort, true]],
+    );
+    expect(result.status).toBe('passed');
+  });
+
+  it('no origin known → skipped with a hint', async () => {
+    const result = await run(undefined, { noCloudflare: true });
+    expect(result.status).toBe('skipped');
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({ code: 'origin.not_specified', severity: 'info' });
+    expect(result.findings[0]?.detail).toContain('--origin');
+    expect(result.findings[0]?.detail).toContain('CLOUDFLARE_API_TOKEN');
+  });
+
+  it('a guarded target is reported and never connected to, literal or resolved', async () => {
+    const before = lab.connections('healthy');
+    const address = lab.origins.healthy.address;
+    const closed = createAddressPolicy([]);
+    const literal = await run(undefined, { origin: address, policy: closed });
+    expect(codes(literal.findings)).toEqual(['dns.origin_private_address:error']);
+    expect(literal.findings[0]?.evidence).toMatchObject({ range: '127.0.0.0/8' });
+    expect(literal.findings[0]?.remediation.length).toBeGreaterThan(0);
+    const named = await run(undefined, {
+      candidates: [{ address: 'origin.shop.example.com', source: 'dns' }],
+      resolve: async () => [address],
+      policy: closed,
+      mode: 'strict',
+    });
+    expect(codes(named.findings)).toEqual(['dns.origin_private_address:error']);
+    expect(named.findings[0]?.evidence['resolvedAddress']).toBe(address);
+    expect(lab.connections('healthy')).toBe(before);
+  });
+
+  it('every warn or error finding over the whole lab carries remediation', async () => {
+    const names: LabOriginName[] = [
+      'refused',
+      'reset',
+      'garbage',
+      'badGateway',
+      'expired',
+      'selfSigned',
+      'wrongName',
+      'expiring',
+      'hugeHeaders',
+      'noHttps',
+      'plainOnTls',
+      'tlsAlert',
+      'closeMidHeaders',
+      'serverError',
+    ];
+    const results = await Promise.all(names.flatMap((name) => [run(name, { mode: 'strict' }), run(name)]));
+    const missing = results.flatMap((r) => problems(r.findings)).filter((f) => f.remediation.length === 0);
+    expect(missing.map((f) => f.code)).toEqual([]);
+  });
+
+  it('is registered to run after the Cloudflare check', () => {
+    expect(originCheck.needs).toEqual(['cloudflare']);
+    expect(originCheck.budgetMs?.({ timeoutMs: 10_000 })).toBeGreaterThan(10_000);
+  });
+});
