@@ -174,6 +174,15 @@ describe('cloudflare check', () => {
     expect(findingOf(report, 'tunnel.no_ingress_rule').severity).toBe('error');
   });
 
+  it('a locally managed tunnel is judged on status alone and says its ingress is not visible', async () => {
+    const s = tunnelZone('healthy', 4);
+    delete s.tunnelConfigurations[TUNNEL_ID];
+    const { report, cloudflareFacts } = await runDiagnosis(await start(s), HOST, { edge: { status: 200 } });
+    expect(findingOf(report, 'tunnel.ok').evidence['ingress']).toContain('locally managed');
+    expect(codes(report)).not.toContain('tunnel.no_ingress_rule');
+    expect(cloudflareFacts?.tunnel?.service).toBeUndefined();
+  });
+
   it('a wildcard ingress rule matches', async () => {
     const s = tunnelZone('healthy', 4);
     s.tunnelConfigurations[TUNNEL_ID] = {
