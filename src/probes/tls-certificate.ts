@@ -25,8 +25,8 @@ const RECHECKABLE = new Set([
 ]);
 
 export interface TrustAnchors {
-  /** Public roots plus extra CAs: trust without the Origin CA. */
-  general: X509Certificate[];
+  /** Public roots plus extra CAs; parsed on first need (only when Node's own check failed). */
+  general(): X509Certificate[];
   originCa: X509Certificate[];
 }
 
@@ -43,7 +43,14 @@ export function loadTrustAnchors(
         return [];
       }
     });
-  return { general: parse([...rootCertificates, ...extraCa]), originCa: parse(originCaRoots) };
+  let general: X509Certificate[] | undefined;
+  return {
+    general: () => {
+      general ??= parse([...rootCertificates, ...extraCa]);
+      return general;
+    },
+    originCa: parse(originCaRoots),
+  };
 }
 
 export function judgeCertificate(
@@ -72,7 +79,7 @@ export function judgeCertificate(
   // nor the Origin CA: those, and time-only failures, are re-checked by walking the chain ourselves.
   const viaOriginCa = anchoredIn(chain, anchors.originCa);
   const viaGeneral =
-    authError === undefined || (RECHECKABLE.has(authError) && anchoredIn(chain, anchors.general));
+    authError === undefined || (RECHECKABLE.has(authError) && anchoredIn(chain, anchors.general()));
   observation.trusted = viaGeneral || viaOriginCa;
   if (!observation.trusted) observation.trustError = authError ?? 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
 
