@@ -28,23 +28,31 @@ interface Slot {
 
 export function fitEmbeds(input: readonly APIEmbed[], total: number = EMBED_LIMITS.total): APIEmbed[] {
   const embeds = input.slice(0, EMBED_LIMITS.embedsPerMessage).map(withFieldLimits);
-  for (let round = 0; round < 200 && totalLength(embeds) > total; round++) {
-    const excess = totalLength(embeds) - total;
-    const longest = slots(embeds).reduce<Slot | undefined>(
-      (best, slot) => (best === undefined || slot.get().length > best.get().length ? slot : best),
-      undefined,
-    );
-    const length = longest?.get().length ?? 0;
-    if (longest !== undefined && length > MIN_SLOT) {
-      longest.set(shorten(longest.get(), Math.max(MIN_SLOT, length - excess)));
-      continue;
-    }
-    // Everything is already short: drop the last field, then the last embed.
+  // Even at the floor everything cannot fit: drop trailing fields, then trailing embeds.
+  while (embeds.length > 0 && floorLength(embeds) > total) {
     const last = embeds[embeds.length - 1];
     if (last?.fields?.length) last.fields = last.fields.slice(0, -1);
     else embeds.pop();
   }
+  if (totalLength(embeds) <= total) return embeds;
+  // Water-filling: the largest cap at which everything fits; only texts longer than it are cut,
+  // so one huge evidence blob is shortened before any short line loses a character.
+  const all = slots(embeds);
+  let low = MIN_SLOT;
+  let high = Math.max(...all.map((slot) => slot.get().length));
+  while (low < high) {
+    const cap = Math.ceil((low + high) / 2);
+    const length = all.reduce((sum, slot) => sum + Math.min(slot.get().length, cap), 0);
+    if (length <= total) low = cap;
+    else high = cap - 1;
+  }
+  for (const slot of all) if (slot.get().length > low) slot.set(shorten(slot.get(), low));
   return embeds;
+}
+
+/** The total if every text were cut to the floor (texts already shorter stay as they are). */
+function floorLength(embeds: APIEmbed[]): number {
+  return slots(embeds).reduce((sum, slot) => sum + Math.min(slot.get().length, MIN_SLOT), 0);
 }
 
 export function totalLength(embeds: readonly APIEmbed[]): number {

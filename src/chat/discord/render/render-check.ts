@@ -53,7 +53,7 @@ export function formatEvidence(evidence: Record<string, unknown>): string {
     } catch {
       shown = '[unprintable]';
     }
-    lines.push(clip(`${key}: ${shown.replace(/\s+/g, ' ')}`, 200));
+    lines.push(clip(`${key}: ${shown.slice(0, 400).replace(/\s+/g, ' ')}`, 200));
     if (lines.length >= 20) break;
   }
   return lines.join('\n');

@@ -1,0 +1,233 @@
+// Loopback fake of the parts of Discord's REST API check502 uses, under `/api/v10/...`: interaction
+// callbacks, the interaction's @original message, channel messages, threads started from a message,
+// and command registration. Records every call; on demand answers 429 (with `Retry-After` and the
+// body's `retry_after`), or Discord's JSON errors such as 10003 Unknown Channel and 50013 Missing
+// Permissions. Its 204s carry no JSON content type, as the real API's do.
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface DiscordCall {
+  method: string;
+  /** Path after `/api/v10`, with the interaction token replaced by `:token`. */
+  route: string;
+  path: string;
+  /** The `Authorization` header ("Bot <token>"), when one was sent. */
+  auth?: string;
+  body: unknown;
+  status: number;
+  at: number;
+}
+
+export interface FakeMessage {
+  id: string;
+  channel_id: string;
+  content: string;
+  embeds: unknown[];
+  components: unknown[];
+  edits: number;
+}
+
+type ErrorSpec = { status: number; code: number; message: string };
+
+export const DISCORD_ERRORS = {
+  unknownChannel: { status: 404, code: 10003, message: 'Unknown Channel' },
+  unknownMessage: { status: 404, code: 10008, message: 'Unknown Message' },
+  unknownWebhook: { status: 404, code: 10015, message: 'Unknown Webhook' },
+  missingAccess: { status: 403, code: 50001, message: 'Missing Access' },
+  missingPermissions: { status: 403, code: 50013, message: 'Missing Permissions' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export interface FakeDiscordApi {
+  /** Give as DISCORD_API_URL / apiUrl (the client appends `/v10`). */
+  apiUrl: string;
+  guildId: string;
+  calls: DiscordCall[];
+  messages: Map<string, FakeMessage>;
+  /** Makes an interaction token known: its deferred response lives in `channelId`. */
+  addInteraction(token: string, channelId: string): void;
+  /** The next `times` requests whose route matches answer 429 with `Retry-After: seconds`. */
+  rateLimitNext(match: RegExp, seconds: number, times?: number): void;
+  /** Every request whose route matches answers this Discord error (until `clearErrors`). */
+  failWith(match: RegExp, error: ErrorSpec): void;
+  clearErrors(): void;
+  callsTo(match: RegExp, method?: string): DiscordCall[];
+  messagesIn(channelId: string): FakeMessage[];
+  waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
+  const calls: DiscordCall[] = [];
+  const messages = new Map<string, FakeMessage>();
+  const interactions = new Map<string, { channelId: string; messageId: string }>();
+  const threads = new Set<string>();
+  const rateLimits: { match: RegExp; seconds: number; times: number }[] = [];
+  const errors: { match: RegExp; error: ErrorSpec }[] = [];
+  const guildId = '900000000000000001';
+  let seq = 0n;
+  const snowflake = () => String(1_300_000_000_000_000_000n + ++seq);
+
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const method = req.method ?? 'GET';
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/^\/api\/v10/, '');
+    const route = path
+      .replace(/^(\/webhooks\/\d+\/)[^/]+/, '$1:token')
+      .replace(/^(\/interactions\/\d+\/)[^/]+/, '$1:token');
+    let body: unknown;
+    try {
+      body = raw === '' ? undefined : JSON.parse(raw);
+    } catch {
+      body = raw;
+    }
+    const call: DiscordCall = { method, route, path, body, status: 0, at: Date.now() };
+    const auth = req.headers.authorization;
+    if (auth !== undefined) call.auth = auth;
+    calls.push(call);
+    const send = (status: number, value?: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      if (value === undefined) {
+        res.writeHead(status, headers); // 204: no JSON content type, like Discord
+        res.end();
+        return;
+      }
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(value));
+    };
+    const fail = (error: ErrorSpec) => send(error.status, { message: error.message, code: error.code });
+
+    const limited = rateLimits.find((r) => r.times > 0 && r.match.test(route));
+    if (limited) {
+      limited.times--;
+      return send(
+        429,
+        { message: 'You are being rate limited.', retry_after: limited.seconds, global: false },
+        { 'retry-after': String(limited.seconds), 'x-ratelimit-scope': 'user' },
+      );
+    }
+    const failing = errors.find((e) => e.match.test(route));
+    if (failing) return fail(failing.error);
+
+    const parts = path.split('/').filter((p) => p !== '');
+    const needsBot = parts[0] === 'channels' || parts[0] === 'applications';
+    if (needsBot && !auth?.startsWith('Bot ')) return send(401, { message: '401: Unauthorized', code: 0 });
+    const payload = (body ?? {}) as Record<string, unknown>;
+
+    // POST /interactions/{id}/{token}/callback
+    if (parts[0] === 'interactions' && parts[3] === 'callback' && method === 'POST') return send(204);
+
+    // PATCH /webhooks/{app}/{token}/messages/@original
+    if (
+      parts[0] === 'webhooks' &&
+      parts[3] === 'messages' &&
+      parts[4] === '@original' &&
+      method === 'PATCH'
+    ) {
+      const known = interactions.get(parts[2] ?? '');
+      if (!known) return fail(DISCORD_ERRORS.unknownWebhook);
+      const existing = messages.get(known.messageId);
+      const message = existing ?? newMessage(known.messageId, known.channelId);
+      return send(200, edit(message, payload));
+    }
+
+    if (parts[0] === 'channels' && parts[2] === 'messages') {
+      const channelId = parts[1] ?? '';
+      // POST /channels/{channel}/messages
+      if (parts.length === 3 && method === 'POST')
+        return send(200, edit(newMessage(snowflake(), channelId), payload, false));
+      const message = messages.get(parts[3] ?? '');
+      if (!message || message.channel_id !== channelId) return fail(DISCORD_ERRORS.unknownMessage);
+      // PATCH /channels/{channel}/messages/{id}
+      if (parts.length === 4 && method === 'PATCH') return send(200, edit(message, payload));
+      // POST /channels/{channel}/messages/{id}/threads
+      if (parts[4] === 'threads' && method === 'POST') {
+        if (threads.has(message.id))
+          return send(400, { message: 'A thread has already been created for this message', code: 160004 });
+        threads.add(message.id);
+        return send(201, {
+          id: message.id,
+          type: 11,
+          guild_id: guildId,
+          parent_id: channelId,
+          name: payload['name'],
+        });
+      }
+    }
+
+    // PUT /applications/{app}/commands and /applications/{app}/guilds/{guild}/commands
+    if (parts[0] === 'applications' && parts[parts.length - 1] === 'commands' && method === 'PUT') {
+      const list = Array.isArray(body) ? body : [];
+      return send(
+        200,
+        list.map((command) => ({ ...(command as object), id: snowflake(), application_id: parts[1] })),
+      );
+    }
+    return send(404, { message: '404: Not Found', code: 0 });
+  });
+
+  function newMessage(id: string, channelId: string): FakeMessage {
+    const message: FakeMessage = {
+      id,
+      channel_id: channelId,
+      content: '',
+      embeds: [],
+      components: [],
+      edits: -1,
+    };
+    messages.set(id, message);
+    return message;
+  }
+
+  function edit(message: FakeMessage, payload: Record<string, unknown>, isEdit = true) {
+    if (typeof payload['content'] === 'string') message.content = payload['content'];
+    if (Array.isArray(payload['embeds'])) message.embeds = payload['embeds'];
+    if (Array.isArray(payload['components'])) message.components = payload['components'];
+    message.edits += isEdit ? 1 : 0;
+    if (!isEdit) message.edits = 0;
+    return { ...message, type: 0, author: { id: '1', username: 'check502', bot: true } };
+  }
+
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiUrl: `http://127.0.0.1:${port}/api`,
+    guildId,
+    calls,
+    messages,
+    addInteraction(token, channelId) {
+      interactions.set(token, { channelId, messageId: snowflake() });
+    },
+    rateLimitNext(match, seconds, times = 1) {
+      rateLimits.push({ match, seconds, times });
+    },
+    failWith(match, error) {
+      errors.push({ match, error });
+    },
+    clearErrors() {
+      errors.length = 0;
+    },
+    callsTo(match, method) {
+      return calls.filter((c) => match.test(c.route) && (method === undefined || c.method === method));
+    },
+    messagesIn(channelId) {
+      return [...messages.values()].filter((m) => m.channel_id === channelId);
+    },
+    async waitFor(predicate, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error('fake Discord API: condition not met in time');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close').catch(() => {});
+    },
+  };
+}
