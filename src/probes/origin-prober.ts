@@ -41,6 +41,12 @@ export function createOriginProber(deps: OriginProberDeps): OriginProber {
         return { request, ...observation, timings };
       };
 
+      if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) {
+        return done({
+          outcome: 'unreachable',
+          error: { code: 'EINVALIDPORT', message: `port ${request.port} is not a TCP port` },
+        });
+      }
       const target = await resolveGuarded(request.address, deps.policy, deps.resolve, signal);
       if (!target.ok && target.kind === 'guarded') {
         return done({

@@ -24,6 +24,8 @@ export function connectTcp(ip: string, port: number, signal: AbortSignal): Promi
       socket.removeListener('connect', onConnect);
       socket.removeListener('error', onError);
       if (!result.ok) socket.destroy();
+      // Until TLS or undici attach their own handlers, a late error must not become an uncaught exception.
+      else socket.on('error', () => {});
       resolve(result);
     };
     const onConnect = () => finish({ ok: true, socket, connectMs: elapsed() });

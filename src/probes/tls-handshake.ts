@@ -28,7 +28,7 @@ export function handshake(tcp: Socket, host: string, signal: AbortSignal): Promi
         socket.on('error', () => {});
         socket.destroy();
         tcp.destroy();
-      }
+      } else socket.on('error', () => {});
       resolve(result);
     };
     const onSecure = () => finish({ ok: true, socket, tlsMs: elapsed() });

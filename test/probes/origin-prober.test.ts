@@ -260,6 +260,14 @@ describe('the guard in the prober', () => {
     }
   });
 
+  it('refuses a port that is not a TCP port without throwing', async () => {
+    const seen = await prober.probe(
+      { host: 'shop.example.com', address: '127.0.0.1', port: 70000, tls: false, path: '/' },
+      AbortSignal.timeout(BUDGET_MS),
+    );
+    expect(seen).toMatchObject({ outcome: 'unreachable', error: { code: 'EINVALIDPORT' } });
+  });
+
   it('reports an unresolvable name as resolve_failed', async () => {
     const failing = createOriginProber({
       policy: createAddressPolicy([]),
