@@ -19,7 +19,12 @@ describe('DiscordSink against a fake Discord API', () => {
   });
 
   function sink(now = Date.now) {
-    const rest = createDiscordRest({ botToken: 'bot-secret-token', apiUrl: api.apiUrl, timeoutMs: 2000, retries: 1 });
+    const rest = createDiscordRest({
+      botToken: 'bot-secret-token',
+      apiUrl: api.apiUrl,
+      timeoutMs: 2000,
+      retries: 1,
+    });
     const logger = createLogger({
       level: 'info',
       destination: { write: (line: string) => logLines.push(line) },
@@ -33,7 +38,11 @@ describe('DiscordSink against a fake Discord API', () => {
     const discord = sink();
     const context = { site: 'shop.example.com', requestedBy: '123456789012' };
     const thread = await discord.startThread(
-      { platform: 'discord', channel: CHANNEL_ID, interaction: { applicationId: APP_ID, token: 'itok-1', createdAt: Date.now() } },
+      {
+        platform: 'discord',
+        channel: CHANNEL_ID,
+        interaction: { applicationId: APP_ID, token: 'itok-1', createdAt: Date.now() },
+      },
       context,
     );
     expect(thread.channel).toBe(CHANNEL_ID);
@@ -55,19 +64,30 @@ describe('DiscordSink against a fake Discord API', () => {
     expect(inThread).toHaveLength(2);
     expect(JSON.stringify(inThread[0]?.embeds)).toContain('origin.connection_refused');
     expect(JSON.stringify(inThread[1]?.components)).toContain('check502:rerun:2:shop.example.com');
-    expect(api.callsTo(/^\/channels\/\d+\/messages$/, 'POST').every((c) => c.auth === 'Bot bot-secret-token')).toBe(true);
+    expect(
+      api.callsTo(/^\/channels\/\d+\/messages$/, 'POST').every((c) => c.auth === 'Bot bot-secret-token'),
+    ).toBe(true);
     expect(discord.threadLink(thread)).toBe(`https://discord.com/channels/${api.guildId}/${thread.thread}`);
   });
 
   it('starts alert incidents with a bot message, and edits an old root with the bot token', async () => {
     let now = Date.now();
     const discord = sink(() => now);
-    const thread = await discord.startThread({ platform: 'discord', channel: CHANNEL_ID }, { site: 'shop.example.com' });
-    expect(api.callsTo(/^\/channels\/\d+\/messages$/, 'POST')[0]?.path).toBe(`/channels/${CHANNEL_ID}/messages`);
+    const thread = await discord.startThread(
+      { platform: 'discord', channel: CHANNEL_ID },
+      { site: 'shop.example.com' },
+    );
+    expect(api.callsTo(/^\/channels\/\d+\/messages$/, 'POST')[0]?.path).toBe(
+      `/channels/${CHANNEL_ID}/messages`,
+    );
 
     api.addInteraction('itok-old', CHANNEL_ID);
     const old = await discord.startThread(
-      { platform: 'discord', channel: CHANNEL_ID, interaction: { applicationId: APP_ID, token: 'itok-old', createdAt: now } },
+      {
+        platform: 'discord',
+        channel: CHANNEL_ID,
+        interaction: { applicationId: APP_ID, token: 'itok-old', createdAt: now },
+      },
       { site: 'old.example.com' },
     );
     now += INTERACTION_TOKEN_LIFETIME_MS + 1000; // the 15-minute token is about to expire
@@ -82,7 +102,11 @@ describe('DiscordSink against a fake Discord API', () => {
     api.addInteraction('itok-2', CHANNEL_ID);
     const discord = sink();
     const thread = await discord.startThread(
-      { platform: 'discord', channel: CHANNEL_ID, interaction: { applicationId: APP_ID, token: 'itok-2', createdAt: Date.now() } },
+      {
+        platform: 'discord',
+        channel: CHANNEL_ID,
+        interaction: { applicationId: APP_ID, token: 'itok-2', createdAt: Date.now() },
+      },
       { site: 'shop.example.com' },
     );
     api.failWith(new RegExp(`^/channels/${thread.thread}/`), DISCORD_ERRORS.unknownChannel);
@@ -103,7 +127,11 @@ describe('DiscordSink against a fake Discord API', () => {
     api.failWith(/\/threads$/, DISCORD_ERRORS.missingPermissions);
     const discord = sink();
     const thread = await discord.startThread(
-      { platform: 'discord', channel: CHANNEL_ID, interaction: { applicationId: APP_ID, token: 'itok-3', createdAt: Date.now() } },
+      {
+        platform: 'discord',
+        channel: CHANNEL_ID,
+        interaction: { applicationId: APP_ID, token: 'itok-3', createdAt: Date.now() },
+      },
       { site: 'shop.example.com' },
     );
     expect(thread.thread).toBeUndefined();
@@ -128,7 +156,11 @@ describe('DiscordSink against a fake Discord API', () => {
     api.addInteraction('itok-4', CHANNEL_ID);
     const discord = sink();
     const thread = await discord.startThread(
-      { platform: 'discord', channel: CHANNEL_ID, interaction: { applicationId: APP_ID, token: 'itok-4', createdAt: Date.now() } },
+      {
+        platform: 'discord',
+        channel: CHANNEL_ID,
+        interaction: { applicationId: APP_ID, token: 'itok-4', createdAt: Date.now() },
+      },
       { site: 'shop.example.com' },
     );
     api.rateLimitNext(/^\/channels\/\d+\/messages$/, 1, 1);
@@ -143,7 +175,11 @@ describe('DiscordSink against a fake Discord API', () => {
   it('retries the @original edit when the worker beats the deferred answer to Discord', async () => {
     const discord = sink();
     const pending = discord.startThread(
-      { platform: 'discord', channel: CHANNEL_ID, interaction: { applicationId: APP_ID, token: 'itok-late', createdAt: Date.now() } },
+      {
+        platform: 'discord',
+        channel: CHANNEL_ID,
+        interaction: { applicationId: APP_ID, token: 'itok-late', createdAt: Date.now() },
+      },
       { site: 'shop.example.com' },
     );
     await api.waitFor(() => api.callsTo(/@original/).length >= 1);

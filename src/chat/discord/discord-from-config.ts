@@ -1,0 +1,15 @@
+// Builds the Discord sink from configuration (`DISCORD_*`): one REST client per process, shared by
+// every diagnosis so its per-route rate-limit queues see all of the traffic.
+import type { DiscordConfig } from '../../config.js';
+import type { Logger } from '../../log/logger.js';
+import { createDiscordRest } from './api/rest-client.js';
+import { createDiscordSink, type DiscordSink } from './discord-sink.js';
+
+export function discordSinkFromConfig(config: DiscordConfig, logger?: Logger): DiscordSink {
+  const rest = createDiscordRest(
+    config.apiUrl === undefined
+      ? { botToken: config.botToken }
+      : { botToken: config.botToken, apiUrl: config.apiUrl },
+  );
+  return createDiscordSink(logger === undefined ? { rest } : { rest, logger });
+}
