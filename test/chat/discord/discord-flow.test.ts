@@ -203,7 +203,8 @@ describe('POST /discord/interactions', () => {
     const threadId = root?.id ?? '';
     const summary = threadMessages(s.api, threadId).at(-1);
     const customId =
-      (summary?.components as { components: { custom_id: string }[] }[])[0]?.components[0]?.custom_id ?? '';
+      ((summary?.components ?? []) as { components: { custom_id: string }[] }[])[0]?.components[0]
+        ?.custom_id ?? '';
     expect(customId).toBe('check502:rerun:2:shop.example.com');
 
     const click = await send(

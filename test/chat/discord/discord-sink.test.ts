@@ -55,7 +55,9 @@ describe('DiscordSink against a fake Discord API', () => {
     const original = api.callsTo(/^\/webhooks\/\d+\/:token\/messages\/@original$/, 'PATCH');
     expect(original).toHaveLength(2); // "Checking…", then the verdict
     expect(original.every((c) => c.auth === undefined)).toBe(true); // the interaction token is the credential
-    expect((original[0]?.body as { content: string }).content).toContain('Checking **shop.example.com**');
+    expect((original[0]?.body as { content?: string } | undefined)?.content).toContain(
+      'Checking **shop.example.com**',
+    );
     const root = api.messages.get(thread.root);
     expect(root?.content).toContain('**shop.example.com**: failing');
     expect(root?.content).toContain('origin.connection_refused');
