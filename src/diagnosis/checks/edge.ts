@@ -27,7 +27,7 @@ export const edgeCheck: Check<'edge'> = {
     const page = classifyEdgePage(response);
     const { reason: _reason, form: _form, ...classified } = page;
     const facts: EdgeFacts = { observation, ...classified };
-    const failed = response.status >= 500 || (page.cloudflareErrorCode ?? 0) >= 500;
+    const failed = response.status >= 500 || isGatewayCode(page.cloudflareErrorCode);
     return {
       status: failed ? 'failed' : 'passed',
       facts,
@@ -166,6 +166,11 @@ function notProbedFinding(observation: EdgeObservation): Finding {
       errorCode: observation.error?.code ?? null,
     },
   });
+}
+
+/** 5xx codes and the 1xxx codes that travel as 530; 1020 (blocked) and friends are 4xx, not failures. */
+function isGatewayCode(code: number | undefined): boolean {
+  return code !== undefined && ((code >= 500 && code < 600) || code === 1016 || code === 1033);
 }
 
 const RESOLUTION_CODES = new Set([

@@ -126,6 +126,20 @@ describe('edgeCheck against the fake edge', () => {
     expect((await run()).findings[0]?.evidence).toMatchObject({ blames: 'cloudflare' });
   });
 
+  it("reports Cloudflare's own 4xx block page as information, not as a gateway error", async () => {
+    const blocked =
+      '<html><head><title>Access denied | shop.example.com used Cloudflare to restrict access</title></head><body><div id="cf-wrapper"><div id="cf-error-details"><h1><span class="cf-error-type">Error</span> <span class="cf-error-code">1020</span></h1></div></div></body></html>';
+    edge.setBehaviour({ kind: 'passthrough', status: 403, body: blocked });
+    const result = await run();
+    expect(result.status).toBe('passed');
+    expect(result.findings[0]).toMatchObject({
+      code: 'edge.ok',
+      severity: 'info',
+      evidence: { status: 403, cloudflareErrorCode: 1020 },
+    });
+    expect(result.findings[0]?.detail).toMatch(/error 1020/);
+  });
+
   it('does not probe a name whose public address is guarded', async () => {
     const before = edge.connections();
     const context = checkContext(edge.url('intranet.example.com'), labPorts(dns, { extraCa: [edge.ca] }));
