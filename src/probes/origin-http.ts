@@ -16,6 +16,8 @@ export type HttpResult =
   | { ok: true; http: HttpObservation }
   | { ok: false; outcome: OriginOutcome; error: ErrorInfo; ttfbMs?: number };
 
+/** How long to wait for the start of the body once the headers are in. */
+const BODY_WINDOW_MS = 1000;
 /** Far above Node's 16 KiB default: we want to measure oversized headers, not fail on them. */
 const MAX_HEADER_BYTES = 256 * 1024;
 
@@ -26,6 +28,15 @@ export async function requestOverSocket(
 ): Promise<HttpResult> {
   const started = performance.now();
   const tap = tapSocket(socket, started);
+  // undici may report a TLS alert that ends the connection as a plain "other side closed": keep the
+  // socket's own first TLS error to name it properly.
+  let tlsError: ErrorInfo | undefined;
+  const onSocketError = (error: NodeJS.ErrnoException) => {
+    const code = typeof error.code === 'string' ? error.code : '';
+    if (!tlsError && (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')))
+      tlsError = { code, message: error.message };
+  };
+  socket.on('error', onSocketError);
   let handedOver = false;
   const client = new Client(`${spec.tls ? 'https' : 'http'}://${spec.host}`, {
     connect: (_options, callback) => {
@@ -66,11 +77,15 @@ export async function requestOverSocket(
     return { ok: true, http };
   } catch (error) {
     const ttfbMs = tap.firstByteMs();
-    const failed: HttpResult = { ok: false, ...classify(error, signal) };
+    const failed: HttpResult = tlsError
+      ? { ok: false, outcome: 'tls_failed', error: tlsError }
+      : { ok: false, ...classify(error, signal) };
     if (ttfbMs !== undefined) failed.ttfbMs = ttfbMs;
     return failed;
   } finally {
     tap.stop();
+    socket.removeListener('error', onSocketError);
+    socket.on('error', () => {});
     client.destroy().catch(() => {});
     socket.destroy();
   }
@@ -101,6 +116,10 @@ function classify(error: unknown, signal: AbortSignal): { outcome: OriginOutcome
     code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
   ) {
     return { outcome: 'invalid_response', error: { code, message } };
+  }
+  // A TLS alert after the handshake (e.g. the origin demands a client certificate: Authenticated Origin Pulls).
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
+    return { outcome: 'tls_failed', error: { code, message } };
   }
   // undici wraps a reset as SocketError('other side closed' / the errno message): both mean the origin hung up.
   if (
@@ -167,6 +186,8 @@ async function readCapped(
 ): Promise<string> {
   const chunks: Buffer[] = [];
   let total = 0;
+  // The verdict rests on status and headers; a body that trickles must not hold the probe to its budget.
+  const timer = setTimeout(() => body.destroy(), BODY_WINDOW_MS);
   try {
     for await (const chunk of body) {
       if (signal.aborted) break;
@@ -177,6 +198,7 @@ async function readCapped(
   } catch {
     // A body cut short still leaves us the status and headers, which is what we judge.
   } finally {
+    clearTimeout(timer);
     body.destroy();
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -82,6 +82,13 @@ export const responders = {
   ),
   garbage: respond(Buffer.from('\x00\x01garbage\xff\xfe not http at all\r\n\r\n', 'latin1')),
   closeMidHeaders: respond('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Partial: y', true),
+  /** Sends the status line and headers, then trickles the body forever. */
+  slowBody: ((socket) =>
+    onRequestHead(socket, () => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n<html>');
+      const timer = setInterval(() => socket.write(' '), 200);
+      socket.on('close', () => clearInterval(timer));
+    })) as Responder,
   /** Accepts and reads, never answers. */
   stall: ((socket) => {
     socket.on('data', () => {});

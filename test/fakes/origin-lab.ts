@@ -19,7 +19,7 @@ export type PortBehaviour =
   | { kind: 'closed' }
   | { kind: 'blackhole' }
   | { kind: 'plain'; respond: ResponderName }
-  | { kind: 'tls'; cert: CertName; respond: ResponderName };
+  | { kind: 'tls'; cert: CertName; respond: ResponderName; requireClientCert?: boolean };
 
 const plain = (respond: ResponderName): PortBehaviour => ({ kind: 'plain', respond });
 const tls = (respond: ResponderName, cert: CertName = 'valid'): PortBehaviour => ({
@@ -51,6 +51,12 @@ export const LAB_ORIGINS = {
   hugeHeaders: { http: plain('hugeHeaders'), https: tls('hugeHeaders') },
   http10: { http: plain('http10'), https: tls('http10') },
   closeMidHeaders: { http: plain('closeMidHeaders'), https: tls('closeMidHeaders') },
+  slowBody: { http: plain('slowBody'), https: tls('slowBody') },
+  /** Authenticated Origin Pulls: the origin demands a client certificate the prober does not have. */
+  clientCert: {
+    http: plain('ok'),
+    https: { kind: 'tls', cert: 'valid', respond: 'ok', requireClientCert: true },
+  },
 } satisfies Record<string, { http: PortBehaviour; https: PortBehaviour }>;
 
 export type LabOriginName = keyof typeof LAB_ORIGINS;
@@ -192,6 +198,8 @@ function handlerFor(behaviour: PortBehaviour, pair: KeyPair): ((socket: Socket) 
       isServer: true,
       secureContext: context,
       ALPNProtocols: ['http/1.1'],
+      requestCert: behaviour.requireClientCert === true,
+      rejectUnauthorized: behaviour.requireClientCert === true,
     });
     socket.on('error', () => tcp.destroy());
     socket.once('secure', () => responders[behaviour.respond](socket, tcp));

@@ -85,6 +85,19 @@ describe('origin prober against the lab', () => {
     expect(seen.http).toBeUndefined();
   });
 
+  it('an origin demanding a client certificate fails TLS with the alert it sent', async () => {
+    const seen = await probe('clientCert', true);
+    expect(seen.outcome).toBe('tls_failed');
+    expect(seen.error?.code).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
+  });
+
+  it('a body that trickles forever still yields the status and headers', async () => {
+    const seen = await probe('slowBody', false, 4000);
+    expect(seen.outcome).toBe('response');
+    expect(seen.http).toMatchObject({ status: 200 });
+    expect(seen.http?.bodySnippet).toContain('<html>');
+  });
+
   it('a listener that never accepts is a connect timeout', async () => {
     const seen = await probe('blackhole', false, 600);
     expect(seen.outcome).toBe('connect_timeout');

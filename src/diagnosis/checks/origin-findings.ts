@@ -95,8 +95,10 @@ export function observationFindings(
         problem(
           'origin.tls_handshake_failed',
           `TLS handshake with the origin failed on port ${o.request.port}`,
-          `${at} accepted TCP but the TLS handshake failed${err}${o.error?.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? ': the port answers plain HTTP, not TLS' : o.error?.code === 'TLS_HANDSHAKE_TIMEOUT' ? ': the server never completed the handshake' : ''}. Cloudflare shows 525 (SSL handshake failed) in Full and Full (strict).`,
+          `${at} accepted TCP but the TLS handshake failed${err}${tlsReason(o.error?.code)}. Cloudflare shows 525 (SSL handshake failed) in Full and Full (strict)${demandsClientCert(o) ? ' only if it does not present its certificate' : ''}.`,
           e,
+          // Authenticated Origin Pulls is a healthy set-up the bot simply cannot pass: not an alarm.
+          demandsClientCert(o) ? 'info' : 'error',
         ),
       ];
     case 'invalid_response':
@@ -185,6 +187,20 @@ function responseFindings(
     );
   }
   return out;
+}
+
+/** The origin asked for a client certificate (Authenticated Origin Pulls), which only Cloudflare has. */
+export function demandsClientCert(o: OriginObservation): boolean {
+  return o.outcome === 'tls_failed' && (o.error?.code.includes('CERTIFICATE_REQUIRED') ?? false);
+}
+
+function tlsReason(code: string | undefined): string {
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return ': the port answers plain HTTP, not TLS';
+  if (code === 'TLS_HANDSHAKE_TIMEOUT') return ': the server never completed the handshake';
+  if (code?.includes('CERTIFICATE_REQUIRED')) {
+    return ': the origin demands a client certificate (Authenticated Origin Pulls), which only Cloudflare can present when the zone has it enabled';
+  }
+  return '';
 }
 
 /** A web server's or proxy's own 502/503/504 page, which means the app behind it is the problem. */

@@ -7,7 +7,7 @@ import type { Check, CheckContext, CheckResult } from '../check.js';
 import type { OriginCandidate, OriginFacts, SslMode } from '../facts.js';
 import { type Finding, finding } from '../finding.js';
 import type { OriginObservation } from '../ports.js';
-import { baseEvidence, observationFindings } from './origin-findings.js';
+import { baseEvidence, demandsClientCert, observationFindings } from './origin-findings.js';
 import {
   dedupe,
   type OriginPorts,
@@ -113,7 +113,8 @@ function candidateFindings(
   const main = probed.filter((p) => p.plan.role === 'main');
   const https = main.find((p) => p.plan.tls);
   const http = probed.find((p) => !p.plan.tls);
-  const answered = (p: Probed | undefined) => p?.seen.outcome === 'response';
+  const answered = (p: Probed | undefined) =>
+    p?.seen.outcome === 'response' || (p ? demandsClientCert(p.seen) : false);
   const out: Finding[] = [];
 
   if (wantsTls(mode) && https && !answered(https) && NO_HTTPS.has(https.seen.outcome) && answered(http)) {

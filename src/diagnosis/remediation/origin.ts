@@ -37,13 +37,8 @@ export const ORIGIN_STEPS: StepsByCode = {
     `Check nothing between Cloudflare and the server (a load balancer, WAF, fail2ban, DDoS protection) resets connections; allow Cloudflare's ranges (${IPS}).`,
     'Keep HTTP keep-alive enabled on the origin (nginx `keepalive_timeout` ≥ 75 s); Cloudflare reuses connections and reports 520 when the origin closes them mid-request.',
   ],
-  'origin.tls_handshake_failed': (e) => [
-    str(e['errorCode'], '') === 'ERR_SSL_WRONG_VERSION_NUMBER'
-      ? `Port ${port(e)} on ${str(e['resolvedAddress'], str(e['address'], 'the origin'))} speaks plain HTTP, not TLS: configure HTTPS there (nginx: \`listen ${port(e)} ssl;\` with \`ssl_certificate\` and \`ssl_certificate_key\`), then \`sudo nginx -t && sudo systemctl reload nginx\`.`
-      : `Make ${where(e)} complete a TLS handshake: install a certificate and key for ${str(e['host'], 'the site')} and enable TLS on port ${port(e)}; test with \`openssl s_client -connect ${where(e)} -servername ${str(e['host'], '<site>')}\`.`,
-    'A free Cloudflare Origin CA certificate is the simplest fix: SSL/TLS → Origin Server → Create Certificate, install it on the origin; Full (strict) trusts it.',
-    'Check the origin supports SNI and a modern protocol (TLS 1.2 or 1.3) with common ECDHE ciphers; until HTTPS works, setting SSL/TLS → Overview to "Flexible" is only a stop-gap.',
-  ],
+  'origin.tls_handshake_failed': (e) =>
+    str(e['errorCode'], '').includes('CERTIFICATE_REQUIRED') ? clientCertSteps(e) : handshakeSteps(e),
   'origin.tls_cert_expired': (e) => [
     `The origin certificate for ${names(e)} expired on ${str(e['notAfter'], '?')}: renew it and reload the web server (Let's Encrypt: \`sudo certbot renew && sudo systemctl reload nginx\`).`,
     'Or install a 15-year Cloudflare Origin CA certificate: SSL/TLS → Origin Server → Create Certificate; Full (strict) trusts it.',
@@ -83,3 +78,21 @@ export const ORIGIN_STEPS: StepsByCode = {
     `The origin name ${str(e['address'], '?')} does not resolve (${str(e['errorCode'], 'lookup failed')}): check the name, and that its A/AAAA records exist at its DNS provider (\`dig +short ${str(e['address'], '<name>')}\`).`,
   ],
 };
+
+function handshakeSteps(e: Record<string, unknown>): string[] {
+  return [
+    str(e['errorCode'], '') === 'ERR_SSL_WRONG_VERSION_NUMBER'
+      ? `Port ${port(e)} on ${str(e['resolvedAddress'], str(e['address'], 'the origin'))} speaks plain HTTP, not TLS: configure HTTPS there (nginx: \`listen ${port(e)} ssl;\` with \`ssl_certificate\` and \`ssl_certificate_key\`), then \`sudo nginx -t && sudo systemctl reload nginx\`.`
+      : `Make ${where(e)} complete a TLS handshake: install a certificate and key for ${str(e['host'], 'the site')} and enable TLS on port ${port(e)}; test with \`openssl s_client -connect ${where(e)} -servername ${str(e['host'], '<site>')}\`.`,
+    'A free Cloudflare Origin CA certificate is the simplest fix: SSL/TLS → Origin Server → Create Certificate, install it on the origin; Full (strict) trusts it.',
+    'Check the origin supports SNI and a modern protocol (TLS 1.2 or 1.3) with common ECDHE ciphers; until HTTPS works, setting SSL/TLS → Overview to "Flexible" is only a stop-gap.',
+  ];
+}
+
+function clientCertSteps(e: Record<string, unknown>): string[] {
+  return [
+    `The origin ${where(e)} requires a TLS client certificate (Authenticated Origin Pulls). Make sure the zone has it on: SSL/TLS → Origin Server → Authenticated Origin Pulls, so Cloudflare presents its certificate.`,
+    'If the origin trusts a per-zone or per-hostname certificate, upload that certificate to Cloudflare; otherwise turn off client-certificate verification on the origin (nginx `ssl_verify_client`).',
+    "The bot cannot present Cloudflare's client certificate, so it cannot see past this handshake: judge the rest from the edge.",
+  ];
+}

@@ -188,6 +188,15 @@ describe('origin check against the lab', () => {
     }
   });
 
+  it('Authenticated Origin Pulls (a client certificate demanded) is noted, not alarmed', async () => {
+    const strict = await run('clientCert', { mode: 'strict' });
+    expect(strict.status).toBe('passed');
+    expect(codes(strict.findings)).toEqual(['origin.tls_handshake_failed:info']);
+    expect(strict.findings[0]?.detail).toContain('Authenticated Origin Pulls');
+    const unknown = await run('clientCert');
+    expect(problems(unknown.findings)).toEqual([]);
+  });
+
   it('the web server’s own 502 page → origin.http_5xx naming the upstream', async () => {
     const result = await run('badGateway', { mode: 'strict' });
     const found = result.findings.find((f) => f.code === 'origin.http_5xx');
