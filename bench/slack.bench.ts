@@ -1,0 +1,218 @@
+// Slack front and thread latency against the real `serve` (HTTP server, Bolt, BullMQ on a
+// throwaway redis-server, in-process workers) and the fake Slack Web API:
+//  1. acknowledgement latency of 200 signed /check502 requests, 50 in flight (distinct sites, so
+//     every one is validated, claimed and queued; workers run in the same process meanwhile);
+//  2. time from the command to the first threaded finding and to the summary, with the lab
+//     (Cloudflare API fake, fake edge, origin lab) behind a real diagnosis and Slack's default
+//     per-channel pacing.
+// BENCH_NO_WORKER=1 runs the measured server without workers (front only); BENCH_PROF=1 writes a
+// CPU profile of it to /tmp/prof. Figures are only meaningful on an otherwise idle machine.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { type Logger, pino } from 'pino';
+import { Pool } from 'undici';
+import { SlackSink } from '../src/chat/slack/slack-sink.js';
+import { signSlackRequest } from '../src/chat/slack/verify-signature.js';
+import { startServe } from '../src/roles/serve.js';
+import { testConfig } from '../test/chat/slack/support/harness.js';
+import { LAB_HOST, startLabDiagnoser } from '../test/chat/slack/support/lab-diagnoser.js';
+import { commandBody, postSigned, SIGNING_SECRET } from '../test/chat/slack/support/slack-requests.js';
+import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.js';
+import { scriptedDiagnoser } from '../test/jobs/support/scripted-diagnoser.js';
+import { startRedisServer } from '../test/support/redis-server.js';
+import type { BenchRow } from './run.js';
+
+const REQUESTS = 200;
+const CONCURRENCY = 50;
+const RUNS = 5;
+
+export default async function bench(): Promise<BenchRow[]> {
+  const redis = await startRedisServer();
+  const slackApi = await startFakeSlackApi();
+  const logger = pino({ level: 'silent' });
+  const rows: BenchRow[] = [];
+  try {
+    rows.push(...(await ackLatency(redis.url, slackApi, logger)));
+    rows.push(...(await threadLatency(redis.url, logger)));
+  } finally {
+    await slackApi.close();
+    await redis.stop(true);
+  }
+  return rows;
+}
+
+async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logger): Promise<BenchRow[]> {
+  void logger;
+  // The server runs in its own process, as `check502 serve` would, so the load generator's CPU is
+  // not counted as server latency.
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+    ],
+    {
+      env: {
+        ...process.env,
+        BENCH_SLACK_CHILD: '1',
+        BENCH_REDIS_URL: redisUrl,
+        BENCH_SLACK_API: slackApi.apiUrl,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = once(child, 'exit');
+  const latencies: number[] = [];
+  let queued = 0;
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const url = line.trim();
+    const pool = new Pool(url, { connections: CONCURRENCY, pipelining: 1 });
+    const send = async (text: string, i: number) => {
+      const body = commandBody({ text, channel: `C${i % 20}`, responseUrl: slackApi.responseUrl(`r${i}`) });
+      const response = await pool.request({
+        method: 'POST',
+        path: '/slack/events',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...signSlackRequest(SIGNING_SECRET, body),
+        },
+        body,
+        headersTimeout: 10_000,
+      });
+      const answer = (await response.body.json()) as { text?: string };
+      return response.statusCode === 200 && (answer.text ?? '').startsWith('Diagnosing');
+    };
+    // Warm-up: connections, Bolt, BullMQ scripts.
+    await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => send(`warm-${i}.example.com`, i)));
+    let next = 0;
+    const sender = async () => {
+      while (next < REQUESTS) {
+        const i = next++;
+        const started = performance.now();
+        const ok = await send(`site-${i}.example.com`, i);
+        latencies.push(performance.now() - started);
+        if (ok) queued++;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    await pool.close();
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  latencies.sort((a, b) => a - b);
+  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return [
+    {
+      bench: 'slack',
+      metric: `ack p50 (${REQUESTS} req, ${CONCURRENCY} concurrent)`,
+      value: p(0.5),
+      unit: 'ms',
+      target: '',
+    },
+    { bench: 'slack', metric: 'ack p99', value: p(0.99), unit: 'ms', target: '< 100', pass: p(0.99) < 100 },
+    {
+      bench: 'slack',
+      metric: 'commands queued',
+      value: queued,
+      unit: 'count',
+      target: `= ${REQUESTS}`,
+      pass: queued === REQUESTS,
+    },
+  ];
+}
+
+/** Child mode: `serve` with in-process workers (scripted diagnoser) until SIGTERM. */
+async function serveChild(): Promise<void> {
+  const logger = pino({ level: 'silent' });
+  const apiUrl = process.env['BENCH_SLACK_API']!;
+  const config = testConfig(process.env['BENCH_REDIS_URL']!, apiUrl, `b${randomUUID().slice(0, 8)}`);
+  const sink = new SlackSink({ botToken: 'xoxb-bench', apiUrl, logger });
+  const serve = await startServe({
+    config,
+    worker: process.env['BENCH_NO_WORKER'] !== '1',
+    logger,
+    diagnoser: scriptedDiagnoser(),
+    sinks: { slack: sink },
+  });
+  process.stdout.write(`${serve.url}\n`);
+  process.once('SIGTERM', () => {
+    void serve.close(2000).finally(() => process.exit(0));
+  });
+}
+
+if (process.env['BENCH_SLACK_CHILD'] === '1') await serveChild();
+
+async function threadLatency(redisUrl: string, logger: Logger): Promise<BenchRow[]> {
+  const slackApi = await startFakeSlackApi();
+  const diagnoser = await startLabDiagnoser();
+  const config = testConfig(redisUrl, slackApi.apiUrl, `b${randomUUID().slice(0, 8)}`);
+  // Default pacing (1 msg/s per channel, bursts of 3), as in production.
+  const sink = new SlackSink({ botToken: 'xoxb-bench', apiUrl: slackApi.apiUrl, logger });
+  const serve = await startServe({ config, worker: true, logger, diagnoser, sinks: { slack: sink } });
+  const first: number[] = [];
+  const summary: number[] = [];
+  let rightCause = 0;
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const channel = `CLAB${run}`;
+      const started = Date.now();
+      const t0 = performance.now();
+      await postSigned(
+        serve.url,
+        commandBody({ text: LAB_HOST, channel, responseUrl: slackApi.responseUrl(`lab${run}`) }),
+      );
+      const inChannel = () =>
+        slackApi.callsOf('chat.postMessage').filter((c) => c.args['channel'] === channel && c.at >= started);
+      await slackApi.waitFor(() => inChannel().some((c) => c.args['thread_ts'] !== undefined), 10_000);
+      first.push(performance.now() - t0);
+      await slackApi.waitFor(
+        () => inChannel().some((c) => JSON.stringify(c.args['blocks']).includes('check502_rerun')),
+        30_000,
+      );
+      summary.push(performance.now() - t0);
+      const done = inChannel().find((c) => JSON.stringify(c.args['blocks']).includes('check502_rerun'));
+      if (String(done?.args['text']).includes('origin.connection_refused')) rightCause++;
+      await slackApi.waitFor(
+        () => slackApi.callsOf('chat.update').some((c) => c.args['channel'] === channel),
+        10_000,
+      );
+    }
+  } finally {
+    await serve.close();
+    await diagnoser.close();
+    await slackApi.close();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  return [
+    {
+      bench: 'slack',
+      metric: `command → first threaded finding (median of ${RUNS}, lab)`,
+      value: median(first),
+      unit: 'ms',
+      target: '< 1000',
+      pass: median(first) < 1000,
+    },
+    {
+      bench: 'slack',
+      metric: 'command → summary (median, lab)',
+      value: median(summary),
+      unit: 'ms',
+      target: '',
+    },
+    {
+      bench: 'slack',
+      metric: 'right primary cause',
+      value: rightCause,
+      unit: 'runs',
+      target: `= ${RUNS}`,
+      pass: rightCause === RUNS,
+    },
+  ];
+}
