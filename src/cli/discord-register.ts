@@ -3,7 +3,7 @@
 // PUT is a bulk overwrite of the application's commands in that scope.
 
 import { commands } from '../chat/discord/api/discord-api.js';
-import { deliveryError } from '../chat/discord/api/discord-failure.js';
+import { deliveryError, discordErrorCode } from '../chat/discord/api/discord-failure.js';
 import { createDiscordRest } from '../chat/discord/api/rest-client.js';
 import { check502Command } from '../chat/discord/command-definition.js';
 import { ConfigError, type Env, loadDiscordRegisterConfig } from '../config.js';
@@ -36,7 +36,7 @@ export async function registerDiscordCommands(options: RegisterOptions): Promise
     );
     return { scope: options.guildId === undefined ? 'global' : 'guild', commands: stored.length };
   } catch (error) {
-    throw deliveryError('registering the /check502 command', error);
+    throw registerError(error, options.guildId);
   } finally {
     rest.clearHashSweeper();
     rest.clearHandlerSweeper();
@@ -107,4 +107,18 @@ function parseArgs(args: string[]): { guildId?: string } | { error: string } {
     }
   }
   return out;
+}
+
+/** Register-specific advice: the common failures are a wrong token or a bot not in the guild. */
+function registerError(error: unknown, guildId: string | undefined): Error {
+  const status = (error as { status?: unknown }).status;
+  if (status === 401)
+    return new Error('Discord rejected DISCORD_BOT_TOKEN (401): copy the bot token again from the Bot page');
+  if (discordErrorCode(error) === 50001) {
+    const where = guildId === undefined ? 'the application' : `guild ${guildId}`;
+    return new Error(
+      `Discord refused access to ${where} (50001 Missing Access): check DISCORD_APPLICATION_ID, and invite the bot with the "bot" and "applications.commands" scopes`,
+    );
+  }
+  return deliveryError('registering the /check502 command', error);
 }
