@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import { createSlackFront, type SlackFront } from '../chat/slack/slack-front.js';
-import { SlackSink } from '../chat/slack/slack-sink.js';
 import type { ServerConfig } from '../config.js';
 import type { Diagnoser } from '../diagnoser.js';
 import type { Route } from '../http/route.js';
@@ -51,13 +50,14 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }
   let slack: SlackFront | undefined;
   if (config.slack) {
-    const slackSink = sinks.slack instanceof SlackSink ? sinks.slack : undefined;
+    const slackSink = sinks.slack;
     slack = createSlackFront({
       config: config.slack,
       producer,
       logger,
+      // Works through decorators (metrics) too; Slack's archive links redirect to the workspace.
       threadLink: (thread) =>
-        slackSink?.threadLink(thread) ??
+        slackSink?.threadLink?.(thread) ??
         `https://slack.com/archives/${thread.channel}/p${thread.root.replace('.', '')}`,
     });
     await slack.start();

@@ -22,6 +22,8 @@ export interface OutboxOptions {
   /** 429s tolerated for one message before the caller is rejected (it is retried by the job). */
   maxRateLimited?: number;
   baseBackoffMs?: number;
+  /** Called each time a message waits for a rate limit (metrics). */
+  onRateLimited?: (waitMs: number) => void;
 }
 
 export class SlackCallError extends Error {
@@ -153,6 +155,7 @@ export class SlackOutbox {
         if (info.retryAfterMs !== undefined && limited < maxRateLimited) {
           limited++;
           lane.pausedUntil = Date.now() + info.retryAfterMs;
+          this.options.onRateLimited?.(info.retryAfterMs);
           this.options.logger.warn(
             { method: item.method, retryAfterMs: info.retryAfterMs },
             'slack rate limited; waiting before retrying',

@@ -39,6 +39,8 @@ export interface SlackSinkOptions {
   ratePerSecond?: number;
   burst?: number;
   baseBackoffMs?: number;
+  /** Called each time a message waits for a rate limit (metrics). */
+  onRateLimited?: (waitMs: number) => void;
   /** Base of message links (default https://slack.com). */
   linkBase?: string;
 }
@@ -65,6 +67,7 @@ export class SlackSink implements ChatSink {
     if (options.ratePerSecond !== undefined) outboxOptions.ratePerSecond = options.ratePerSecond;
     if (options.burst !== undefined) outboxOptions.burst = options.burst;
     if (options.baseBackoffMs !== undefined) outboxOptions.baseBackoffMs = options.baseBackoffMs;
+    if (options.onRateLimited !== undefined) outboxOptions.onRateLimited = options.onRateLimited;
     this.outbox = new SlackOutbox(outboxOptions);
   }
 
