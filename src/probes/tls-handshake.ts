@@ -1,6 +1,6 @@
 // Runs the TLS handshake over an open TCP socket as Cloudflare would (SNI = the site, ALPN http/1.1),
 // accepting any certificate so it can be judged afterwards rather than refused blindly.
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import type { ErrorInfo } from '../diagnosis/ports.js';
 
@@ -14,7 +14,8 @@ export function handshake(tcp: Socket, host: string, signal: AbortSignal): Promi
   return new Promise((resolve) => {
     const socket = connect({
       socket: tcp,
-      servername: host,
+      // RFC 6066 forbids IP literals in SNI (Node warns); Cloudflare sends the site's name.
+      ...(isIP(host) === 0 ? { servername: host } : {}),
       ALPNProtocols: ['http/1.1'],
       rejectUnauthorized: false,
     });
