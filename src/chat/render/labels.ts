@@ -35,6 +35,7 @@ const CHECK_TITLES: Record<string, string> = {
   edge: 'Cloudflare edge',
   cloudflare: 'Cloudflare API',
   origin: 'Origin (direct)',
+  analytics: 'Cloudflare analytics',
 };
 
 export function checkTitle(name: string): string {

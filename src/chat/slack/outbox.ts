@@ -62,7 +62,7 @@ export class SlackOutbox {
 
   constructor(private readonly options: OutboxOptions) {
     this.rate = options.ratePerSecond ?? 1;
-    this.burst = options.burst ?? 3;
+    this.burst = options.burst ?? 4;
   }
 
   post(args: Record<string, unknown> & { channel: string }): Promise<Record<string, unknown>> {
@@ -82,6 +82,8 @@ export class SlackOutbox {
 
   private enqueue(item: Item): Promise<Record<string, unknown>> {
     const channel = String(item.args['channel']);
+    // Lanes outlive their queue so a channel's bucket is not refilled by going briefly idle.
+    if (this.lanes.size > 500) this.prune(Date.now());
     let lane = this.lanes.get(channel);
     if (!lane) {
       lane = { items: [], tokens: this.burst, refilledAt: Date.now(), pausedUntil: 0, running: false };
@@ -100,11 +102,11 @@ export class SlackOutbox {
       item.waiters.push({ resolve, reject });
       lane.items.push(item);
     });
-    if (!lane.running) void this.pump(channel, lane);
+    if (!lane.running) void this.pump(lane);
     return promise;
   }
 
-  private async pump(channel: string, lane: Lane): Promise<void> {
+  private async pump(lane: Lane): Promise<void> {
     lane.running = true;
     try {
       while (lane.items.length > 0) {
@@ -120,7 +122,21 @@ export class SlackOutbox {
       }
     } finally {
       lane.running = false;
-      if (lane.items.length === 0) this.lanes.delete(channel);
+    }
+  }
+
+  /** Forgets channels that are idle with a full bucket (their state no longer matters). */
+  private prune(now: number): void {
+    const refillMs = (this.burst / this.rate) * 1000;
+    for (const [channel, lane] of this.lanes) {
+      if (
+        !lane.running &&
+        lane.items.length === 0 &&
+        now - lane.refilledAt > refillMs &&
+        now > lane.pausedUntil
+      ) {
+        this.lanes.delete(channel);
+      }
     }
   }
 

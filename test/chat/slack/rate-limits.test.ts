@@ -85,3 +85,24 @@ describe('SlackSink outgoing queue', () => {
     expect(api.callsOf('chat.postMessage')).toHaveLength(1);
   });
 });
+
+describe('per-channel pacing', () => {
+  it('paces a channel after its burst, even across sequential posts, without holding up another channel', async () => {
+    api = await startFakeSlackApi();
+    const sink = fastSink(api.apiUrl, { ratePerSecond: 2, burst: 2 });
+    const a = { platform: 'slack' as const, channel: 'CA', root: '1.1' };
+    const b = { platform: 'slack' as const, channel: 'CB', root: '2.2' };
+    // Sequential posts, as a worker makes them: the bucket must not refill between them.
+    const channelA = (async () => {
+      for (const text of ['a1', 'a2', 'a3', 'a4']) await sink.postNote(a, text);
+    })();
+    await api.waitFor(() => api!.calls.length === 2);
+    await sink.postNote(b, 'b1');
+    await channelA;
+    const at = (text: string) => api!.calls.find((c) => c.args['text'] === text)!.at;
+    expect(at('a3') - at('a1')).toBeGreaterThanOrEqual(400);
+    expect(at('a4') - at('a3')).toBeGreaterThanOrEqual(400);
+    // CB was not queued behind CA's pacing.
+    expect(api.calls.map((c) => c.args['text'])).toEqual(['a1', 'a2', 'b1', 'a3', 'a4']);
+  });
+});

@@ -217,4 +217,22 @@ describe('/check502 <site>', () => {
     );
     expect(again.json?.text).toContain('Diagnosing');
   });
+
+  it('delays the thread after a 429 and a 5xx, and still posts every message exactly once', async () => {
+    harness = await startHarness(redisUrl, { diagnoser: scriptedDiagnoser() });
+    const { slackApi, serve } = harness;
+    slackApi.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    slackApi.failNext('chat.postMessage', { status: 502 });
+    slackApi.failNext('chat.update', { status: 429, retryAfter: 1 });
+    await postSigned(
+      serve.url,
+      commandBody({ text: 'shop.example.com', responseUrl: slackApi.responseUrl('rl') }),
+    );
+    await slackApi.waitFor(() => threadOf(slackApi).updates.length === 1, 15_000);
+    const thread = threadOf(slackApi);
+    expect(thread.roots).toHaveLength(1);
+    expect(thread.replies).toHaveLength(4);
+    const refused = slackApi.calls.filter((c) => c.result?.['ok'] !== true);
+    expect(refused.map((c) => c.result?.['status'])).toEqual([429, 502, 429]);
+  });
 });
