@@ -76,9 +76,11 @@ function register(app: App, options: SlackFrontOptions, log: Logger): void {
     } catch (error) {
       if (error instanceof QueueUnavailableError) {
         log.warn({ err: error, site: data.site }, 'queue unavailable; told the user to retry');
-        return 'unavailable';
+      } else {
+        // Still answer the user inside Slack's 3 s rather than letting the request fail.
+        log.error({ err: error, site: data.site }, 'could not queue the diagnosis');
       }
-      throw error;
+      return 'unavailable';
     }
   };
 
