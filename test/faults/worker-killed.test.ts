@@ -1,10 +1,13 @@
-// Drill: a worker process is killed with SIGKILL in the middle of a diagnosis (root and two check
-// messages posted, the origin check still running). The job must complete on the other worker
-// process and the Slack thread must hold every message exactly once.
+// Drills on a worker process stopped in the middle of a diagnosis (root and two check messages
+// posted, the origin check still running):
+//  - SIGKILL: the job must complete on the other worker process;
+//  - SIGTERM with a short shutdown budget: the process exits 0, and the job it had to cut off is
+//    finished by the other worker.
+// Either way the Slack thread must hold every message exactly once.
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { fastSink, logger, testConfig, threadOf } from '../chat/slack/support/harness.js';
 import { commandBody, postSigned, SIGNING_SECRET } from '../chat/slack/support/slack-requests.js';
@@ -14,78 +17,72 @@ import { type Check502Process, startTsChild, waitUntil } from './support/check50
 
 const redisUrl = inject('redisUrl');
 const WORKER = resolve(import.meta.dirname, 'support', 'worker-child.ts');
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+}, 30_000);
 
-describe('a worker killed mid-diagnosis', () => {
+async function setUp() {
   const prefix = `fk${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const gateKey = `${prefix}:fault:gate`;
-  let slackApi: FakeSlackApi;
-  let front: ServeHandle;
-  let redis: Redis;
-  const workers: Check502Process[] = [];
+  const slackApi: FakeSlackApi = await startFakeSlackApi();
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const front: ServeHandle = await startServe({
+    config: testConfig(redisUrl, slackApi.apiUrl, prefix),
+    worker: false,
+    logger,
+    sinks: { slack: fastSink(slackApi.apiUrl) },
+  });
+  const env = {
+    REDIS_URL: redisUrl,
+    CHECK502_QUEUE_PREFIX: prefix,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: slackApi.apiUrl,
+    CHECK502_SHUTDOWN_TIMEOUT: '2',
+    FAULT_GATE_KEY: gateKey,
+  };
+  const workers: Check502Process[] = [startTsChild(WORKER, env), startTsChild(WORKER, env)];
+  cleanups.push(
+    () => redis.quit(),
+    () => removePrefix(redisUrl, prefix),
+    () => slackApi.close(),
+    () => front.close(),
+    () => Promise.all(workers.map((w) => w.stop(5000))),
+  );
+  await Promise.all(workers.map((w) => w.waitForLog((l) => l['msg'] === 'fault worker ready', 30_000)));
 
-  beforeAll(async () => {
-    slackApi = await startFakeSlackApi();
-    redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    const config = testConfig(redisUrl, slackApi.apiUrl, prefix);
-    front = await startServe({ config, worker: false, logger, sinks: { slack: fastSink(slackApi.apiUrl) } });
-    const env = {
-      REDIS_URL: redisUrl,
-      CHECK502_QUEUE_PREFIX: prefix,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_API_URL: slackApi.apiUrl,
-      CHECK502_SHUTDOWN_TIMEOUT: '5',
-      FAULT_GATE_KEY: gateKey,
-    };
-    workers.push(startTsChild(WORKER, env), startTsChild(WORKER, env));
-    await Promise.all(workers.map((w) => w.waitForLog((l) => l['msg'] === 'fault worker ready', 30_000)));
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop(5000)));
-    await front?.close();
-    await slackApi?.close();
-    await removePrefix(redisUrl, prefix);
-    redis?.disconnect();
-  }, 30_000);
-
-  it('completes on the other worker and posts the thread exactly once', async () => {
+  /** Sends the command and resolves once one worker holds the job mid-diagnosis. */
+  async function midDiagnosis() {
     const ack = await postSigned(
       front.url,
       commandBody({ text: 'shop.example.com', responseUrl: slackApi.responseUrl('k1') }),
     );
     expect(ack.status).toBe(200);
-
-    // Mid-diagnosis: the origin check is held and two check messages are already in the thread.
     await waitUntil(
       async () => (await redis.get(gateKey)) !== null,
       'a worker to reach the origin check',
       30_000,
     );
     await slackApi.waitFor(() => threadOf(slackApi).replies.length >= 2, 20_000);
+    expect(threadOf(slackApi).updates).toHaveLength(0);
     const holderPid = Number(await redis.get(gateKey));
     const holder = workers.find((w) => w.child.pid === holderPid);
     const survivor = workers.find((w) => w !== holder);
-    expect(holder).toBeDefined();
-    expect(threadOf(slackApi).updates).toHaveLength(0);
+    if (!holder || !survivor) throw new Error(`no worker process with pid ${holderPid}`);
+    return { holder, survivor };
+  }
 
-    const killedAt = Date.now();
-    holder?.kill('SIGKILL');
-    expect(await holder?.exited).toBe('SIGKILL');
-    await redis.set(`${gateKey}:release`, '1');
-
-    // The survivor notices the stalled job, runs it again, and finishes the thread.
+  async function expectThreadOnce(since: number, what: string) {
     await slackApi.waitFor(() => threadOf(slackApi).updates.length >= 1, 45_000);
-    await survivor?.waitForLog((l) => /stalled/.test(String(l['msg'])), 5000);
     await waitUntil(
       async () => (await redis.zcard(`${prefix}:diagnosis:completed`)) === 1,
       'the job to be recorded as completed',
       10_000,
     );
-    console.info(`[figure] SIGKILL to finished thread on the other worker: ${Date.now() - killedAt} ms`);
+    console.info(`[figure] ${what}: thread finished ${Date.now() - since} ms later`);
     // Let any straggling duplicate post show up before counting.
     await new Promise((r) => setTimeout(r, 1000));
-
     const thread = threadOf(slackApi);
     expect(thread.roots).toHaveLength(1);
     // 3 checks + the summary, each once, all under the one root.
@@ -93,7 +90,38 @@ describe('a worker killed mid-diagnosis', () => {
     for (const reply of thread.replies) expect(reply.args['thread_ts']).toBe(thread.rootTs);
     const texts = thread.replies.map((r) => JSON.stringify(r.args['blocks'] ?? r.args['text']));
     expect(new Set(texts).size).toBe(4);
-    expect(texts.filter((t) => t.includes('origin.connection_refused')).length).toBeGreaterThanOrEqual(1);
-    expect(survivor?.child.exitCode).toBeNull();
+    expect(thread.updates.length).toBeGreaterThanOrEqual(1);
+  }
+
+  const release = () => redis.set(`${gateKey}:release`, '1');
+  return { midDiagnosis, expectThreadOnce, release };
+}
+
+describe('a worker stopped mid-diagnosis', () => {
+  it('SIGKILL: the other worker finishes the job and the thread is posted exactly once', async () => {
+    const drill = await setUp();
+    const { holder, survivor } = await drill.midDiagnosis();
+    const killedAt = Date.now();
+    holder.kill('SIGKILL');
+    expect(await holder.exited).toBe('SIGKILL');
+    await drill.release();
+    await drill.expectThreadOnce(killedAt, 'SIGKILL mid-diagnosis');
+    // It was the survivor that noticed the stalled job and ran it again.
+    await survivor.waitForLog((l) => /stalled/.test(String(l['msg'])), 5000);
+    expect(survivor.child.exitCode).toBeNull();
+  }, 90_000);
+
+  it('SIGTERM: exits 0 after its shutdown budget; the cut-off job is finished elsewhere, once', async () => {
+    const drill = await setUp();
+    const { holder, survivor } = await drill.midDiagnosis();
+    const stoppedAt = Date.now();
+    holder.kill('SIGTERM');
+    // The origin check stays held, so the 2 s budget runs out and the job is given up.
+    expect(await holder.exited).toBe(0);
+    const exitMs = Date.now() - stoppedAt;
+    expect(holder.logs.some((l) => l['msg'] === 'shutting down')).toBe(true);
+    await drill.release();
+    await drill.expectThreadOnce(stoppedAt, `SIGTERM mid-diagnosis (process exited after ${exitMs} ms)`);
+    expect(survivor.child.exitCode).toBeNull();
   }, 90_000);
 });
