@@ -11,5 +11,12 @@ export function discordSinkFromConfig(config: DiscordConfig, logger?: Logger): D
       ? { botToken: config.botToken }
       : { botToken: config.botToken, apiUrl: config.apiUrl },
   );
+  // The client waits these out by itself; a line per wait shows why a thread is slow.
+  rest.on('rateLimited', (info) =>
+    logger?.info(
+      { route: info.route, retryAfterMs: info.retryAfter, global: info.global },
+      'discord rate limited',
+    ),
+  );
   return createDiscordSink(logger === undefined ? { rest } : { rest, logger });
 }

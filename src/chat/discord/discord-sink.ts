@@ -39,6 +39,8 @@ import { escapeText } from './render/text.js';
 
 /** Discord invalidates interaction tokens after 15 minutes; leave a margin for slow requests. */
 export const INTERACTION_TOKEN_LIFETIME_MS = 14 * 60 * 1000;
+/** How long a channel that answered "gone" or "no permission" is left alone. */
+const DEAD_CHANNEL_TTL_MS = 10 * 60 * 1000;
 /** The worker can beat our own deferred answer to Discord; these waits cover that race. */
 const ORIGINAL_NOT_READY_DELAYS_MS = [250, 750, 1500];
 
@@ -69,7 +71,7 @@ export class DiscordSink implements ChatSink {
   private readonly guilds = new BoundedMap<string, string>(2000);
   /** Root message id → a line telling people what to fix, shown on the root when it is edited. */
   private readonly hints = new BoundedMap<string, string>(2000);
-  /** Channels or threads that answered "gone" or "no permission": no further calls to them. */
+  /** Channels or threads that answered "gone" or "no permission", and when: no calls for a while. */
   private readonly dead = new BoundedMap<string, number>(2000);
 
   constructor(deps: DiscordSinkDeps) {
@@ -204,7 +206,7 @@ export class DiscordSink implements ChatSink {
   }
 
   private async post(thread: ThreadRef, channel: string, body: DiscordMessage, what: string): Promise<void> {
-    if (this.dead.has(channel)) return;
+    if (this.isDead(channel)) return;
     try {
       await this.channels.create(channel, body);
     } catch (error) {
@@ -223,8 +225,14 @@ export class DiscordSink implements ChatSink {
   private failed(channel: string, what: string, error: unknown): void {
     const failure = deliveryError(`${what} in ${channel}`, error);
     if (failure.retryable) throw failure;
-    if (!this.dead.has(channel)) this.logger?.warn({ code: failure.code, channel }, failure.message);
+    if (!this.isDead(channel)) this.logger?.warn({ code: failure.code, channel }, failure.message);
     this.dead.set(channel, this.now());
+  }
+
+  /** Dead for a while only: someone may grant the permission, and the next diagnosis should work. */
+  private isDead(channel: string): boolean {
+    const since = this.dead.get(channel);
+    return since !== undefined && this.now() - since < DEAD_CHANNEL_TTL_MS;
   }
 
   private tokenAlive(interaction: Interaction): boolean {

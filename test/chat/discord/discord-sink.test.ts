@@ -154,6 +154,27 @@ describe('DiscordSink against a fake Discord API', () => {
     ).rejects.toBeInstanceOf(UndeliverableError);
   });
 
+  it('reports a Discord outage as retryable without leaking the interaction token', async () => {
+    api.addInteraction('itok-secret-5', CHANNEL_ID);
+    api.failWith(/@original$/, { status: 500, code: 0, message: 'Internal Server Error' });
+    const discord = sink();
+    const failure = await discord
+      .startThread(
+        {
+          platform: 'discord',
+          channel: CHANNEL_ID,
+          interaction: { applicationId: APP_ID, token: 'itok-secret-5', createdAt: Date.now() },
+        },
+        { site: 'shop.example.com' },
+      )
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ name: 'DiscordDeliveryError', retryable: true });
+    expect(JSON.stringify(failure) + String(failure) + String((failure as Error).stack)).not.toContain(
+      'itok-secret-5',
+    );
+    expect(api.callsTo(/@original$/).length).toBe(2); // one retry of the 5xx, then up to the job's retries
+  });
+
   it('waits out a 429 and delivers the message instead of dropping it', async () => {
     api.addInteraction('itok-4', CHANNEL_ID);
     const discord = sink();

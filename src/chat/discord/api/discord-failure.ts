@@ -13,9 +13,10 @@ export class DiscordDeliveryError extends Error {
     readonly retryable: boolean,
     /** Discord's JSON error code, when it sent one. */
     readonly code: number | undefined,
-    options?: { cause: unknown },
   ) {
-    super(message, options);
+    // No `cause`: the library's errors carry the request URL (an interaction token) and body,
+    // and whatever logs this error must not print them.
+    super(message);
     this.name = 'DiscordDeliveryError';
   }
 }
@@ -54,21 +55,13 @@ export function deliveryError(what: string, error: unknown): DiscordDeliveryErro
   if (error instanceof DiscordDeliveryError) return error;
   const code = discordErrorCode(error);
   if (isMissingAccess(error)) {
-    return new DiscordDeliveryError(
-      `${what}: missing permission (${code}); ${PERMISSION_HINT}`,
-      false,
-      code,
-      { cause: error },
-    );
+    return new DiscordDeliveryError(`${what}: missing permission (${code}); ${PERMISSION_HINT}`, false, code);
   }
   if (isGone(error)) {
     return new DiscordDeliveryError(
       `${what}: the channel, thread or message is gone or locked (${code})`,
       false,
       code,
-      {
-        cause: error,
-      },
     );
   }
   if (error instanceof DiscordAPIError) {
@@ -77,9 +70,6 @@ export function deliveryError(what: string, error: unknown): DiscordDeliveryErro
       `${what}: Discord answered ${error.status} (${code ?? error.code}) ${error.message}`,
       retryable,
       code,
-      {
-        cause: error,
-      },
     );
   }
   if (error instanceof RateLimitError) {
@@ -87,9 +77,6 @@ export function deliveryError(what: string, error: unknown): DiscordDeliveryErro
       `${what}: rate limited for ${Math.ceil(error.retryAfter / 1000)} s`,
       true,
       undefined,
-      {
-        cause: error,
-      },
     );
   }
   if (error instanceof HTTPError) {
@@ -97,9 +84,11 @@ export function deliveryError(what: string, error: unknown): DiscordDeliveryErro
       `${what}: Discord answered ${error.status}`,
       error.status >= 500,
       undefined,
-      { cause: error },
     );
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new DiscordDeliveryError(`${what}: ${message}`, true, undefined, { cause: error });
+  const message = (error instanceof Error ? error.message : String(error)).replace(
+    /(\/webhooks\/\d+\/)[^/\s]+/g,
+    '$1[token]',
+  );
+  return new DiscordDeliveryError(`${what}: ${message}`, true, undefined);
 }
