@@ -69,6 +69,8 @@ export class DiscordSink implements ChatSink {
   private readonly interactions = new BoundedMap<string, Interaction>(2000);
   /** Thread id → guild id, learnt when the thread is created, for links. */
   private readonly guilds = new BoundedMap<string, string>(2000);
+  /** Root message id → the last report shown on it. */
+  private readonly reports = new BoundedMap<string, Report>(500);
   /** Root message id → a line telling people what to fix, shown on the root when it is edited. */
   private readonly hints = new BoundedMap<string, string>(2000);
   /** Channels or threads that answered "gone" or "no permission", and when: no calls for a while. */
@@ -127,7 +129,9 @@ export class DiscordSink implements ChatSink {
 
   async updateRoot(thread: ThreadRef, report: Report | undefined, context: RunContext): Promise<void> {
     const hint = this.hints.get(thread.root);
-    const body = renderRootDone(report, context);
+    // An incident update carries no report: keep showing the last verdict this process posted.
+    if (report !== undefined) this.reports.set(thread.root, report);
+    const body = renderRootDone(report ?? this.reports.get(thread.root), context);
     await this.editRoot(thread, hint === undefined ? body : withHint(body, hint));
   }
 

@@ -69,6 +69,20 @@ describe('DiscordSink against a fake Discord API', () => {
     expect(
       api.callsTo(/^\/channels\/\d+\/messages$/, 'POST').every((c) => c.auth === 'Bot bot-secret-token'),
     ).toBe(true);
+    // An incident update without a report keeps the verdict and adds the incident's state.
+    await discord.updateRoot(thread, undefined, {
+      site: 'shop.example.com',
+      incident: {
+        id: 'inc-7',
+        state: 'resolved',
+        alerts: 3,
+        sources: ['grafana'],
+        firstSeen: 'a',
+        lastSeen: 'b',
+      },
+    });
+    expect(api.messages.get(thread.root)?.content).toContain('**shop.example.com**: failing');
+    expect(JSON.stringify(api.messages.get(thread.root)?.embeds)).toContain('inc-7: resolved');
     expect(discord.threadLink(thread)).toBe(`https://discord.com/channels/${api.guildId}/${thread.thread}`);
   });
 
