@@ -47,6 +47,8 @@ export function createSlackFront(options: SlackFrontOptions): SlackFront {
     botId: 'B0CHECK502',
     botUserId: 'U0CHECK502',
     ignoreSelf: false,
+    // No conversation state is used; skip Bolt's per-request store middleware.
+    convoStore: false as const,
   };
   let receiver: RouteReceiver | undefined;
   let app: App;
