@@ -74,6 +74,24 @@ async function setUp() {
   }
 
   async function expectThreadOnce(since: number, what: string) {
+    try {
+      await checkThread(since, what);
+    } catch (error) {
+      // A rare failure on a loaded machine is only useful with the whole story.
+      const calls = slackApi.calls.map((c) => [
+        c.method,
+        c.args['thread_ts'] ?? '-',
+        String(c.args['text']).slice(0, 60),
+        c.result?.['ok'],
+      ]);
+      console.info(`[drill failed] slack calls: ${JSON.stringify(calls)}`);
+      for (const w of workers)
+        console.info(`[drill failed] worker ${w.child.pid}: ${JSON.stringify(w.logs.slice(-15))}`);
+      throw error;
+    }
+  }
+
+  async function checkThread(since: number, what: string) {
     await slackApi.waitFor(() => threadOf(slackApi).updates.length >= 1, 45_000);
     await waitUntil(
       async () => (await redis.zcard(`${prefix}:diagnosis:completed`)) === 1,
