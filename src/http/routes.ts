@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from '../config.js';
 import type { DiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
+import { instrumentRoutes } from '../metrics/instrument-routes.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { metricsRoute } from '../metrics/metrics-route.js';
 import { healthzRoute, type ReadinessProbe, readyzRoute } from './health-routes.js';
 import type { Route } from './route.js';
 
@@ -17,19 +20,22 @@ export interface RouteDeps {
   slackRoutes?: Route[];
   /** Anything else the caller mounts (tests, integrator). */
   extraRoutes?: Route[];
+  /** Serves GET /metrics and counts every route's requests by outcome. */
+  metrics?: Metrics;
 }
 
 export function buildRoutes(deps: RouteDeps): Route[] {
   const probes: ReadinessProbe[] = [{ name: 'redis', check: () => deps.producer.ping() }];
   const workers = deps.workers;
   if (workers) probes.push({ name: 'workers', check: async () => workers.isRunning() });
-  return [
+  const routes = [
     healthzRoute(),
     readyzRoute(probes),
     ...(deps.slackRoutes ?? []),
     // Discord (POST /discord/interactions): add its route factory here.
     // Alert webhooks (POST /webhooks/*): add their route factory here.
-    // Metrics (GET /metrics): add its route factory here.
+    ...(deps.metrics ? [metricsRoute(deps.metrics)] : []),
     ...(deps.extraRoutes ?? []),
   ];
+  return deps.metrics ? instrumentRoutes(routes, deps.metrics) : routes;
 }

@@ -4,6 +4,8 @@ import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import type { Diagnoser } from '../diagnoser.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { recordWorkerEvents } from '../metrics/worker-events.js';
 import { ActiveRuns } from './active-runs.js';
 import type { DiagnosisJobResult } from './diagnosis-job.js';
 import { DIAGNOSIS_QUEUE } from './queue-names.js';
@@ -22,6 +24,8 @@ export interface WorkerOptions {
   /** Stall detection (BullMQ defaults 30 s); tests shorten them. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Counts completed, retried, failed and stalled jobs of this process. */
+  metrics?: Metrics;
 }
 
 export interface DiagnosisWorkers {
@@ -58,6 +62,7 @@ export function startDiagnosisWorkers(options: WorkerOptions): DiagnosisWorkers 
       stalledInterval: options.stalledIntervalMs ?? 30_000,
     },
   );
+  if (options.metrics) recordWorkerEvents(worker, options.metrics);
   let errorLogged = 0;
   worker.on('error', (error) => {
     // Redis outages repeat this every reconnect; keep the log readable.

@@ -34,3 +34,10 @@ export function rateLimitWaitRecorder(metrics: Metrics, platform: string): (wait
     metrics.chatRateLimitWaitSeconds.inc({ platform }, Math.max(0, waitMs) / 1000);
   };
 }
+
+/** `countingSink` over every configured platform. */
+export function countingSinks<S extends Partial<Record<string, ChatSink>>>(sinks: S, metrics: Metrics): S {
+  const out: Partial<Record<string, ChatSink>> = {};
+  for (const [platform, sink] of Object.entries(sinks)) if (sink) out[platform] = countingSink(sink, metrics);
+  return out as S;
+}

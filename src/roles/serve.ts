@@ -11,6 +11,9 @@ import { buildRoutes } from '../http/routes.js';
 import { createHttpServer } from '../http/server.js';
 import { createDiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
+import { instrumentProducer } from '../metrics/instrument-producer.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
 import { buildSinks } from './sinks.js';
 import { type RoleHandle, startWorkerPool } from './worker.js';
 
@@ -22,6 +25,8 @@ export interface ServeOptions {
   diagnoser?: Diagnoser;
   sinks?: Partial<Record<Platform, ChatSink>>;
   extraRoutes?: Route[];
+  /** Instruments behind GET /metrics; a registry of this server's own when absent. */
+  metrics?: Metrics;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
 }
@@ -35,14 +40,20 @@ export interface ServeHandle extends RoleHandle {
 
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const { config, logger } = options;
-  const producer = createDiagnosisProducer({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
+  const metrics = options.metrics ?? createMetrics();
+  const producer = instrumentProducer(
+    createDiagnosisProducer({ redisUrl: config.redisUrl, prefix: config.queuePrefix }),
+    metrics,
+  );
+  const queueCounts = diagnosisQueueCounts({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
+  metrics.setQueueCounts(queueCounts.source);
   // Start even when Redis is down (the front then answers "try again" and /readyz says not ready).
   if (!(await producer.ready(3000)))
     logger.warn('redis is not reachable yet; requests will be refused until it is');
-  const sinks = options.sinks ?? buildSinks(config, logger);
+  const sinks = options.sinks ?? buildSinks(config, logger, metrics);
   let pool: ReturnType<typeof startWorkerPool> | undefined;
   if (options.worker) {
-    const poolOptions: Parameters<typeof startWorkerPool>[0] = { config, logger, sinks };
+    const poolOptions: Parameters<typeof startWorkerPool>[0] = { config, logger, sinks, metrics };
     if (options.diagnoser) poolOptions.diagnoser = options.diagnoser;
     if (options.lockDurationMs !== undefined) poolOptions.lockDurationMs = options.lockDurationMs;
     if (options.stalledIntervalMs !== undefined) poolOptions.stalledIntervalMs = options.stalledIntervalMs;
@@ -62,7 +73,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     });
     await slack.start();
   }
-  const routeDeps: Parameters<typeof buildRoutes>[0] = { config, logger, producer };
+  const routeDeps: Parameters<typeof buildRoutes>[0] = { config, logger, producer, metrics };
   if (pool) routeDeps.workers = pool.workers;
   if (slack) routeDeps.slackRoutes = slack.routes;
   if (options.extraRoutes) routeDeps.extraRoutes = options.extraRoutes;
@@ -96,6 +107,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
           await pool.diagnoser.close();
         }
         await producer.close();
+        await queueCounts.close();
         logger.info('check502 serve stopped');
       })();
       return closing;

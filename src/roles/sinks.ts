@@ -3,8 +3,14 @@ import type { Logger } from 'pino';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import { SlackSink } from '../chat/slack/slack-sink.js';
 import type { ServerConfig } from '../config.js';
+import { rateLimitWaitRecorder } from '../metrics/counting-sink.js';
+import type { Metrics } from '../metrics/metrics.js';
 
-export function buildSinks(config: ServerConfig, logger: Logger): Partial<Record<Platform, ChatSink>> {
+export function buildSinks(
+  config: ServerConfig,
+  logger: Logger,
+  metrics?: Metrics,
+): Partial<Record<Platform, ChatSink>> {
   const sinks: Partial<Record<Platform, ChatSink>> = {};
   if (config.slack) {
     const options: ConstructorParameters<typeof SlackSink>[0] = {
@@ -12,6 +18,7 @@ export function buildSinks(config: ServerConfig, logger: Logger): Partial<Record
       logger: logger.child({ platform: 'slack' }),
     };
     if (config.slack.apiUrl !== undefined) options.apiUrl = config.slack.apiUrl;
+    if (metrics) options.onRateLimited = rateLimitWaitRecorder(metrics, 'slack');
     sinks.slack = new SlackSink(options);
   }
   // Discord: sinks.discord = new DiscordSink(...) when config.discord is set.

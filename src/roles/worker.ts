@@ -4,6 +4,9 @@ import type { ChatSink, Platform } from '../chat/sink.js';
 import type { ServerConfig } from '../config.js';
 import { createDiagnoser, type Diagnoser } from '../diagnoser.js';
 import { type DiagnosisWorkers, startDiagnosisWorkers } from '../jobs/diagnosis-workers.js';
+import { countingSinks } from '../metrics/counting-sink.js';
+import { instrumentDiagnoser } from '../metrics/instrument-diagnoser.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { buildSinks } from './sinks.js';
 
 export interface WorkerRoleOptions {
@@ -15,6 +18,8 @@ export interface WorkerRoleOptions {
   /** Stall detection, for tests (BullMQ defaults otherwise). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Where job outcomes, check durations, findings and chat posts are counted (serve's /metrics). */
+  metrics?: Metrics;
 }
 
 export interface RoleHandle {
@@ -31,17 +36,21 @@ export function startWorkerPool(options: WorkerRoleOptions): {
   diagnoser: Diagnoser;
 } {
   const { config, logger } = options;
-  const diagnoser = options.diagnoser ?? createDiagnoser(config);
+  const { metrics } = options;
+  const baseDiagnoser = options.diagnoser ?? createDiagnoser(config);
+  const diagnoser = metrics ? instrumentDiagnoser(baseDiagnoser, metrics) : baseDiagnoser;
+  const baseSinks = options.sinks ?? buildSinks(config, logger, metrics);
   const workerOptions: Parameters<typeof startDiagnosisWorkers>[0] = {
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
     diagnoser,
-    sinks: options.sinks ?? buildSinks(config, logger),
+    sinks: metrics ? countingSinks(baseSinks, metrics) : baseSinks,
     logger: logger.child({ role: 'worker' }),
   };
   if (options.lockDurationMs !== undefined) workerOptions.lockDurationMs = options.lockDurationMs;
   if (options.stalledIntervalMs !== undefined) workerOptions.stalledIntervalMs = options.stalledIntervalMs;
+  if (metrics) workerOptions.metrics = metrics;
   return { workers: startDiagnosisWorkers(workerOptions), diagnoser };
 }
 
