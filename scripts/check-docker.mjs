@@ -3,7 +3,8 @@
 // the final stage is production-only and non-root, and compose runs the documented commands, port
 // and environment names (product.md / src/config.ts) against a persistent, non-evicting Redis.
 // Exits 1 with one line per problem. No dependencies: a small YAML reader covers compose's subset.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 
 // An optional argument names another checkout (used to test this script on altered copies).
@@ -125,6 +126,24 @@ check(existsSync(join(root, pkg.bin?.check502 ?? 'missing')), 'package.json bin 
 check(JSON.stringify(parseExec(last('CMD'))) === '["serve"]', 'Dockerfile: CMD ["serve"] missing');
 check(/dist\/cli\/main\.js/.test(read(pkg.bin.check502)), 'bin/check502.js must load dist/cli/main.js');
 
+// ---------- production dependencies ----------
+// The image installs `--omit=dev`: every package src/ imports at run time must be a dependency.
+const builtins = new Set(builtinModules);
+for (const file of walk(join(root, 'src'))) {
+  if (!file.endsWith('.ts')) continue;
+  for (const m of readFileSync(file, 'utf8').matchAll(
+    /^\s*(?:import|export)\s(?!type\s)[^;]*?from\s+['"]([^'"./][^'"]*)['"]/gms,
+  )) {
+    const spec = m[1];
+    if (spec.startsWith('node:') || builtins.has(spec)) continue;
+    const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+    check(
+      pkg.dependencies?.[name],
+      `${file.slice(root.length + 1)}: imports ${name}, which is not in package.json dependencies (the image omits devDependencies)`,
+    );
+  }
+}
+
 // ---------- docker-compose.yml ----------
 const compose = parseYaml(read('docker-compose.yml'));
 const services = compose.services ?? {};
@@ -189,6 +208,13 @@ console.log(
 );
 
 // ---------- helpers ----------
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
 function parseExec(args) {
   try {
     return JSON.parse(args);
