@@ -15,7 +15,7 @@ import { createMetrics } from '../../src/metrics/metrics.js';
 import { metricsRoute } from '../../src/metrics/metrics-route.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { fastSink, logger, testConfig } from '../chat/slack/support/harness.js';
-import { commandBody, SIGNING_SECRET } from '../chat/slack/support/slack-requests.js';
+import { commandBody } from '../chat/slack/support/slack-requests.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { removePrefix } from '../jobs/support/redis-cleanup.js';
 import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
