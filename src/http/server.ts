@@ -13,6 +13,8 @@ export interface HttpServerOptions {
   /** Whole-request budget for slow clients (body included). */
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** Told of answers the server gives without a handler (400, 404, 405, 413), e.g. for metrics. */
+  onServerAnswer?: (answer: { route?: string; method: string; status: number }) => void;
 }
 
 export interface HttpServer {
@@ -61,14 +63,19 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       path = url.pathname;
       query = url.searchParams;
     } catch {
+      options.onServerAnswer?.({ method: req.method ?? 'GET', status: 400 });
       return send(res, json(400, { error: 'bad request line' }));
     }
     const candidates = table.get(path);
-    if (!candidates) return send(res, json(404, { error: 'not found' }));
+    if (!candidates) {
+      options.onServerAnswer?.({ method: req.method ?? 'GET', status: 404 });
+      return send(res, json(404, { error: 'not found' }));
+    }
     const method = req.method ?? 'GET';
     const route = candidates.find((r) => r.method === method || (method === 'HEAD' && r.method === 'GET'));
     if (!route) {
       req.resume();
+      options.onServerAnswer?.({ route: path, method, status: 405 });
       return send(
         res,
         json(405, { error: 'method not allowed' }, { allow: candidates.map((r) => r.method).join(', ') }),
@@ -76,6 +83,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
     const body = await readBody(req, route.maxBodyBytes ?? maxDefault);
     if (body === 'too-large') {
+      options.onServerAnswer?.({ route: route.path, method, status: 413 });
       return send(res, json(413, { error: 'request body too large' }, { connection: 'close' }));
     }
     if (body === 'aborted') return;

@@ -27,8 +27,15 @@ export function instrumentRoute(route: Route, metrics: Metrics): Route {
   };
 }
 
-/** For answers the server gives without a route (404, 405, 413): counted under a fixed label. */
-export function recordUnrouted(metrics: Metrics, method: string, status: number): void {
-  const known = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].includes(method);
-  metrics.httpRequests.inc({ route: 'unmatched', method: known ? method : 'other', outcome: String(status) });
+/** For answers the server gives itself (400, 404, 405, 413): unknown paths count as `unmatched`. */
+export function recordServerAnswer(
+  metrics: Metrics,
+  answer: { route?: string; method: string; status: number },
+): void {
+  const known = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].includes(answer.method);
+  metrics.httpRequests.inc({
+    route: answer.route ?? 'unmatched',
+    method: known ? answer.method : 'other',
+    outcome: String(answer.status),
+  });
 }

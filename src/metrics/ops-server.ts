@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { healthzRoute, type ReadinessProbe, readyzRoute } from '../http/health-routes.js';
 import { createHttpServer } from '../http/server.js';
-import { instrumentRoutes } from './instrument-routes.js';
+import { instrumentRoutes, recordServerAnswer } from './instrument-routes.js';
 import type { Metrics } from './metrics.js';
 import { metricsRoute } from './metrics-route.js';
 
@@ -26,7 +26,12 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     [healthzRoute(), readyzRoute(options.probes), metricsRoute(options.metrics)],
     options.metrics,
   );
-  const http = createHttpServer({ routes, logger: options.logger, maxBodyBytes: 0 });
+  const http = createHttpServer({
+    routes,
+    logger: options.logger,
+    maxBodyBytes: 0,
+    onServerAnswer: (answer) => recordServerAnswer(options.metrics, answer),
+  });
   const address = await http.listen(options.port, options.host ?? '0.0.0.0');
   return { address, close: () => http.close() };
 }

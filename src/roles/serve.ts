@@ -12,6 +12,7 @@ import { createHttpServer } from '../http/server.js';
 import { createDiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
 import { instrumentProducer } from '../metrics/instrument-producer.js';
+import { recordServerAnswer } from '../metrics/instrument-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
 import { buildSinks } from './sinks.js';
@@ -79,6 +80,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   if (options.extraRoutes) routeDeps.extraRoutes = options.extraRoutes;
   const http = createHttpServer({
     routes: buildRoutes(routeDeps),
+    onServerAnswer: (answer) => recordServerAnswer(metrics, answer),
     logger: logger.child({ component: 'http' }),
   });
   const address = await http.listen(config.port, config.host);

@@ -3,7 +3,7 @@ import type { ChatSink, ThreadRef } from '../../src/chat/sink.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import type { HttpRequest, Route } from '../../src/http/route.js';
 import { countingSink, rateLimitWaitRecorder } from '../../src/metrics/counting-sink.js';
-import { instrumentRoutes, recordUnrouted } from '../../src/metrics/instrument-routes.js';
+import { instrumentRoutes, recordServerAnswer } from '../../src/metrics/instrument-routes.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { metricsRoute } from '../../src/metrics/metrics-route.js';
 import { recordReport } from '../../src/metrics/record-report.js';
@@ -67,7 +67,8 @@ describe('metrics', () => {
     await slack?.handle(request('/slack/events', 'POST'));
     await slack?.handle(request('/slack/events', 'POST'));
     await expect(boom?.handle(request('/boom'))).rejects.toThrow('bug');
-    recordUnrouted(metrics, 'BREW', 404);
+    recordServerAnswer(metrics, { method: 'BREW', status: 404 });
+    recordServerAnswer(metrics, { route: '/slack/events', method: 'POST', status: 413 });
     const { text } = await scrape(metrics);
     expect(
       sample(text, 'check502_http_requests_total{route="/slack/events",method="POST",outcome="401"}'),

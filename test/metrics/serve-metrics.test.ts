@@ -26,6 +26,9 @@ describe('GET /metrics on serve', () => {
       commandBody({ text: 'shop.example.com', responseUrl: slackApi.responseUrl('m1') }),
     );
     expect(ack.status).toBe(200);
+    expect((await fetch(`${serve.url}/wp-login.php`, { signal: AbortSignal.timeout(5000) })).status).toBe(
+      404,
+    );
     await slackApi.waitFor(() => threadOf(slackApi).updates.length === 1, 20_000);
     // The worker's "completed" event follows the last post: scrape until it is counted.
     let text = '';
@@ -39,6 +42,9 @@ describe('GET /metrics on serve', () => {
     expect(
       sample(text, 'check502_http_requests_total{route="/slack/events",method="POST",outcome="200"}'),
     ).toBe(1);
+    expect(sample(text, 'check502_http_requests_total{route="unmatched",method="GET",outcome="404"}')).toBe(
+      1,
+    );
     expect(sample(text, 'check502_jobs_total{state="queued"}')).toBe(1);
     expect(sample(text, 'check502_jobs_total{state="completed"}')).toBe(1);
     expect(sample(text, 'check502_findings_total{code="origin.connection_refused",severity="error"}')).toBe(
