@@ -2,6 +2,8 @@
 // and origin probers, Cloudflare reader) and runs the engine with every check. Shared by the CLI
 // and the workers. The Cloudflare SDK is loaded only when a token is configured, so a diagnosis
 // without one starts faster.
+
+import type { FetchLike } from './cloudflare/api-client.js';
 import type { DiagnosisConfig } from './config.js';
 import type { DiagnoseOptions } from './diagnosis/check.js';
 import { ALL_CHECKS } from './diagnosis/checks/index.js';
@@ -25,6 +27,8 @@ export interface DiagnoserOverrides {
   extraCa?: string[];
   /** Replaces parts of the ports (tests of a single adapter, benchmarks). */
   ports?: Partial<Ports>;
+  /** The Cloudflare reader's fetch (e.g. one that counts 429s for /metrics). */
+  cloudflareFetch?: FetchLike;
 }
 
 export function createDiagnoser(config: DiagnosisConfig, overrides: DiagnoserOverrides = {}): Diagnoser {
@@ -41,7 +45,7 @@ export function createDiagnoser(config: DiagnosisConfig, overrides: DiagnoserOve
     ...overrides.ports,
   };
   const newReader = config.cloudflareApiToken
-    ? readerFactory(config.cloudflareApiToken, config.cloudflareBaseUrl)
+    ? readerFactory(config.cloudflareApiToken, config.cloudflareBaseUrl, overrides.cloudflareFetch)
     : undefined;
 
   return {
@@ -56,7 +60,11 @@ export function createDiagnoser(config: DiagnosisConfig, overrides: DiagnoserOve
 }
 
 /** Loads the SDK once and shares one cache (zones, IP ranges) across this process's diagnoses. */
-function readerFactory(token: string, baseUrl: string | undefined): () => Promise<CloudflareReader> {
+function readerFactory(
+  token: string,
+  baseUrl: string | undefined,
+  fetch: FetchLike | undefined,
+): () => Promise<CloudflareReader> {
   let loaded: Promise<() => CloudflareReader> | undefined;
   return () => {
     loaded ??= Promise.all([
@@ -64,7 +72,13 @@ function readerFactory(token: string, baseUrl: string | undefined): () => Promis
       import('./cloudflare/cloudflare-cache.js'),
     ]).then(([{ createCloudflareReader }, { createCloudflareCache }]) => {
       const cache = createCloudflareCache();
-      return () => createCloudflareReader({ token, cache, ...(baseUrl !== undefined ? { baseUrl } : {}) });
+      return () =>
+        createCloudflareReader({
+          token,
+          cache,
+          ...(baseUrl !== undefined ? { baseUrl } : {}),
+          ...(fetch !== undefined ? { fetch } : {}),
+        });
     });
     return loaded.then((make) => make());
   };

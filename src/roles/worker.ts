@@ -5,6 +5,7 @@ import type { ChatSink, Platform } from '../chat/sink.js';
 import type { ServerConfig } from '../config.js';
 import { createDiagnoser, type Diagnoser } from '../diagnoser.js';
 import { type DiagnosisWorkers, startDiagnosisWorkers } from '../jobs/diagnosis-workers.js';
+import { rateLimitCountingFetch } from '../metrics/cloudflare-fetch.js';
 import { countingSinks } from '../metrics/counting-sink.js';
 import { instrumentDiagnoser } from '../metrics/instrument-diagnoser.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
@@ -44,7 +45,9 @@ export function startWorkerPool(options: WorkerRoleOptions): {
 } {
   const { config, logger } = options;
   const { metrics } = options;
-  const baseDiagnoser = options.diagnoser ?? createDiagnoser(config);
+  const baseDiagnoser =
+    options.diagnoser ??
+    createDiagnoser(config, metrics ? { cloudflareFetch: rateLimitCountingFetch(metrics) } : {});
   const diagnoser = metrics ? instrumentDiagnoser(baseDiagnoser, metrics) : baseDiagnoser;
   const baseSinks = options.sinks ?? buildSinks(config, logger, metrics);
   const workerOptions: Parameters<typeof startDiagnosisWorkers>[0] = {
