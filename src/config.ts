@@ -56,6 +56,8 @@ export interface ServerConfig extends DiagnosisConfig {
   queuePrefix: string;
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** `check502 worker` serves /healthz, /readyz and /metrics on this port when set. */
+  workerOpsPort?: number;
 }
 
 export function loadDiagnosisConfig(env: Env): DiagnosisConfig {
@@ -82,6 +84,8 @@ export function loadServerConfig(env: Env): ServerConfig {
       oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'info',
     shutdownTimeoutMs: (integer(env, 'CHECK502_SHUTDOWN_TIMEOUT', 1, 3600) ?? 25) * 1000,
   };
+  const opsPort = integer(env, 'CHECK502_WORKER_OPS_PORT', 1, 65535);
+  if (opsPort !== undefined) config.workerOpsPort = opsPort;
   const slack = group(env, ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
   if (slack) {
     const slackConfig: SlackConfig = {

@@ -30,7 +30,13 @@ export async function runRole(role: 'serve' | 'worker', argv: string[], env: Env
   const handle =
     role === 'serve'
       ? await (await import('../roles/serve.js')).startServe({ config, worker, logger })
-      : await (await import('../roles/worker.js')).startWorker({ config, logger });
+      : await (await import('../roles/worker.js')).startWorker({
+          config,
+          logger,
+          ...(config.workerOpsPort === undefined
+            ? {}
+            : { ops: { port: config.workerOpsPort, host: config.host } }),
+        });
 
   return new Promise<number>((resolve) => {
     const shutdown = installShutdown({

@@ -64,8 +64,16 @@ describe('loadServerConfig', () => {
     ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['CHECK502_WEBHOOK_SECRET', 'short'],
     ['LOG_LEVEL', 'loud'],
+    ['CHECK502_WORKER_OPS_PORT', '0'],
+    ['CHECK502_WORKER_OPS_PORT', '65536'],
+    ['CHECK502_WORKER_OPS_PORT', 'metrics'],
   ])('refuses %s=%j', (name, value) => {
     expect(() => loadServerConfig({ [name]: value })).toThrow(new RegExp(`^${name}: `));
+  });
+
+  it('gives workers an ops port only when CHECK502_WORKER_OPS_PORT is set', () => {
+    expect(loadServerConfig({}).workerOpsPort).toBeUndefined();
+    expect(loadServerConfig({ CHECK502_WORKER_OPS_PORT: '9464' }).workerOpsPort).toBe(9464);
   });
 
   it('uses the documented defaults', () => {
