@@ -277,3 +277,41 @@ describe('check502 diagnose (built CLI) against the loopback lab', () => {
     },
   );
 });
+
+describe('check502 diagnose output', () => {
+  it('--json prints exactly one JSON document on stdout and nothing on stderr', async () => {
+    lab.edge.setBehaviour(lab.proxyTo('refused'));
+    const run = await cli([
+      'diagnose',
+      lab.url,
+      '--json',
+      '--timeout',
+      '2',
+      '--origin',
+      lab.origins.origins.refused.address,
+    ]);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(run.stdout.trim().startsWith('{') && run.stdout.trim().endsWith('}')).toBe(true);
+    expect(report.site).toBe(SITE);
+    expect(report.url).toBe(lab.url);
+    expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['edge', 'origin', 'publicDns']));
+    expect(run.stderr).toBe('');
+  });
+
+  it.each([
+    ['piped, NO_COLOR unset', { NO_COLOR: '', TERM: 'xterm-256color' }],
+    ['NO_COLOR=1', { NO_COLOR: '1', TERM: 'xterm-256color' }],
+  ])('human output has no ANSI codes (%s) and names the primary cause', async (_label, env) => {
+    lab.edge.setBehaviour(lab.proxyTo('refused'));
+    const run = await cli(
+      ['diagnose', lab.url, '--timeout', '2', '--origin', lab.origins.origins.refused.address],
+      env,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+    expect(run.stderr).not.toMatch(/\u001b\[/);
+    expect(run.stdout).toContain(lab.origins.origins.refused.address);
+    expect(run.stdout).toMatch(/refus/i);
+    expect(() => JSON.parse(run.stdout)).toThrow();
+  });
+});

@@ -2,8 +2,9 @@
 // environment (nothing inherited that could point it at the real world), the network recorder
 // preloaded, and a hard time limit so a hung child cannot hang the suite.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,9 +34,9 @@ let runs = 0;
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  options: { logDir: string; limitMs?: number } = { logDir: ROOT },
+  options: { logDir?: string; limitMs?: number } = {},
 ): Promise<CliRun> {
-  const netlog = join(options.logDir, `net-${process.pid}-${++runs}.jsonl`);
+  const netlog = join(options.logDir ?? tmpdir(), `check502-e2e-net-${process.pid}-${++runs}.jsonl`);
   const child = spawn(process.execPath, ['--import', RECORDER, BIN, ...args], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CHECK502_E2E_NETLOG: netlog, ...env },
@@ -60,6 +61,7 @@ export function runCli(
             .filter((line) => line !== '')
             .map((line) => JSON.parse(line) as NetEvent)
         : [];
+      rmSync(netlog, { force: true });
       resolve({ code, signal, stdout, stderr, net });
     });
   });
