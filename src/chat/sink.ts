@@ -49,6 +49,10 @@ export interface RunContext {
   /** 1 for the first run in a thread, 2+ for re-runs. */
   run?: number;
   incident?: IncidentContext;
+  /** startThread only: a root an earlier attempt already posted (its thread may be missing); build on it. */
+  root?: ThreadRef;
+  /** startThread only: called once the root exists, before the thread step can fail, so a retry reuses it. */
+  onRoot?: (root: ThreadRef) => Promise<void>;
 }
 
 export interface ChatSink {

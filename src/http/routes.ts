@@ -1,7 +1,10 @@
 // The list of routes `serve` mounts, built from configuration. Each feature adds ONE line here
 // with its route factory (Discord interactions, alert webhooks, /metrics).
 import type { Logger } from 'pino';
+import { discordRoutes } from '../chat/discord/discord-routes.js';
 import type { ServerConfig } from '../config.js';
+import type { IncidentService } from '../incidents/incident-service.js';
+import { webhookRoutes } from '../incidents/webhook-routes.js';
 import type { DiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
 import { instrumentRoutes } from '../metrics/instrument-routes.js';
@@ -22,7 +25,14 @@ export interface RouteDeps {
   extraRoutes?: Route[];
   /** Serves GET /metrics and counts every route's requests by outcome. */
   metrics?: Metrics;
+  /** Where accepted alerts go; without it the webhooks still answer, refusing every alert with 503. */
+  incidents?: Pick<IncidentService, 'ingest'>;
 }
+
+// Keeps the webhook routes' answers when no incident service was given (route tests).
+const NO_INCIDENTS: Pick<IncidentService, 'ingest'> = {
+  ingest: () => Promise.reject(new Error('incidents are not configured in this process')),
+};
 
 export function buildRoutes(deps: RouteDeps): Route[] {
   const probes: ReadinessProbe[] = [{ name: 'redis', check: () => deps.producer.ping() }];
@@ -32,8 +42,15 @@ export function buildRoutes(deps: RouteDeps): Route[] {
     healthzRoute(),
     readyzRoute(probes),
     ...(deps.slackRoutes ?? []),
-    // Discord (POST /discord/interactions): add its route factory here.
-    // Alert webhooks (POST /webhooks/*): add their route factory here.
+    ...(deps.config.discord
+      ? discordRoutes({ publicKey: deps.config.discord.publicKey, jobs: deps.producer, logger: deps.logger })
+      : []),
+    // Always mounted: without CHECK502_WEBHOOK_SECRET they refuse every request (product.md).
+    ...webhookRoutes({
+      secret: deps.config.webhookSecret,
+      incidents: deps.incidents ?? NO_INCIDENTS,
+      logger: deps.logger,
+    }),
     ...(deps.metrics ? [metricsRoute(deps.metrics)] : []),
     ...(deps.extraRoutes ?? []),
   ];

@@ -165,7 +165,8 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     await editRoots(after, report);
   }
 
-  const connection = deps.redis.duplicate({ maxRetriesPerRequest: null });
+  // Blocking commands wait out a Redis outage (the shared client may be a fail-fast front one).
+  const connection = deps.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
   const worker = new Worker<IncidentJob>(
     INCIDENT_QUEUE,
     async (job: Job<IncidentJob>) => {

@@ -10,7 +10,7 @@ import { ActiveRuns } from './active-runs.js';
 import type { DiagnosisJobResult } from './diagnosis-job.js';
 import { DIAGNOSIS_QUEUE } from './queue-names.js';
 import { closeRedis, createWorkerRedis } from './redis-clients.js';
-import { runDiagnosisJob } from './run-diagnosis-job.js';
+import { type IncidentHooks, runDiagnosisJob } from './run-diagnosis-job.js';
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -26,6 +26,8 @@ export interface WorkerOptions {
   stalledIntervalMs?: number;
   /** Counts completed, retried, failed and stalled jobs of this process. */
   metrics?: Metrics;
+  /** Incident context for the root messages of alert jobs, and where their reports are kept. */
+  incidents?: IncidentHooks;
 }
 
 export interface DiagnosisWorkers {
@@ -50,6 +52,7 @@ export function startDiagnosisWorkers(options: WorkerOptions): DiagnosisWorkers 
     runs: new ActiveRuns(state, options.prefix),
     logger,
     defaultTimeoutMs: options.defaultTimeoutMs ?? 10_000,
+    ...(options.incidents ? { incidents: options.incidents } : {}),
   };
   const worker = new Worker<unknown, DiagnosisJobResult>(
     DIAGNOSIS_QUEUE,

@@ -30,6 +30,20 @@ export class PostLedger {
       .exec();
   }
 
+  /** A root posted by a startThread that then failed (Discord: before its thread existed). */
+  async pendingRoot(): Promise<ThreadRef | undefined> {
+    const raw = await this.redis.hget(this.key, 'pendingRoot');
+    return raw === null ? undefined : (JSON.parse(raw) as ThreadRef);
+  }
+
+  async savePendingRoot(thread: ThreadRef): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.key, 'pendingRoot', JSON.stringify(thread))
+      .expire(this.key, TTL_SECONDS)
+      .exec();
+  }
+
   /** Runs `post` unless a message with this name was already posted for the job. */
   async once(name: string, post: () => Promise<void>): Promise<boolean> {
     if ((await this.redis.hexists(this.key, `msg:${name}`)) === 1) return false;

@@ -4,14 +4,21 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChatSink, Platform, RunContext, ThreadRef } from '../chat/sink.js';
+import type { ChatSink, IncidentContext, Platform, RunContext, ThreadRef } from '../chat/sink.js';
 import { UndeliverableError } from '../chat/sink.js';
 import type { Diagnoser } from '../diagnoser.js';
 import type { DiagnoseOptions } from '../diagnosis/check.js';
+import type { Report } from '../diagnosis/report.js';
 import { parseSite } from '../diagnosis/target.js';
 import type { ActiveRuns } from './active-runs.js';
 import { type DiagnosisJobData, type DiagnosisJobResult, parseJobData } from './diagnosis-job.js';
 import { PostLedger } from './post-ledger.js';
+
+/** What jobs of alert incidents need from the incident service (src/incidents). */
+export interface IncidentHooks {
+  context(id: string, platform: Platform): Promise<IncidentContext | undefined>;
+  recordReport(id: string, report: Report): Promise<void>;
+}
 
 export interface JobDeps {
   redis: Redis;
@@ -22,6 +29,7 @@ export interface JobDeps {
   logger: Logger;
   /** Per-probe budget when the job names none. */
   defaultTimeoutMs: number;
+  incidents?: IncidentHooks;
 }
 
 export async function runDiagnosisJob(job: Job, deps: JobDeps): Promise<DiagnosisJobResult> {
@@ -57,13 +65,18 @@ async function diagnoseAndPost(
   const sink = deps.sinks[data.reply.platform];
   if (!sink) throw new UnrecoverableError(`no ${data.reply.platform} sink is configured on this worker`);
   const ledger = new PostLedger(deps.redis, deps.prefix, jobId);
-  const context = runContext(data);
+  let context = await runContext(data, deps, log);
 
   let thread = data.thread ?? (await ledger.root());
   if (thread === undefined) {
-    thread = await sink.startThread(data.reply, context);
+    // The root is recorded as soon as it exists, so a retry after a failed thread step reuses it.
+    const start: RunContext = { ...context, onRoot: (root) => ledger.savePendingRoot(root) };
+    const pending = await ledger.pendingRoot();
+    if (pending) start.root = pending;
+    thread = await sink.startThread(data.reply, start);
     await ledger.saveRoot(thread);
-  } else if (data.thread) {
+  } else if (data.thread && !data.incident) {
+    // An incident's run starts in the root the incident posted: nothing is being re-run there.
     const rerun = thread;
     await ledger.once('rerun-note', () =>
       sink.postNote(rerun, `Re-running the diagnosis of ${data.site} (run ${data.run ?? 2})…`),
@@ -92,15 +105,31 @@ async function diagnoseAndPost(
   });
   await chain;
   if (postError !== undefined) throw postError;
+  if (data.incident && deps.incidents) {
+    // Stored before the posts so the incident's later root edits keep this verdict.
+    await deps.incidents
+      .recordReport(data.incident.id, report)
+      .catch((error: unknown) => log.warn({ err: error }, 'could not record the report on the incident'));
+    context = await runContext(data, deps, log);
+  }
   await ledger.once('summary', () => sink.postSummary(answering, report, context));
+  // Free the site before the root edit that shows the verdict: whoever sees it may ask again at once.
+  await deps.runs.release(data.reply.platform, data.site, jobId).catch(() => {});
   await ledger.once('root', () => sink.updateRoot(answering, report, context));
   threadLog.info({ verdict: report.verdict, primaryCause: report.primaryCause }, 'diagnosis posted');
   return { report, thread: answering };
 }
 
-function runContext(data: DiagnosisJobData): RunContext {
+async function runContext(data: DiagnosisJobData, deps: JobDeps, log: Logger): Promise<RunContext> {
   const context: RunContext = { site: data.site, run: data.run ?? 1 };
   if (data.requestedBy !== undefined) context.requestedBy = data.requestedBy;
+  if (data.incident && deps.incidents) {
+    // Without it the root just lacks the alert counts; not worth failing the diagnosis over.
+    const incident = await deps.incidents
+      .context(data.incident.id, data.reply.platform)
+      .catch((error: unknown) => log.warn({ err: error }, 'could not read the incident'));
+    if (incident) context.incident = incident;
+  }
   return context;
 }
 

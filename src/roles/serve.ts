@@ -9,6 +9,7 @@ import type { Diagnoser } from '../diagnoser.js';
 import type { Route } from '../http/route.js';
 import { buildRoutes } from '../http/routes.js';
 import { createHttpServer } from '../http/server.js';
+import type { IncidentTimings } from '../incidents/incident-deps.js';
 import { createDiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
 import { instrumentProducer } from '../metrics/instrument-producer.js';
@@ -16,7 +17,7 @@ import { recordServerAnswer } from '../metrics/instrument-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
 import { buildSinks } from './sinks.js';
-import { type RoleHandle, startWorkerPool } from './worker.js';
+import { createPoolIncidents, type RoleHandle, startWorkerPool } from './worker.js';
 
 export interface ServeOptions {
   config: ServerConfig;
@@ -30,6 +31,8 @@ export interface ServeOptions {
   metrics?: Metrics;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Incident delays and windows, for tests (product defaults otherwise). */
+  incidentTimings?: Partial<IncidentTimings>;
 }
 
 export interface ServeHandle extends RoleHandle {
@@ -52,9 +55,17 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   if (!(await producer.ready(3000)))
     logger.warn('redis is not reachable yet; requests will be refused until it is');
   const sinks = options.sinks ?? buildSinks(config, logger, metrics);
+  // Webhooks are always mounted (they refuse everything without CHECK502_WEBHOOK_SECRET), so the
+  // incident service always exists; its own fail-fast client never blocks start-up.
+  const incidents = createPoolIncidents(config, logger, {
+    sinks,
+    producer,
+    ...(options.incidentTimings ? { timings: options.incidentTimings } : {}),
+  });
   let pool: ReturnType<typeof startWorkerPool> | undefined;
   if (options.worker) {
-    const poolOptions: Parameters<typeof startWorkerPool>[0] = { config, logger, sinks, metrics };
+    const poolOptions: Parameters<typeof startWorkerPool>[0] = { config, logger, sinks, metrics, incidents };
+    if (options.incidentTimings) poolOptions.incidentTimings = options.incidentTimings;
     if (options.diagnoser) poolOptions.diagnoser = options.diagnoser;
     if (options.lockDurationMs !== undefined) poolOptions.lockDurationMs = options.lockDurationMs;
     if (options.stalledIntervalMs !== undefined) poolOptions.stalledIntervalMs = options.stalledIntervalMs;
@@ -74,7 +85,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     });
     await slack.start();
   }
-  const routeDeps: Parameters<typeof buildRoutes>[0] = { config, logger, producer, metrics };
+  const routeDeps: Parameters<typeof buildRoutes>[0] = {
+    config,
+    logger,
+    producer,
+    metrics,
+    incidents: incidents.service,
+  };
   if (pool) routeDeps.workers = pool.workers;
   if (slack) routeDeps.slackRoutes = slack.routes;
   if (options.extraRoutes) routeDeps.extraRoutes = options.extraRoutes;
@@ -106,8 +123,12 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         await slack?.stop().catch((e: unknown) => logger.warn({ err: e }, 'slack stop failed'));
         if (pool) {
           await pool.workers.close(Math.max(0, deadline - Date.now() - 1000));
+          await pool.incidentWorkers
+            ?.close()
+            .catch((e: unknown) => logger.warn({ err: e }, 'incident workers'));
           await pool.diagnoser.close();
         }
+        await incidents.close();
         await producer.close();
         await queueCounts.close();
         logger.info('check502 serve stopped');

@@ -1,5 +1,6 @@
 // The chat sinks a worker posts through, built from configuration (one line per platform).
 import type { Logger } from 'pino';
+import { discordSinkFromConfig } from '../chat/discord/discord-from-config.js';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import { SlackSink } from '../chat/slack/slack-sink.js';
 import type { ServerConfig } from '../config.js';
@@ -21,6 +22,12 @@ export function buildSinks(
     if (metrics) options.onRateLimited = rateLimitWaitRecorder(metrics, 'slack');
     sinks.slack = new SlackSink(options);
   }
-  // Discord: sinks.discord = new DiscordSink(...) when config.discord is set.
+  if (config.discord) {
+    sinks.discord = discordSinkFromConfig(
+      config.discord,
+      logger.child({ platform: 'discord' }),
+      metrics ? rateLimitWaitRecorder(metrics, 'discord') : undefined,
+    );
+  }
   return sinks;
 }

@@ -1,10 +1,17 @@
 // `check502 worker`: diagnosis workers alone, against REDIS_URL; scale out by starting more.
 import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import type { ServerConfig } from '../config.js';
 import { createDiagnoser, type Diagnoser } from '../diagnoser.js';
+import { parseSite } from '../diagnosis/target.js';
+import type { AlertChannels, DiagnosisRequester, IncidentTimings } from '../incidents/incident-deps.js';
+import { createIncidentService, type IncidentService } from '../incidents/incident-service.js';
+import { type IncidentWorkers, startIncidentWorkers } from '../incidents/incident-workers.js';
+import { createDiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import { type DiagnosisWorkers, startDiagnosisWorkers } from '../jobs/diagnosis-workers.js';
+import { closeRedis, createFrontRedis } from '../jobs/redis-clients.js';
 import { rateLimitCountingFetch } from '../metrics/cloudflare-fetch.js';
 import { countingSinks } from '../metrics/counting-sink.js';
 import { instrumentDiagnoser } from '../metrics/instrument-diagnoser.js';
@@ -26,6 +33,18 @@ export interface WorkerRoleOptions {
   metrics?: Metrics;
   /** Listen for /healthz, /readyz and /metrics (`check502 worker` serves no other HTTP). */
   ops?: { port: number; host?: string };
+  /** Alert incidents: their workers run next to the diagnosis workers (built by startWorker when absent). */
+  incidents?: PoolIncidents;
+  /** Incident delays and windows, for tests (product defaults otherwise). */
+  incidentTimings?: Partial<IncidentTimings>;
+}
+
+export interface PoolIncidents {
+  service: IncidentService;
+  /** Queues each incident's diagnosis (per platform, in the incident's thread). */
+  producer: DiagnosisRequester;
+  /** Duplicated for the incident workers' blocking connection. */
+  redis: Redis;
 }
 
 export interface RoleHandle {
@@ -42,6 +61,7 @@ export interface WorkerHandle extends RoleHandle {
 export function startWorkerPool(options: WorkerRoleOptions): {
   workers: DiagnosisWorkers;
   diagnoser: Diagnoser;
+  incidentWorkers?: IncidentWorkers;
 } {
   const { config, logger } = options;
   const { metrics } = options;
@@ -50,24 +70,101 @@ export function startWorkerPool(options: WorkerRoleOptions): {
     createDiagnoser(config, metrics ? { cloudflareFetch: rateLimitCountingFetch(metrics) } : {});
   const diagnoser = metrics ? instrumentDiagnoser(baseDiagnoser, metrics) : baseDiagnoser;
   const baseSinks = options.sinks ?? buildSinks(config, logger, metrics);
+  const sinks = metrics ? countingSinks(baseSinks, metrics) : baseSinks;
   const workerOptions: Parameters<typeof startDiagnosisWorkers>[0] = {
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
     diagnoser,
-    sinks: metrics ? countingSinks(baseSinks, metrics) : baseSinks,
+    sinks,
     logger: logger.child({ role: 'worker' }),
   };
+  const incidents = options.incidents;
+  if (incidents) workerOptions.incidents = incidents.service;
   if (options.lockDurationMs !== undefined) workerOptions.lockDurationMs = options.lockDurationMs;
   if (options.stalledIntervalMs !== undefined) workerOptions.stalledIntervalMs = options.stalledIntervalMs;
   if (metrics) workerOptions.metrics = metrics;
-  return { workers: startDiagnosisWorkers(workerOptions), diagnoser };
+  const workers = startDiagnosisWorkers(workerOptions);
+  if (!incidents) return { workers, diagnoser };
+  const channels: AlertChannels = {};
+  if (config.alertSlackChannel !== undefined) channels.slack = config.alertSlackChannel;
+  if (config.alertDiscordChannel !== undefined) channels.discord = config.alertDiscordChannel;
+  const incidentWorkers = startIncidentWorkers({
+    redis: incidents.redis,
+    prefix: config.queuePrefix,
+    service: incidents.service,
+    producer: incidents.producer,
+    sinks,
+    channels,
+    // The bot's own check before an incident closes: a diagnosis that posts nothing.
+    recheck: async (site) => {
+      const parsed = parseSite(site);
+      if (!parsed.ok) throw new Error(`cannot re-check ${site}: ${parsed.reason}`);
+      return diagnoser.run(parsed.target, { timeoutMs: 10_000 });
+    },
+    logger,
+    ...(options.incidentTimings ? { timings: options.incidentTimings } : {}),
+  });
+  return { workers, diagnoser, incidentWorkers };
+}
+
+/** The incident service and a producer on one fail-fast Redis client (the caller quits it). */
+export function createPoolIncidents(
+  config: ServerConfig,
+  logger: Logger,
+  options: {
+    sinks?: Partial<Record<Platform, ChatSink>>;
+    timings?: Partial<IncidentTimings>;
+    /** serve's own producer (kept open); one on this client is made when absent. */
+    producer?: DiagnosisRequester;
+  } = {},
+): PoolIncidents & { close(): Promise<void> } {
+  const redis = createFrontRedis(config.redisUrl);
+  redis.on('error', () => {}); // surfaced by /readyz and by the requests that fail
+  const service = createIncidentService({
+    redis,
+    prefix: config.queuePrefix,
+    logger: logger.child({ component: 'incidents' }),
+    ...(options.sinks ? { sinks: options.sinks } : {}),
+    ...(options.timings ? { timings: options.timings } : {}),
+  });
+  const owned = options.producer
+    ? undefined
+    : createDiagnosisProducer({ connection: redis, prefix: config.queuePrefix });
+  const producer = options.producer ?? owned!;
+  return {
+    service,
+    producer,
+    redis,
+    async close() {
+      await service.close().catch(() => {});
+      await owned?.close();
+      await closeRedis(redis);
+    },
+  };
 }
 
 export async function startWorker(options: WorkerRoleOptions): Promise<WorkerHandle> {
   const { config } = options;
   const metrics = options.ops ? (options.metrics ?? createMetrics()) : options.metrics;
-  const { workers, diagnoser } = startWorkerPool(metrics ? { ...options, metrics } : options);
+  const sinks = options.sinks ?? buildSinks(config, options.logger, metrics);
+  const ownIncidents = options.incidents
+    ? undefined
+    : createPoolIncidents(config, options.logger, {
+        sinks,
+        ...(options.incidentTimings ? { timings: options.incidentTimings } : {}),
+      });
+  const incidents = options.incidents ?? ownIncidents!;
+  const { workers, diagnoser, incidentWorkers } = startWorkerPool({
+    ...options,
+    sinks,
+    incidents,
+    ...(metrics ? { metrics } : {}),
+  });
+  const stopIncidents = async () => {
+    await incidentWorkers?.close().catch(() => {});
+    await ownIncidents?.close();
+  };
   let ops: OpsServer | undefined;
   let queueCounts: ReturnType<typeof diagnosisQueueCounts> | undefined;
   if (options.ops && metrics) {
@@ -84,6 +181,7 @@ export async function startWorker(options: WorkerRoleOptions): Promise<WorkerHan
     } catch (error) {
       // Port taken or not allowed: stop what started instead of running half-configured.
       await workers.close(0);
+      await stopIncidents();
       await queueCounts.close();
       throw error;
     }
@@ -98,6 +196,7 @@ export async function startWorker(options: WorkerRoleOptions): Promise<WorkerHan
     async close(deadlineMs = options.config.shutdownTimeoutMs) {
       await ops?.close();
       await workers.close(Math.max(0, deadlineMs - 1000));
+      await stopIncidents();
       await queueCounts?.close();
       await diagnoser.close();
       options.logger.info('check502 worker stopped');

@@ -113,11 +113,9 @@ describe('chat APIs failing for a while', () => {
     expect(new Set(inThread.map((m) => JSON.stringify([m.content, m.embeds]))).size).toBe(4);
   }, 60_000);
 
-  // Known bug, left for the Discord sink / job pipeline: when starting the thread fails with a
-  // retryable error, startThread throws after the root is posted, the ledger never records that
-  // root, and the retried job posts a second root (the first stays "Checking…" for ever).
-  // Un-skip once startThread's root survives a retry.
-  it.skip('Discord: a 5xx while starting the thread does not post a second root', async () => {
+  // startThread reports the root (onRoot) before it starts the thread; the job's ledger keeps it,
+  // so the retried job starts the thread from that root instead of posting a second one.
+  it('Discord: a 5xx while starting the thread does not post a second root', async () => {
     const { discordApi, prefix } = await start();
     const producer = createDiagnosisProducer({ redisUrl, prefix });
     cleanups.push(() => producer.close());
@@ -133,5 +131,8 @@ describe('chat APIs failing for a while', () => {
     discordApi.clearErrors();
     await discordApi.waitFor(() => discordApi.messagesIn(channel).some((m) => m.edits >= 1), 45_000);
     expect(discordApi.messagesIn(channel)).toHaveLength(1);
+    // The findings still went to the thread started from that one root.
+    const root = discordApi.messagesIn(channel)[0]!;
+    expect(discordApi.messagesIn(root.id).length).toBeGreaterThanOrEqual(4);
   }, 60_000);
 });

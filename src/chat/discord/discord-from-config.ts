@@ -1,22 +1,30 @@
 // Builds the Discord sink from configuration (`DISCORD_*`): one REST client per process, shared by
 // every diagnosis so its per-route rate-limit queues see all of the traffic.
+
+import { RESTEvents } from '@discordjs/rest';
 import type { DiscordConfig } from '../../config.js';
 import type { Logger } from '../../log/logger.js';
 import { createDiscordRest } from './api/rest-client.js';
 import { createDiscordSink, type DiscordSink } from './discord-sink.js';
 
-export function discordSinkFromConfig(config: DiscordConfig, logger?: Logger): DiscordSink {
+export function discordSinkFromConfig(
+  config: DiscordConfig,
+  logger?: Logger,
+  /** Called with each rate-limit wait in ms (serve's /metrics). */
+  onRateLimited?: (waitMs: number) => void,
+): DiscordSink {
   const rest = createDiscordRest(
     config.apiUrl === undefined
       ? { botToken: config.botToken }
       : { botToken: config.botToken, apiUrl: config.apiUrl },
   );
   // The client waits these out by itself; a line per wait shows why a thread is slow.
-  rest.on('rateLimited', (info) =>
+  rest.on(RESTEvents.RateLimited, (info) => {
     logger?.info(
       { route: info.route, retryAfterMs: info.retryAfter, global: info.global },
       'discord rate limited',
-    ),
-  );
+    );
+    onRateLimited?.(info.retryAfter);
+  });
   return createDiscordSink(logger === undefined ? { rest } : { rest, logger });
 }

@@ -88,8 +88,16 @@ export class DiscordSink implements ChatSink {
   async startThread(reply: ReplyTarget, context: RunContext): Promise<ThreadRef> {
     if (reply.platform !== 'discord') throw new Error(`DiscordSink cannot answer on ${reply.platform}`);
     const body = renderRootPending(context);
-    const root = await this.postRoot(reply, body);
-    const ref: ThreadRef = { platform: 'discord', channel: root.channel_id || reply.channel, root: root.id };
+    let ref: ThreadRef;
+    if (context.root?.platform === 'discord') {
+      // An earlier attempt posted the root and then failed to start its thread: finish that one.
+      ref = { platform: 'discord', channel: context.root.channel, root: context.root.root };
+    } else {
+      const root = await this.postRoot(reply, body);
+      ref = { platform: 'discord', channel: root.channel_id || reply.channel, root: root.id };
+      await context.onRoot?.({ ...ref });
+    }
+    const root = { id: ref.root };
     if (reply.interaction) this.interactions.set(root.id, reply.interaction);
     try {
       const thread = await this.threads.startFromMessage(ref.channel, root.id, threadName(context.site));
