@@ -156,6 +156,12 @@ describe('check502 diagnose (built CLI) against the loopback lab', () => {
     expect(f.evidence['errorCode']).toBe('ECONNREFUSED');
     expect(f.evidence['endpoint']).toBe(`${lab.origins.origins.refused.address}:${lab.port}`);
     expectEdgeCode(run.report, 521);
+    // The recorder sees the child's connects (so "nothing left 127/8" is not vacuous).
+    expect(run.net).toContainEqual({
+      kind: 'connect',
+      host: lab.origins.origins.refused.address,
+      port: lab.port,
+    });
   });
 
   it('accept-then-reset is a reset', async () => {
