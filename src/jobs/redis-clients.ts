@@ -8,9 +8,6 @@ export function createFrontRedis(url: string): Redis {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 1000,
-    // Requests arriving together share one write and one round of replies instead of a syscall each
-    // (a storm of webhooks, 50 slash commands at once); a lone request is not delayed.
-    enableAutoPipelining: process.env["AP_OFF"] !== "1",
     // Keep trying to reconnect, never more than 2 s apart, so recovery is quick once Redis is back.
     retryStrategy: (times) => Math.min(times * 100, 2000),
   });
