@@ -12,6 +12,7 @@ import { createHttpServer } from '../http/server.js';
 import type { IncidentTimings } from '../incidents/incident-deps.js';
 import { createDiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
+import { waitUntilReady } from '../jobs/redis-clients.js';
 import { instrumentProducer } from '../metrics/instrument-producer.js';
 import { recordServerAnswer } from '../metrics/instrument-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
@@ -52,8 +53,6 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const queueCounts = diagnosisQueueCounts({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
   metrics.setQueueCounts(queueCounts.source);
   // Start even when Redis is down (the front then answers "try again" and /readyz says not ready).
-  if (!(await producer.ready(3000)))
-    logger.warn('redis is not reachable yet; requests will be refused until it is');
   const sinks = options.sinks ?? buildSinks(config, logger, metrics);
   // Webhooks are always mounted (they refuse everything without CHECK502_WEBHOOK_SECRET), so the
   // incident service always exists; its own fail-fast client never blocks start-up.
@@ -62,6 +61,12 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     producer,
     ...(options.incidentTimings ? { timings: options.incidentTimings } : {}),
   });
+  const [queueReady, incidentsReady] = await Promise.all([
+    producer.ready(3000),
+    waitUntilReady(incidents.redis, 3000),
+  ]);
+  if (!queueReady || !incidentsReady)
+    logger.warn('redis is not reachable yet; requests will be refused until it is');
   let pool: ReturnType<typeof startWorkerPool> | undefined;
   if (options.worker) {
     const poolOptions: Parameters<typeof startWorkerPool>[0] = { config, logger, sinks, metrics, incidents };
