@@ -19,7 +19,8 @@ export function countingSink(sink: ChatSink, metrics: Metrics): ChatSink {
     platform,
     startThread: (reply, context) => counted('root', () => sink.startThread(reply, context)),
     postCheck: (thread, check, findings) => counted('check', () => sink.postCheck(thread, check, findings)),
-    postSummary: (thread, report) => counted('summary', () => sink.postSummary(thread, report)),
+    postSummary: (thread, report, context) =>
+      counted('summary', () => sink.postSummary(thread, report, context)),
     updateRoot: (thread, report, context) => counted('edit', () => sink.updateRoot(thread, report, context)),
     postNote: (thread, text) => counted('note', () => sink.postNote(thread, text)),
   };
