@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
@@ -69,6 +70,8 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
   const exited = once(child, 'exit');
   const latencies: number[] = [];
   let queued = 0;
+  let serverCpuPerCommand: number | undefined;
+  let clientCpuPerCommand = 0;
   try {
     const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
     const url = line.trim();
@@ -91,6 +94,8 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
     // Warm-up: connections, Bolt, BullMQ scripts.
     await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => send(`warm-${i}.example.com`, i)));
     let next = 0;
+    const serverCpuBefore = processCpuMs(child.pid);
+    const clientCpuBefore = process.cpuUsage();
     const sender = async () => {
       while (next < REQUESTS) {
         const i = next++;
@@ -101,6 +106,11 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    const serverCpuAfter = processCpuMs(child.pid);
+    if (serverCpuBefore !== undefined && serverCpuAfter !== undefined)
+      serverCpuPerCommand = ((serverCpuAfter - serverCpuBefore) * 1000) / REQUESTS;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    clientCpuPerCommand = (clientCpu.user + clientCpu.system) / REQUESTS;
     await pool.close();
   } finally {
     child.kill('SIGTERM');
@@ -117,6 +127,24 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
       target: '',
     },
     { bench: 'slack', metric: 'ack p99', value: p(0.99), unit: 'ms', target: '< 100', pass: p(0.99) < 100 },
+    ...(serverCpuPerCommand === undefined
+      ? []
+      : [
+          {
+            bench: 'slack',
+            metric: 'server CPU per command (front + in-process workers)',
+            value: serverCpuPerCommand,
+            unit: 'µs',
+            target: '',
+          },
+        ]),
+    {
+      bench: 'slack',
+      metric: 'bench process CPU per command (client + fake Slack API)',
+      value: clientCpuPerCommand,
+      unit: 'µs',
+      target: '',
+    },
     {
       bench: 'slack',
       metric: 'commands queued',
@@ -126,6 +154,19 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
       pass: queued === REQUESTS,
     },
   ];
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Child mode: `serve` with in-process workers (scripted diagnoser) until SIGTERM. */

@@ -11,18 +11,28 @@ export function checkWebhookSecret(
   secret: string | undefined,
   cloudflare: boolean,
 ): AuthResult {
-  if (secret === undefined || secret === '') {
-    return { ok: false, status: 503, reason: 'webhooks are disabled: CHECK502_WEBHOOK_SECRET is not set' };
-  }
-  const presented = presentedSecret(headers, cloudflare);
-  if (presented === undefined) {
-    const where = cloudflare ? 'the cf-webhook-auth header' : 'Authorization: Bearer <secret>';
-    return { ok: false, status: 401, reason: `missing webhook secret: send it in ${where}` };
-  }
-  if (!timingSafeEqual(digest(presented), digest(secret))) {
-    return { ok: false, status: 401, reason: 'wrong webhook secret' };
-  }
-  return { ok: true };
+  return webhookSecretChecker(secret)(headers, cloudflare);
+}
+
+/** The same check with the configured secret's digest computed once, for the routes' hot path. */
+export function webhookSecretChecker(
+  secret: string | undefined,
+): (headers: IncomingHttpHeaders, cloudflare: boolean) => AuthResult {
+  const expected = secret === undefined || secret === '' ? undefined : digest(secret);
+  return (headers, cloudflare) => {
+    if (expected === undefined) {
+      return { ok: false, status: 503, reason: 'webhooks are disabled: CHECK502_WEBHOOK_SECRET is not set' };
+    }
+    const presented = presentedSecret(headers, cloudflare);
+    if (presented === undefined) {
+      const where = cloudflare ? 'the cf-webhook-auth header' : 'Authorization: Bearer <secret>';
+      return { ok: false, status: 401, reason: `missing webhook secret: send it in ${where}` };
+    }
+    if (!timingSafeEqual(digest(presented), expected)) {
+      return { ok: false, status: 401, reason: 'wrong webhook secret' };
+    }
+    return { ok: true };
+  };
 }
 
 function presentedSecret(headers: IncomingHttpHeaders, cloudflare: boolean): string | undefined {

@@ -11,7 +11,7 @@ import { parseAlertmanager } from './parsers/parse-alertmanager.js';
 import { parseCloudflare } from './parsers/parse-cloudflare.js';
 import { parseGeneric } from './parsers/parse-generic.js';
 import { parseGrafana } from './parsers/parse-grafana.js';
-import { checkWebhookSecret } from './webhook-auth.js';
+import { webhookSecretChecker } from './webhook-auth.js';
 
 export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,21 +32,31 @@ const PARSERS: Record<AlertSource, (payload: unknown) => ParsedPayload> = {
 };
 
 export function webhookRoutes(deps: WebhookRouteDeps): Route[] {
-  return (Object.keys(PARSERS) as AlertSource[]).map((source) => ({
-    method: 'POST' as const,
-    path: `/webhooks/${source}`,
-    maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
-    handle: (request: HttpRequest) => handle(deps, source, request),
-  }));
+  const check = webhookSecretChecker(deps.secret);
+  return (Object.keys(PARSERS) as AlertSource[]).map((source) => {
+    // Built once per route, not per request: a storm is thousands of requests a second.
+    const route: RouteContext = { deps, source, check, log: deps.logger.child({ webhook: source }) };
+    return {
+      method: 'POST' as const,
+      path: `/webhooks/${source}`,
+      maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
+      handle: (request: HttpRequest) => handle(route, request),
+    };
+  });
+}
+
+interface RouteContext {
+  deps: WebhookRouteDeps;
+  source: AlertSource;
+  check: ReturnType<typeof webhookSecretChecker>;
+  log: Logger;
 }
 
 async function handle(
-  deps: WebhookRouteDeps,
-  source: AlertSource,
+  { deps, source, check, log }: RouteContext,
   request: HttpRequest,
 ): Promise<HttpResponse> {
-  const log = deps.logger.child({ webhook: source });
-  const auth = checkWebhookSecret(request.headers, deps.secret, source === 'cloudflare');
+  const auth = check(request.headers, source === 'cloudflare');
   if (!auth.ok) {
     log.warn({ status: auth.status, remote: request.remoteAddress }, `webhook refused: ${auth.reason}`);
     return json(auth.status, { error: auth.reason });
