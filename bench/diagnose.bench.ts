@@ -19,7 +19,7 @@ import { createAddressPolicy } from '../src/probes/address-policy.js';
 import { createEdgeProber } from '../src/probes/edge-prober.js';
 import { createOriginProber } from '../src/probes/origin-prober.js';
 import { createPublicResolver, resolveAddresses } from '../src/probes/public-resolver.js';
-import { type E2eLab, startE2eLab } from '../test/e2e/support/lab.js';
+import { startE2eLab } from '../test/e2e/support/lab.js';
 import { FAKE_TOKEN } from '../test/fakes/cloudflare-api.js';
 import type { BenchRow } from './run.js';
 
@@ -36,7 +36,7 @@ async function concurrency(): Promise<BenchRow[]> {
   try {
     lab.api.scenario = lab.zone({ type: 'A', content: lab.origins.origins.healthy.address }, 'strict');
     lab.api.scenario.faults = [{ match: /./, delayMs: DELAY_MS }];
-    lab.edge.setBehaviour({ kind: 'delay', ms: DELAY_MS, then: lab.proxyTo('healthy', { strict: true }) });
+    lab.edge.setBehaviour({ kind: 'delay', ms: DELAY_MS, next: lab.proxyTo('healthy', { strict: true }) });
     const config: DiagnosisConfig = {
       dnsServers: [{ host: '127.0.0.1', port: lab.dns.port }],
       allowPrivateNets: ['127.0.0.0/8'],

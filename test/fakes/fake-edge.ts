@@ -30,7 +30,7 @@ export type EdgeBehaviour =
   | { kind: 'stall' }
   /** Headers at once, then one byte of body every `intervalMs`, forever. */
   | { kind: 'drip'; intervalMs: number }
-  | { kind: 'delay'; ms: number; then: EdgeBehaviour }
+  | { kind: 'delay'; ms: number; next: EdgeBehaviour }
   | { kind: 'proxy'; origin: OriginTarget };
 
 export interface EdgeRequest {
@@ -151,7 +151,7 @@ export async function startFakeEdge(options: FakeEdgeOptions = {}): Promise<Fake
           timers.add(timer);
         });
         if (res.destroyed) return;
-        return respond(b.then, r, res);
+        return respond(b.next, r, res);
       case 'proxy': {
         const result = await forwardToOrigin(b.origin, {
           method: r.method,
