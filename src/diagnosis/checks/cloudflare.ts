@@ -4,6 +4,7 @@
 // origins to probe to the origin check. API failures become warnings; the rest of the diagnosis runs.
 import type { Check, CheckContext, CheckResult } from '../check.js';
 import type { CfZone, CloudflareReader } from '../cloudflare-reader.js';
+import { deadline } from '../deadline.js';
 import type { CloudflareFacts } from '../facts.js';
 import { type Finding, finding } from '../finding.js';
 import { apiFinding, dedupe } from './cloudflare-api-finding.js';
@@ -21,11 +22,12 @@ export const cloudflareCheck: Check<'cloudflare'> = {
   async run(ctx) {
     const cf = ctx.ports.cloudflare;
     if (!cf) return notConfigured();
-    const soft = AbortSignal.any([
-      ctx.signal,
-      AbortSignal.timeout(ctx.options.timeoutMs + 2000 - REPORT_MARGIN_MS),
-    ]);
-    return readZone(ctx, cf, soft);
+    const soft = deadline(ctx.signal, ctx.options.timeoutMs + 2000 - REPORT_MARGIN_MS);
+    try {
+      return await readZone(ctx, cf, soft.signal);
+    } finally {
+      soft.done();
+    }
   },
 };
 

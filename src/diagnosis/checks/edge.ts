@@ -3,6 +3,7 @@
 // code and the leg it blames) or the origin's page relayed — and carries the Ray ID and colo that
 // Cloudflare support asks for. The origin check and correlation explain the why.
 import type { Check } from '../check.js';
+import { deadline } from '../deadline.js';
 import { classifyEdgePage, cloudflareErrorMeaning, type EdgePage } from '../edge-page.js';
 import type { EdgeFacts } from '../facts.js';
 import { type Finding, finding } from '../finding.js';
@@ -12,8 +13,8 @@ export const edgeCheck: Check<'edge'> = {
   name: 'edge',
   async run({ target, ports, signal, options }) {
     // The probe gets the plain budget; the check's own margin is left for classifying the answer.
-    const probeSignal = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
-    const observation = await ports.edge.probe(target.url, probeSignal);
+    const probeDeadline = deadline(signal, options.timeoutMs);
+    const observation = await ports.edge.probe(target.url, probeDeadline.signal).finally(probeDeadline.done);
     const response = observation.response;
     if (!response) {
       const facts: EdgeFacts = { observation, generatedBy: 'none', viaCloudflare: false };

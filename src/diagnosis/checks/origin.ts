@@ -4,6 +4,7 @@
 // unreachable, reset, no TLS, bad certificate, no answer, or the origin's own 5xx. Addresses the
 // guard refuses become `dns.origin_private_address` and are never connected to (the prober checks).
 import type { Check, CheckContext, CheckResult } from '../check.js';
+import { deadline } from '../deadline.js';
 import type { OriginCandidate, OriginFacts, SslMode } from '../facts.js';
 import { type Finding, finding } from '../finding.js';
 import type { OriginObservation } from '../ports.js';
@@ -55,7 +56,8 @@ async function runOriginCheck(
   }
 
   const plans = dedupe(planProbes(candidates, ctx.target, mode, ports));
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.options.timeoutMs)]);
+  const probeDeadline = deadline(ctx.signal, ctx.options.timeoutMs);
+  const signal = probeDeadline.signal;
   const observations = await Promise.all(
     plans.map((plan) =>
       ctx.ports.origin.probe(
@@ -69,7 +71,7 @@ async function runOriginCheck(
         signal,
       ),
     ),
-  );
+  ).finally(probeDeadline.done);
   const now = ctx.ports.clock.now();
   const findings = candidates.flatMap((candidate) => {
     const mine = plans.flatMap((plan, i) =>
