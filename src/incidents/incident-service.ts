@@ -20,6 +20,10 @@ import {
   type IngestAction,
   type IngestEffect,
 } from './incident-store.js';
+import { createIngestBatcher } from './ingest-batcher.js';
+
+/** Alerts per script call when concurrent deliveries are coalesced (the store's own chunk size). */
+const COALESCE_MAX_ALERTS = 500;
 
 export interface IncidentServiceDeps {
   /** A shared ioredis connection (not closed by the service). */
@@ -62,6 +66,19 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
   const queue = new Queue(INCIDENT_QUEUE, { connection: deps.redis, prefix: deps.prefix });
   queue.on('error', (error) => deps.logger.warn({ err: error }, 'incident queue error'));
 
+  // Concurrent deliveries share script calls; each result keeps the time the script was told.
+  const record = createIngestBatcher<Alert, { effect: IngestEffect; now: Date }>({
+    maxItems: COALESCE_MAX_ALERTS,
+    run: async (alerts) => {
+      const now = clock.now();
+      const effects = await store.ingest(alerts, now);
+      // The script answers one effect per alert, in order; anything else must not be half-trusted.
+      if (effects.length !== alerts.length || effects.some((effect, k) => effect.i !== k))
+        throw new Error(`ingest script answered ${effects.length} effects for ${alerts.length} alerts`);
+      return effects.map((effect) => ({ effect, now }));
+    },
+  });
+
   async function enqueue(effects: readonly IngestEffect[], now: Date): Promise<void> {
     const opens = new Set<string>();
     const work: Promise<void>[] = [];
@@ -81,8 +98,9 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     store,
     queue,
     async ingest(alerts) {
-      const now = clock.now();
-      const effects = await store.ingest(alerts, now);
+      const recorded = await record(alerts);
+      const effects = recorded.map(({ effect }, i) => ({ ...effect, i }));
+      const now = recorded[0]?.now ?? clock.now();
       await enqueue(effects, now);
       const counts: IngestSummary['counts'] = {};
       const incidents = new Set<string>();

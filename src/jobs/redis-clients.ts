@@ -3,8 +3,9 @@
 // clients wait for Redis forever, as BullMQ requires for blocking commands.
 import { Redis } from 'ioredis';
 
-export function createFrontRedis(url: string): Redis {
+export function createFrontRedis(url: string, options: { autoPipelining?: boolean } = {}): Redis {
   return new Redis(url, {
+    enableAutoPipelining: options.autoPipelining ?? false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 1000,

@@ -119,7 +119,7 @@ export function createPoolIncidents(
     producer?: DiagnosisRequester;
   } = {},
 ): PoolIncidents & { close(): Promise<void> } {
-  const redis = createFrontRedis(config.redisUrl);
+  const redis = createFrontRedis(config.redisUrl, { autoPipelining: true });
   redis.on('error', () => {}); // surfaced by /readyz and by the requests that fail
   const service = createIncidentService({
     redis,
