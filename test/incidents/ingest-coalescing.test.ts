@@ -17,7 +17,10 @@ afterEach(async () => {
 it('answers each of many simultaneous deliveries with its own incidents and counts', async () => {
   const sites = Array.from({ length: 30 }, (_, n) => `site-${n}.example.com`);
   const deliveries = sites.flatMap((site) => [
-    [alert(site, { fingerprint: `${site}:a`, start: 's1' }), alert(site, { fingerprint: `${site}:b`, start: 's1' })],
+    [
+      alert(site, { fingerprint: `${site}:a`, start: 's1' }),
+      alert(site, { fingerprint: `${site}:b`, start: 's1' }),
+    ],
     [alert(site, { fingerprint: `${site}:a`, start: 's1' })], // a retry of the first alert
   ]);
   const summaries = await Promise.all(deliveries.map((d) => h.service.ingest(d)));
