@@ -13,6 +13,15 @@ local seenTtl = tonumber(ARGV[4])
 local editMs = tonumber(ARGV[5])
 local alerts = cjson.decode(ARGV[6])
 local out = {}
+-- Writes whose value is the same for the whole batch are done once per key at the end: in a storm a
+-- batch holds many alerts for few sites, and every redis.call costs the server.
+local touched = {}
+local touchedOrder = {}
+local seenKeys = {}
+local seenOrder = {}
+local function markSeen(key)
+  if not seenKeys[key] then seenKeys[key] = true; seenOrder[#seenOrder + 1] = key end
+end
 for i, a in ipairs(alerts) do
   local siteKey = P .. ':site:' .. a.site
   local seenKey = P .. ':seen:' .. a.site
@@ -20,9 +29,18 @@ for i, a in ipairs(alerts) do
   local cur = redis.call('HGET', siteKey, 'current')
   local incKey = false
   local state = false
+  local gen = false
+  local opened = false
+  local openAsked = 0
+  local editQueued = 0
   if cur then
     incKey = P .. ':inc:' .. cur
-    state = redis.call('HGET', incKey, 'state')
+    local f = redis.call('HMGET', incKey, 'state', 'gen', 'opened', 'openQueuedMs', 'editQueuedMs')
+    state = f[1]
+    gen = tonumber(f[2])
+    opened = f[3] == '1'
+    openAsked = tonumber(f[4] or '0') or 0
+    editQueued = tonumber(f[5] or '0') or 0
   end
   local r = { i = i - 1, action = 'stale', id = cur or '' }
   if a.status == 'firing' then
@@ -43,18 +61,21 @@ for i, a in ipairs(alerts) do
         cur = id
         incKey = key
         state = 'open'
+        gen = 1
+        opened = false
+        openAsked = 0
+        editQueued = 0
         r.action = 'opened'
       elseif state == 'resolving' then
         -- a flap: the alert fired again while we were waiting to confirm the resolve
         redis.call('HSET', incKey, 'state', 'open')
-        redis.call('HINCRBY', incKey, 'gen', 1)
+        gen = redis.call('HINCRBY', incKey, 'gen', 1)
         r.action = 'reopened'
       else
         r.action = 'counted'
       end
       r.id = cur
       redis.call('HINCRBY', incKey, 'alerts', 1)
-      redis.call('HSET', incKey, 'lastSeen', nowIso)
       redis.call('SADD', incKey .. ':sources', a.source)
       if redis.call('HGET', incKey .. ':alerts', akey) ~= 'firing' then
         redis.call('HSET', incKey .. ':alerts', akey, 'firing')
@@ -62,9 +83,10 @@ for i, a in ipairs(alerts) do
       end
       if a.start ~= '' then
         redis.call('HSET', seenKey, akey, cur)
-        redis.call('EXPIRE', seenKey, seenTtl)
+        markSeen(seenKey)
       end
-      redis.call('ZADD', P .. ':open', nowMs, cur)
+      -- lastSeen and the open index take this batch's time: written once per incident below
+      if not touched[cur] then touched[cur] = incKey; touchedOrder[#touchedOrder + 1] = cur end
     end
   else
     local st = false
@@ -74,7 +96,7 @@ for i, a in ipairs(alerts) do
       local active = redis.call('HINCRBY', incKey, 'active', -1)
       if active <= 0 and state == 'open' then
         redis.call('HSET', incKey, 'state', 'resolving', 'rechecks', 0, 'resolvingSince', nowIso)
-        redis.call('HINCRBY', incKey, 'gen', 1)
+        gen = redis.call('HINCRBY', incKey, 'gen', 1)
         r.action = 'resolving'
       else
         r.action = 'resolve-partial'
@@ -84,24 +106,22 @@ for i, a in ipairs(alerts) do
       -- a resolve that overtook its firing: remember it, so the late firing opens nothing
       if (not st) and a.start ~= '' and (not redis.call('HGET', seenKey, akey)) then
         redis.call('HSET', seenKey, akey, '-')
-        redis.call('EXPIRE', seenKey, seenTtl)
+        markSeen(seenKey)
       end
     end
   end
   if incKey and r.action ~= 'stale' then
-    r.gen = tonumber(redis.call('HGET', incKey, 'gen'))
+    if gen then r.gen = gen end
     -- ask the front to queue the root post on opening, then at most every 5 s until it is posted
     -- (a front that died before queueing it is covered by the next alert or the reconciler)
-    if redis.call('HGET', incKey, 'opened') ~= '1' then
-      local asked = tonumber(redis.call('HGET', incKey, 'openQueuedMs') or '0')
-      if r.action == 'opened' or nowMs - asked >= 5000 then
+    if not opened then
+      if r.action == 'opened' or nowMs - openAsked >= 5000 then
         redis.call('HSET', incKey, 'openQueuedMs', nowMs)
         r.needsOpen = true
       end
     end
     if r.action == 'counted' or r.action == 'reopened' or r.action == 'resolve-partial' then
-      local queued = tonumber(redis.call('HGET', incKey, 'editQueuedMs') or '0')
-      if nowMs - queued >= editMs then
+      if nowMs - editQueued >= editMs then
         redis.call('HSET', incKey, 'editQueuedMs', nowMs)
         r.edit = true
       end
@@ -109,6 +129,11 @@ for i, a in ipairs(alerts) do
   end
   out[#out + 1] = r
 end
+for _, id in ipairs(touchedOrder) do
+  redis.call('HSET', touched[id], 'lastSeen', nowIso)
+  redis.call('ZADD', P .. ':open', nowMs, id)
+end
+for _, key in ipairs(seenOrder) do redis.call('EXPIRE', key, seenTtl) end
 if #out == 0 then return '[]' end
 return cjson.encode(out)
 `;

@@ -31,7 +31,15 @@ it('answers each of many simultaneous deliveries with its own incidents and coun
     // Deliveries are recorded in arrival order: the first opens, the retry is a duplicate.
     expect(summary.counts).toEqual(n % 2 === 0 ? { opened: 1, counted: 1 } : { duplicate: 1 });
   }
-  for (const site of sites) expect(await h.service.context(`${site}#1`)).toMatchObject({ alerts: 2 });
+  const P = `${h.prefix}:incident-state`;
+  for (const site of sites) {
+    const context = await h.service.context(`${site}#1`);
+    expect(context).toMatchObject({ alerts: 2 });
+    expect(Date.parse(context?.lastSeen ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    // What a batch writes once per key: the open index (the reconciler's list) and the dedupe TTL.
+    expect(await h.redis.zscore(`${P}:open`, `${site}#1`)).not.toBeNull();
+    expect(await h.redis.ttl(`${P}:seen:${site}`)).toBeGreaterThan(0);
+  }
 });
 
 it('records a delivery bigger than one script call alongside small ones, every alert counted', async () => {
