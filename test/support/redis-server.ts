@@ -63,6 +63,7 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     child = undefined;
     if (!current || current.exitCode !== null) return;
     const exited = once(current, 'exit');
+    current.ref(); // unref'd so it never holds a run open; waiting for its exit must
     current.kill(hard ? 'SIGKILL' : 'SIGTERM');
     await exited;
   };
