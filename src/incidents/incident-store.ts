@@ -149,6 +149,14 @@ export function createIncidentStore(options: IncidentStoreOptions) {
     async release(id: string, step: string): Promise<void> {
       await redis.hdel(incKey(id), `claim:${step}`);
     },
+    /** A root message posted by an attempt whose thread step then failed; the retry builds on it. */
+    async pendingRoot(id: string, platform: Platform): Promise<ThreadRef | undefined> {
+      const raw = await redis.hget(incKey(id), `pendingRoot:${platform}`);
+      return raw ? (JSON.parse(raw) as ThreadRef) : undefined;
+    },
+    async setPendingRoot(id: string, root: ThreadRef): Promise<void> {
+      await redis.hset(incKey(id), `pendingRoot:${root.platform}`, JSON.stringify(root));
+    },
     async setThread(id: string, thread: ThreadRef): Promise<void> {
       await redis.hset(incKey(id), `thread:${thread.platform}`, JSON.stringify(thread));
     },

@@ -77,7 +77,12 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
       if (record.threads[platform]) continue;
       const reply = { platform, channel: deps.channels[platform]! } as ReplyTarget;
       await once(id, `root:${platform}`, async () => {
-        const thread = await deps.sinks[platform]!.startThread(reply, await runContext(record, platform));
+        // A root posted by an earlier attempt whose thread step failed is reused, never posted again.
+        const context = await runContext(record, platform);
+        const pending = await store.pendingRoot(id, platform);
+        if (pending) context.root = pending;
+        context.onRoot = (root) => store.setPendingRoot(id, root);
+        const thread = await deps.sinks[platform]!.startThread(reply, context);
         await store.setThread(id, thread);
         record.threads[platform] = thread;
       });

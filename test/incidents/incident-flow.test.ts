@@ -163,6 +163,22 @@ describe('incidents from alerts', () => {
     expect(h.requests.filter((r) => r.thread?.platform === 'slack')).toHaveLength(1);
   });
 
+  it('builds on a root already posted when the thread step failed, so the retry posts no second root', async () => {
+    h.discord.failNextThreadSteps = 1;
+    h.startWorkers();
+    await h.service.ingest([alert(shop)]);
+    await eventually(() => expect(h.discord.of('startThread')).toHaveLength(1), 10_000);
+    await settled(h.service);
+    expect(h.discord.postedRoots).toHaveLength(1);
+    expect(h.discord.of('startThread')[0]?.thread).toEqual(h.discord.postedRoots[0]);
+    // The diagnosis is threaded under that one root.
+    await eventually(() =>
+      expect(h.requests.filter((r) => r.thread?.platform === 'discord').map((r) => r.thread)).toEqual([
+        h.discord.postedRoots[0],
+      ]),
+    );
+  });
+
   it('re-queues actions lost by a crashed front when reconciling', async () => {
     // Recorded but never acted on: as if the front died between Redis and the queue.
     await h.service.store.ingest([alert(shop)], new Date());

@@ -12,6 +12,10 @@ export class RecordingSink implements ChatSink {
   private roots = 0;
   /** Makes the next n startThread calls fail (a chat API outage). */
   failNextStarts = 0;
+  /** Makes the next n startThread calls post the root, report it through onRoot, then fail (as Discord's thread step can). */
+  failNextThreadSteps = 0;
+  /** Every root message actually posted, including those whose thread step failed. */
+  readonly postedRoots: ThreadRef[] = [];
 
   constructor(readonly platform: Platform) {}
 
@@ -20,9 +24,19 @@ export class RecordingSink implements ChatSink {
       this.failNextStarts--;
       throw new Error('chat API unavailable');
     }
-    this.roots++;
-    const thread: ThreadRef = { platform: this.platform, channel: reply.channel, root: `root-${this.roots}` };
-    this.calls.push({ op: 'startThread', reply, context: structuredClone(context), thread });
+    let thread = context.root;
+    if (!thread) {
+      this.roots++;
+      thread = { platform: this.platform, channel: reply.channel, root: `root-${this.roots}` };
+      this.postedRoots.push(thread);
+      await context.onRoot?.(thread);
+    }
+    if (this.failNextThreadSteps > 0) {
+      this.failNextThreadSteps--;
+      throw new Error('thread could not be started');
+    }
+    const { onRoot: _, ...recorded } = context;
+    this.calls.push({ op: 'startThread', reply, context: structuredClone(recorded), thread });
     return thread;
   }
   async postCheck(): Promise<void> {}
