@@ -44,6 +44,8 @@ export interface IncidentRecord {
   previous?: string;
   opened: boolean;
   threads: Partial<Record<Platform, ThreadRef>>;
+  /** Roots posted by an attempt whose thread step then failed; the retry builds on them. */
+  pendingRoots: Partial<Record<Platform, ThreadRef>>;
   /** Alerts count and time of the last threaded "more alerts" note. */
   noteAlerts: number;
   noteAt: string;
@@ -107,9 +109,12 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       .exec()) as [[unknown, Record<string, string>], [unknown, string[]]];
     if (!hash?.['id']) return undefined;
     const threads: Partial<Record<Platform, ThreadRef>> = {};
+    const pendingRoots: Partial<Record<Platform, ThreadRef>> = {};
     for (const platform of ['slack', 'discord'] as const) {
       const ref = hash[`thread:${platform}`];
       if (ref) threads[platform] = JSON.parse(ref) as ThreadRef;
+      const pending = hash[`pendingRoot:${platform}`];
+      if (pending) pendingRoots[platform] = JSON.parse(pending) as ThreadRef;
     }
     const record: IncidentRecord = {
       id: hash['id'],
@@ -124,6 +129,7 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       summary: hash['summary'] ?? '',
       opened: hash['opened'] === '1',
       threads,
+      pendingRoots,
       noteAlerts: Number(hash['noteAlerts'] ?? 0),
       noteAt: hash['noteAt'] ?? '',
       rendered: Number(hash['renderedAlerts'] ?? 0),
@@ -148,11 +154,6 @@ export function createIncidentStore(options: IncidentStoreOptions) {
     },
     async release(id: string, step: string): Promise<void> {
       await redis.hdel(incKey(id), `claim:${step}`);
-    },
-    /** A root message posted by an attempt whose thread step then failed; the retry builds on it. */
-    async pendingRoot(id: string, platform: Platform): Promise<ThreadRef | undefined> {
-      const raw = await redis.hget(incKey(id), `pendingRoot:${platform}`);
-      return raw ? (JSON.parse(raw) as ThreadRef) : undefined;
     },
     async setPendingRoot(id: string, root: ThreadRef): Promise<void> {
       await redis.hset(incKey(id), `pendingRoot:${root.platform}`, JSON.stringify(root));

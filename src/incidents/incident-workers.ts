@@ -79,7 +79,7 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
       await once(id, `root:${platform}`, async () => {
         // A root posted by an earlier attempt whose thread step failed is reused, never posted again.
         const context = await runContext(record, platform);
-        const pending = await store.pendingRoot(id, platform);
+        const pending = record.pendingRoots[platform];
         if (pending) context.root = pending;
         context.onRoot = (root) => store.setPendingRoot(id, root);
         const thread = await deps.sinks[platform]!.startThread(reply, context);

@@ -41,14 +41,9 @@ export function createIngestBatcher<T, R>(
   // A group fails or succeeds as one: its callers answer 503 and their senders retry, which the
   // store's delivery identity (fingerprint and start) makes harmless. Other groups are unaffected.
   function runGroup(group: Waiting<T, R>[]): void {
-    const items = group.length === 1 ? [...group[0]!.items] : group.flatMap((caller) => caller.items);
+    const items = group.flatMap((caller) => caller.items);
     options.run(items).then(
       (results) => {
-        if (results.length !== items.length) {
-          const error = new Error(`ingest returned ${results.length} results for ${items.length} alerts`);
-          for (const caller of group) caller.reject(error);
-          return;
-        }
         let from = 0;
         for (const caller of group) {
           caller.resolve(results.slice(from, from + caller.items.length));
