@@ -55,8 +55,24 @@ export interface RunContext {
   onRoot?: (root: ThreadRef) => Promise<void>;
 }
 
+/** Who the bot token belongs to, as the platform itself answered. */
+export interface BotIdentity {
+  id: string;
+  name: string;
+  /** Slack: the workspace (team) id. */
+  workspace?: string;
+}
+
+/** The platform's answer to "whose token is this?" (Slack auth.test, Discord GET /users/@me). */
+export type CredentialCheck =
+  | { ok: true; identity: BotIdentity }
+  /** refused: the platform rejected the token (retrying cannot help); otherwise it could not be asked. */
+  | { ok: false; reason: string; refused: boolean };
+
 export interface ChatSink {
   readonly platform: Platform;
+  /** Asks the platform who the bot token belongs to; never throws. */
+  checkCredentials?(): Promise<CredentialCheck>;
   /** Posts the root message ("Checking shop.example.com…") and returns where its thread is. */
   startThread(reply: ReplyTarget, context: RunContext): Promise<ThreadRef>;
   /** One threaded message for one finished check and what it found. */

@@ -2,6 +2,7 @@
 // add in src/http/routes.ts) plus, unless `worker: false`, diagnosis workers in the same process.
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { checkChatCredentials } from '../chat/check-chat-credentials.js';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import { createSlackFront, type SlackFront } from '../chat/slack/slack-front.js';
 import type { ServerConfig } from '../config.js';
@@ -76,6 +77,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     if (options.stalledIntervalMs !== undefined) poolOptions.stalledIntervalMs = options.stalledIntervalMs;
     pool = startWorkerPool(poolOptions);
   }
+  // Only a process that posts checks its chat tokens (the front alone never posts).
+  const credentials = options.worker ? checkChatCredentials(sinks, logger) : Promise.resolve();
   let slack: SlackFront | undefined;
   if (config.slack) {
     const slackSink = sinks.slack;
@@ -106,6 +109,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     logger: logger.child({ component: 'http' }),
   });
   const address = await http.listen(config.port, config.host);
+  await credentials;
   const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   logger.info(

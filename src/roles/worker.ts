@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { checkChatCredentials } from '../chat/check-chat-credentials.js';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import type { ServerConfig } from '../config.js';
 import { createDiagnoser, type Diagnoser } from '../diagnoser.js';
@@ -148,6 +149,7 @@ export async function startWorker(options: WorkerRoleOptions): Promise<WorkerHan
   const { config } = options;
   const metrics = options.ops ? (options.metrics ?? createMetrics()) : options.metrics;
   const sinks = options.sinks ?? buildSinks(config, options.logger, metrics);
+  const credentials = checkChatCredentials(sinks, options.logger);
   const ownIncidents = options.incidents
     ? undefined
     : createPoolIncidents(config, options.logger, {
@@ -186,6 +188,7 @@ export async function startWorker(options: WorkerRoleOptions): Promise<WorkerHan
       throw error;
     }
   }
+  await credentials;
   options.logger.info(
     { concurrency: config.workerConcurrency, ...(ops ? { opsPort: ops.address.port } : {}) },
     'check502 worker started',

@@ -30,6 +30,9 @@ export interface FakeMessage {
 
 type ErrorSpec = { status: number; code: number; message: string };
 
+/** The bot user the fake's `GET /users/@me` answers with. */
+export const BOT_USER_ID = '1300000000000000001';
+
 export const DISCORD_ERRORS = {
   unknownChannel: { status: 404, code: 10003, message: 'Unknown Channel' },
   unknownMessage: { status: 404, code: 10008, message: 'Unknown Message' },
@@ -73,7 +76,11 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/^\/api\/v10/, '');
+    // Discord reads `/users/%40me` (as the client sends it) as `/users/@me`.
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname).replace(
+      /^\/api\/v10/,
+      '',
+    );
     const route = path
       .replace(/^(\/webhooks\/\d+\/)[^/]+/, '$1:token')
       .replace(/^(\/interactions\/\d+\/)[^/]+/, '$1:token');
@@ -112,9 +119,20 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
     if (failing) return fail(failing.error);
 
     const parts = path.split('/').filter((p) => p !== '');
-    const needsBot = parts[0] === 'channels' || parts[0] === 'applications';
+    const needsBot = parts[0] === 'channels' || parts[0] === 'applications' || parts[0] === 'users';
     if (needsBot && !auth?.startsWith('Bot ')) return send(401, { message: '401: Unauthorized', code: 0 });
     const payload = (body ?? {}) as Record<string, unknown>;
+
+    // GET /users/@me: the bot's own user
+    if (parts[0] === 'users' && parts[1] === '@me' && parts.length === 2 && method === 'GET')
+      return send(200, {
+        id: BOT_USER_ID,
+        username: 'check502',
+        discriminator: '0',
+        global_name: null,
+        avatar: null,
+        bot: true,
+      });
 
     // POST /interactions/{id}/{token}/callback
     if (parts[0] === 'interactions' && parts[3] === 'callback' && method === 'POST') return send(204);

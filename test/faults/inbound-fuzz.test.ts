@@ -179,7 +179,7 @@ describe('inbound routes under hostile input', () => {
 
     expect((await httpCall(`${serve.url}/healthz`)).status).toBe(200);
     expect(await workKeys()).toEqual([]);
-    expect(slackApi.calls).toHaveLength(0);
+    expect(slackApi.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0); // only the start-up token check
     const scraped = await metrics.registry.metrics();
     expect(scraped).not.toMatch(/outcome="5\d\d"/);
   }, 120_000);

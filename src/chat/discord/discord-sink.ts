@@ -3,13 +3,14 @@
 // is started from it, and everything after the root goes through the bot token into that thread,
 // so nothing depends on the 15-minute interaction token. Permanent failures (a deleted thread, a
 // missing permission) are logged with what to fix and swallowed: retrying cannot help them.
-import type { REST } from '@discordjs/rest';
-import { type APIMessage, RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { DiscordAPIError, type REST } from '@discordjs/rest';
+import { type APIMessage, type APIUser, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import type { Finding } from '../../diagnosis/finding.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
 import type { Logger } from '../../log/logger.js';
 import {
   type ChatSink,
+  type CredentialCheck,
   type ReplyTarget,
   type RunContext,
   type ThreadRef,
@@ -76,13 +77,28 @@ export class DiscordSink implements ChatSink {
   /** Channels or threads that answered "gone" or "no permission", and when: no calls for a while. */
   private readonly dead = new BoundedMap<string, number>(2000);
 
+  private readonly rest: REST;
+
   constructor(deps: DiscordSinkDeps) {
+    this.rest = deps.rest;
     this.webhooks = webhookMessages(deps.rest);
     this.channels = channelMessages(deps.rest);
     this.threads = threads(deps.rest);
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.logger = deps.logger;
+  }
+
+  async checkCredentials(): Promise<CredentialCheck> {
+    try {
+      const user = (await this.rest.get(Routes.user('@me'))) as APIUser;
+      return { ok: true, identity: { id: user.id, name: user.username } };
+    } catch (error) {
+      const failure = deliveryError('GET /users/@me', error);
+      // 401 is Discord's answer for a token it does not accept; anything else says nothing about it.
+      const refused = error instanceof DiscordAPIError && error.status === 401;
+      return { ok: false, reason: failure.message, refused };
+    }
   }
 
   async startThread(reply: ReplyTarget, context: RunContext): Promise<ThreadRef> {

@@ -7,13 +7,14 @@ import type { Finding } from '../../diagnosis/finding.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
 import {
   type ChatSink,
+  type CredentialCheck,
   type ReplyTarget,
   type RunContext,
   type ThreadRef,
   UndeliverableError,
 } from '../sink.js';
 import type { SlackMessage } from './block-kit.js';
-import { SlackCallError, SlackOutbox } from './outbox.js';
+import { classify, SlackCallError, SlackOutbox } from './outbox.js';
 import { renderCheck, renderNote, renderRoot, renderSummary } from './render.js';
 import { postToResponseUrl } from './response-url.js';
 import { slackLogger } from './slack-logger.js';
@@ -48,6 +49,7 @@ export interface SlackSinkOptions {
 export class SlackSink implements ChatSink {
   readonly platform = 'slack' as const;
   private readonly outbox: SlackOutbox;
+  private readonly client: InstanceType<typeof webApi.WebClient>;
 
   constructor(private readonly options: SlackSinkOptions) {
     const client = new webApi.WebClient(options.botToken, {
@@ -69,6 +71,26 @@ export class SlackSink implements ChatSink {
     if (options.baseBackoffMs !== undefined) outboxOptions.baseBackoffMs = options.baseBackoffMs;
     if (options.onRateLimited !== undefined) outboxOptions.onRateLimited = options.onRateLimited;
     this.outbox = new SlackOutbox(outboxOptions);
+    this.client = client;
+  }
+
+  async checkCredentials(): Promise<CredentialCheck> {
+    try {
+      const answer = (await this.client.apiCall('auth.test')) as unknown as Record<string, unknown>;
+      const id = String(answer['user_id'] ?? answer['bot_id'] ?? '');
+      const name = String(answer['user'] ?? id);
+      const workspace = answer['team'] ?? answer['team_id'];
+      return {
+        ok: true,
+        identity: typeof workspace === 'string' ? { id, name, workspace } : { id, name },
+      };
+    } catch (error) {
+      const { reason, transient } = classify(error);
+      // Only Slack's own answer about the token (invalid_auth, token_revoked…) counts as refused;
+      // a network error, a 5xx or a 429 says nothing about it.
+      const platformAnswer = (error as { code?: string }).code === 'slack_webapi_platform_error';
+      return { ok: false, reason, refused: platformAnswer && !transient };
+    }
   }
 
   async startThread(reply: ReplyTarget, context: RunContext): Promise<ThreadRef> {
