@@ -3,6 +3,9 @@
 // same message are coalesced (only the newest content is sent); a 429 pauses the channel for its
 // Retry-After and retries; 5xx and network errors retry with backoff. Nothing is silently dropped:
 // a message that still cannot be sent rejects its caller, whose job is then retried by BullMQ.
+// New threads (root messages) go ahead of replies and edits already waiting: in an alert storm the
+// channel shows every affected site first, then the details. Replies and edits need their root's ts,
+// so none of them can be waiting for a root that is queued behind them.
 import type { Logger } from 'pino';
 
 export type SlackCall = (
@@ -53,6 +56,8 @@ interface Lane {
   refilledAt: number;
   pausedUntil: number;
   running: boolean;
+  /** The item being sent now: never reordered, and a newer edit must not merge into it. */
+  inFlight?: Item;
 }
 
 export class SlackOutbox {
@@ -91,7 +96,7 @@ export class SlackOutbox {
     }
     const promise = new Promise<Record<string, unknown>>((resolve, reject) => {
       if (item.key !== undefined) {
-        const queued = lane.items.find((other) => other.key === item.key);
+        const queued = lane.items.find((other) => other.key === item.key && other !== lane.inFlight);
         if (queued) {
           // A newer edit of a message still waiting replaces its content; both callers see one call.
           queued.args = item.args;
@@ -100,6 +105,13 @@ export class SlackOutbox {
         }
       }
       item.waiters.push({ resolve, reject });
+      if (isRoot(item)) {
+        const at = lane.items.findIndex((other) => other !== lane.inFlight && !isRoot(other));
+        if (at >= 0) {
+          lane.items.splice(at, 0, item);
+          return;
+        }
+      }
       lane.items.push(item);
     });
     if (!lane.running) void this.pump(lane);
@@ -112,13 +124,15 @@ export class SlackOutbox {
       while (lane.items.length > 0) {
         await this.takeToken(lane);
         const item = lane.items[0]!;
+        lane.inFlight = item;
         try {
           const result = await this.send(item, lane);
           for (const w of item.waiters) w.resolve(result);
         } catch (error) {
           for (const w of item.waiters) w.reject(error);
         }
-        lane.items.shift();
+        delete lane.inFlight;
+        lane.items.splice(lane.items.indexOf(item), 1);
       }
     } finally {
       lane.running = false;
@@ -231,6 +245,11 @@ export function classify(error: unknown): Classified {
     default:
       return { reason: error instanceof Error ? error.message : String(error), transient: false };
   }
+}
+
+/** A message that starts a thread (not a reply, not an edit). */
+function isRoot(item: Item): boolean {
+  return item.method === 'chat.postMessage' && item.args['thread_ts'] === undefined;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -76,6 +76,33 @@ describe('SlackSink outgoing queue', () => {
     expect(delivered.map((c) => c.args['text'])).toEqual(['one', 'two', 'shop.example.com is healthy']);
   });
 
+  it('posts new threads ahead of the replies and edits already waiting in the channel', async () => {
+    api = await startFakeSlackApi();
+    const sink = fastSink(api.apiUrl, { ratePerSecond: 10, burst: 1 });
+    const old = { platform: 'slack' as const, channel: 'C3', root: '5.5' };
+    const first = sink.postNote(old, 'reply one');
+    await api.waitFor(() => api!.calls.length === 1); // on its way: it keeps its place
+    const work: Promise<unknown>[] = [
+      first,
+      sink.postNote(old, 'reply two'),
+      sink.updateRoot(old, report, { site: 'shop.example.com' }),
+      sink.startThread({ platform: 'slack', channel: 'C3' }, { site: 'a.example.com' }),
+      sink.startThread({ platform: 'slack', channel: 'C3' }, { site: 'b.example.com' }),
+    ];
+    await Promise.all(work);
+    const order = api.calls.map((c) =>
+      c.args['thread_ts'] !== undefined ? String(c.args['text']) : `${c.method} ${String(c.args['text'])}`,
+    );
+    // Both sites' roots come next, in the order asked, then what was waiting before them.
+    expect(order).toEqual([
+      'reply one',
+      expect.stringMatching(/^chat\.postMessage .*a\.example\.com/),
+      expect.stringMatching(/^chat\.postMessage .*b\.example\.com/),
+      'reply two',
+      'chat.update shop.example.com is healthy',
+    ]);
+  });
+
   it('refuses a platform error without retrying it', async () => {
     const { api, sink } = await start();
     api.failNext('chat.postMessage', { error: 'invalid_blocks' });
