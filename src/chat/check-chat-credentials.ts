@@ -3,6 +3,7 @@
 // warms each platform's HTTP client, whose first request costs real CPU (its HTTP parser is compiled
 // then), at start rather than when an alert storm begins. Bounded and never fatal: a platform that is
 // down now may be up by the time the first message goes out.
+import { withTimeout } from '../jobs/with-timeout.js';
 import type { Logger } from '../log/logger.js';
 import type { ChatSink, Platform } from './sink.js';
 
@@ -17,12 +18,10 @@ export async function checkChatCredentials(
   const checks = (Object.keys(sinks) as Platform[]).map(async (platform) => {
     const sink = sinks[platform];
     if (!sink?.checkCredentials) return;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(resolve, deadlineMs, undefined);
-    });
-    const answer = await Promise.race([sink.checkCredentials(), late]);
-    clearTimeout(timer);
+    // checkCredentials never throws, so a rejection here is the deadline.
+    const answer = await withTimeout(sink.checkCredentials(), deadlineMs, 'token check').catch(
+      () => undefined,
+    );
     const name = NAME[platform];
     if (answer === undefined) {
       logger.warn(

@@ -7,6 +7,7 @@ import { instrumentRoutes, recordServerAnswer } from '../../src/metrics/instrume
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { metricsRoute } from '../../src/metrics/metrics-route.js';
 import { recordReport } from '../../src/metrics/record-report.js';
+import { sample } from './support/sample.js';
 
 const request = (path: string, method = 'GET'): HttpRequest => ({
   method,
@@ -23,11 +24,6 @@ async function scrape(metrics: ReturnType<typeof createMetrics>) {
 }
 
 /** The value of one sample line, e.g. `check502_jobs_total{state="queued"}`. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
 describe('metrics', () => {
   it('serves the Prometheus text format with process metrics and every instrument declared', async () => {
     const metrics = createMetrics();

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type Harness, startHarness, threadOf } from '../chat/slack/support/harness.js';
 import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
 import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { sample } from './support/sample.js';
 
 const redisUrl = inject('redisUrl');
 let harness: Harness | undefined;
@@ -11,11 +12,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('GET /metrics on serve', () => {
   it('counts the request, the job, its checks and findings, and the chat posts', async () => {

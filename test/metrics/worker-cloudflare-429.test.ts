@@ -12,17 +12,13 @@ import { FAKE_TOKEN, startFakeCloudflareApi } from '../fakes/cloudflare-api.js';
 import { startDnsServer } from '../fakes/dns-server.js';
 import { startFakeSlackApi } from '../fakes/slack-api.js';
 import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { sample } from './support/sample.js';
 
 const redisUrl = inject('redisUrl');
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('worker metrics: Cloudflare API rate limits', () => {
   it('counts a 429 from the Cloudflare API in check502_cloudflare_api_rate_limited_total', async () => {

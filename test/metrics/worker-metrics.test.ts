@@ -8,17 +8,13 @@ import { fastSink, logger, testConfig, threadOf } from '../chat/slack/support/ha
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { removePrefix } from '../jobs/support/redis-cleanup.js';
 import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { sample } from './support/sample.js';
 
 const redisUrl = inject('redisUrl');
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('worker ops listener', () => {
   it('serves /healthz, /readyz and the metrics of the jobs it ran', async () => {

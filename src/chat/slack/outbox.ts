@@ -132,7 +132,7 @@ export class SlackOutbox {
           for (const w of item.waiters) w.reject(error);
         }
         delete lane.inFlight;
-        lane.items.splice(lane.items.indexOf(item), 1);
+        lane.items.shift(); // still first: nothing is placed ahead of the item in flight
       }
     } finally {
       lane.running = false;
