@@ -1,4 +1,5 @@
-// Architecture check run by `npm run lint`: no import cycles in src/, and the core (src/diagnosis)
+// Architecture check run by `npm run lint`: no import cycles in src/ (type-only imports count too:
+// a type cycle is still two files that cannot be understood one without the other), and the core (src/diagnosis)
 // imports nothing outside itself and no I/O module, so it stays testable without sockets.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -14,10 +15,9 @@ for (const file of files) {
   const deps = [];
   for (const match of source.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]/gms)) {
     const spec = match[1];
-    const typeOnly = /^\s*(?:import|export)\s+type\s/.test(match[0]);
     if (spec.startsWith('.')) {
       const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
-      if (!typeOnly) deps.push(target);
+      deps.push(target);
       if (inCore(file) && !inCore(target))
         problems.push(`${rel(file)}: the core imports ${spec} from outside src/diagnosis`);
     } else if (inCore(file) && IO_MODULES.test(spec)) {

@@ -26,7 +26,7 @@ export interface CheckResult<F> {
   facts?: F;
 }
 
-/** One independent unit of the diagnosis. Each file under checks/ exports one. */
+/** One independent unit of the diagnosis. Each folder under checks/ exports one from its index.ts. */
 export interface Check<N extends CheckName = CheckName> {
   name: N;
   /** Checks whose facts this one needs; it starts when they end. Everything else runs concurrently. */

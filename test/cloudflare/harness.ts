@@ -5,8 +5,8 @@
 import { type CloudflareCache, createCloudflareCache } from '../../src/cloudflare/cloudflare-cache.js';
 import { createCloudflareReader } from '../../src/cloudflare/create-cloudflare-reader.js';
 import type { AnyCheck, Check } from '../../src/diagnosis/check.js';
-import { analyticsCheck } from '../../src/diagnosis/checks/analytics.js';
-import { cloudflareCheck } from '../../src/diagnosis/checks/cloudflare.js';
+import { analyticsCheck } from '../../src/diagnosis/checks/analytics/index.js';
+import { cloudflareCheck } from '../../src/diagnosis/checks/cloudflare/index.js';
 import type { CloudflareReader } from '../../src/diagnosis/cloudflare-reader.js';
 import { diagnose } from '../../src/diagnosis/engine.js';
 import type { CloudflareFacts, EdgeFacts, SslMode } from '../../src/diagnosis/facts.js';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classifyEdgePage } from '../../src/diagnosis/edge-page.js';
+import { classifyEdgePage } from '../../src/diagnosis/checks/edge/edge-page.js';
 import { createAddressPolicy } from '../../src/probes/address-policy.js';
 import { createEdgeProber } from '../../src/probes/edge-prober.js';
 import { createPublicResolver, resolveAddresses } from '../../src/probes/public-resolver.js';

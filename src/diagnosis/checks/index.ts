@@ -1,9 +1,9 @@
 import type { AnyCheck } from '../check.js';
-import { analyticsCheck } from './analytics.js';
-import { cloudflareCheck } from './cloudflare.js';
-import { edgeCheck } from './edge.js';
-import { originCheck } from './origin.js';
-import { publicDnsCheck } from './public-dns.js';
+import { analyticsCheck } from './analytics/index.js';
+import { cloudflareCheck } from './cloudflare/index.js';
+import { edgeCheck } from './edge/index.js';
+import { originCheck } from './origin/index.js';
+import { publicDnsCheck } from './public-dns/index.js';
 
 // Every check of a diagnosis, in the order their findings are listed in the report.
 export const ALL_CHECKS: readonly AnyCheck[] = [

@@ -1,8 +1,8 @@
 // Small pure helpers the correlation rules share: what the edge showed, finding lookups, and
 // annotations that say how one finding explains another (or why the evidence is ambiguous).
 import type { FindingCode } from '../codes.js';
-import type { CorrelationInput } from '../correlate.js';
 import type { Finding, Severity } from '../finding.js';
+import type { CorrelationInput } from './rule.js';
 
 /** Status and Cloudflare error code the edge showed (e.g. {530, 1033}); empty when unknown. */
 export function edgeCodes(input: CorrelationInput): Set<number> {

@@ -1,8 +1,9 @@
 // Flexible mode talks HTTP to the origin; an origin that redirects HTTP to HTTPS for the same host
 // sends Cloudflare (and the visitor) round in circles: ERR_TOO_MANY_REDIRECTS.
-import type { Rule } from '../correlate.js';
+
 import { finding } from '../finding.js';
 import { edgeLabel, has } from './evidence.js';
+import type { Rule } from './rule.js';
 
 export const flexibleRedirectRule: Rule = {
   name: 'flexible-mode-redirect-loop',

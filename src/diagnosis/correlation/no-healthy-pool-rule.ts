@@ -1,6 +1,7 @@
 // Load balancer with no usable pool (fallback included) explains an edge 530 / error 1016.
-import type { Rule } from '../correlate.js';
+
 import { annotate, edgeLabel, edgeLooksFine, edgeShows, findProblem } from './evidence.js';
+import type { Rule } from './rule.js';
 
 export const noHealthyPoolRule: Rule = {
   name: 'no-healthy-pool-explains-1016',

@@ -2,9 +2,9 @@
 // are refused or dropped, almost always a firewall, security plugin or rate limit on Cloudflare's
 // ranges. Quote the ranges to allow (live /ips answer, else the bundled copy).
 import { CLOUDFLARE_RANGES } from '../cloudflare-ranges.js';
-import type { Rule } from '../correlate.js';
 import { finding } from '../finding.js';
 import { annotate, edgeLabel, edgeShows, has } from './evidence.js';
+import type { Rule } from './rule.js';
 
 export const originBlocksCloudflareRule: Rule = {
   name: 'origin-answers-bot-but-not-cloudflare',

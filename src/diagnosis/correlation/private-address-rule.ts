@@ -1,7 +1,8 @@
 // A proxied record pointing at a private/reserved address explains everything after it: Cloudflare
 // cannot connect there, so the edge's 52x and any origin symptom follow from it.
-import type { Rule } from '../correlate.js';
+
 import { annotate, findProblem } from './evidence.js';
+import type { Rule } from './rule.js';
 
 export const privateAddressRule: Rule = {
   name: 'private-address-explains-all',

@@ -1,9 +1,9 @@
 // A proxied host should resolve publicly to Cloudflare's edge. If public DNS answers other
 // addresses, visitors bypass Cloudflare (stale resolvers, nameservers elsewhere, or another provider).
 import { isCloudflareAddress } from '../cloudflare-ranges.js';
-import type { Rule } from '../correlate.js';
 import { finding } from '../finding.js';
 import { has } from './evidence.js';
+import type { Rule } from './rule.js';
 
 export const publicDnsRule: Rule = {
   name: 'proxied-host-not-resolving-to-cloudflare',

@@ -1,9 +1,9 @@
-import type { Rule } from '../correlate.js';
 import { flexibleRedirectRule } from './flexible-redirect-rule.js';
 import { noHealthyPoolRule } from './no-healthy-pool-rule.js';
 import { originBlocksCloudflareRule } from './origin-blocks-cloudflare-rule.js';
 import { privateAddressRule } from './private-address-rule.js';
 import { publicDnsRule } from './public-dns-rule.js';
+import type { Rule } from './rule.js';
 import { sslNoHttpsRule } from './ssl-no-https-rule.js';
 import { strictCertRule } from './strict-cert-rule.js';
 import { tunnelDownRule } from './tunnel-down-rule.js';

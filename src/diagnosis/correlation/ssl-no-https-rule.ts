@@ -1,8 +1,9 @@
 // SSL mode Full/Strict sends Cloudflare to port 443; when the origin has no HTTPS there but port 80
 // answers, that explains the edge's 521 (refused) or 525 (handshake failed).
-import type { Rule } from '../correlate.js';
+
 import { finding } from '../finding.js';
 import { annotate, edgeLabel, edgeLooksFine, edgeShows, has } from './evidence.js';
+import type { Rule } from './rule.js';
 
 const WANTS_HTTPS = new Set(['full', 'strict', 'origin_pull']);
 const NO_HTTPS = new Set(['refused', 'tls_failed', 'reset', 'invalid_response']);

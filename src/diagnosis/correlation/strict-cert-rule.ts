@@ -1,8 +1,8 @@
 // Full (strict) plus an expired, untrusted or mismatched origin certificate explains a 526. When
 // the edge shows the 526, the certificate findings become errors whatever the probe graded them.
 import type { FindingCode } from '../codes.js';
-import type { Rule } from '../correlate.js';
 import { annotate, edgeShows, has } from './evidence.js';
+import type { Rule } from './rule.js';
 
 const CERT_CODES: readonly FindingCode[] = [
   'origin.tls_cert_expired',

@@ -1,7 +1,8 @@
 // A tunnel with no connector explains an edge 530 / error 1033. When the edge nonetheless answers
 // fine, the API and the edge disagree (status lag, or another route serves the host): say so.
-import type { Rule } from '../correlate.js';
+
 import { annotate, edgeLabel, edgeLooksFine, edgeShows, findProblem } from './evidence.js';
+import type { Rule } from './rule.js';
 
 export const tunnelDownRule: Rule = {
   name: 'tunnel-down-explains-1033',

@@ -1,8 +1,9 @@
 // A healthy tunnel while the edge reports 502: cloudflared is connected to Cloudflare but cannot
 // reach (or understand) the ingress service it forwards to. Quote that service.
-import type { Rule } from '../correlate.js';
+
 import { finding } from '../finding.js';
 import { annotate, edgeLabel, edgeShows, has } from './evidence.js';
+import type { Rule } from './rule.js';
 
 export const tunnelServiceRule: Rule = {
   name: 'healthy-tunnel-with-502',

@@ -2,7 +2,8 @@
 // order of RULES and the cause-order fallback are exercised as the engine uses them.
 import { describe, expect, it } from 'vitest';
 import type { FindingCode } from '../../../src/diagnosis/codes.js';
-import { type CorrelationInput, correlate } from '../../../src/diagnosis/correlate.js';
+import { correlate } from '../../../src/diagnosis/correlate.js';
+import type { CorrelationInput } from '../../../src/diagnosis/correlation/rule.js';
 import type { CloudflareFacts, EdgeFacts, Facts } from '../../../src/diagnosis/facts.js';
 import { type Finding, finding, type Severity } from '../../../src/diagnosis/finding.js';
 import type { OriginObservation } from '../../../src/diagnosis/ports.js';

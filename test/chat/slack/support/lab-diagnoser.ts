@@ -7,10 +7,10 @@ import { createCloudflareCache } from '../../../../src/cloudflare/cloudflare-cac
 import { createCloudflareReader } from '../../../../src/cloudflare/create-cloudflare-reader.js';
 import type { Diagnoser } from '../../../../src/diagnoser.js';
 import type { AnyCheck } from '../../../../src/diagnosis/check.js';
-import { analyticsCheck } from '../../../../src/diagnosis/checks/analytics.js';
-import { cloudflareCheck } from '../../../../src/diagnosis/checks/cloudflare.js';
-import { edgeCheck } from '../../../../src/diagnosis/checks/edge.js';
-import { createOriginCheck } from '../../../../src/diagnosis/checks/origin.js';
+import { analyticsCheck } from '../../../../src/diagnosis/checks/analytics/index.js';
+import { cloudflareCheck } from '../../../../src/diagnosis/checks/cloudflare/index.js';
+import { edgeCheck } from '../../../../src/diagnosis/checks/edge/index.js';
+import { createOriginCheck } from '../../../../src/diagnosis/checks/origin/index.js';
 import { diagnose } from '../../../../src/diagnosis/engine.js';
 import type { Ports } from '../../../../src/diagnosis/ports.js';
 import { createAddressPolicy } from '../../../../src/probes/address-policy.js';

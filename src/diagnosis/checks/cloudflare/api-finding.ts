@@ -1,7 +1,7 @@
 // Turns a failed API read into a finding. The diagnosis goes on without that part: a rejected
 // token or an API outage is the bot's problem, not the site's, so these are warnings.
-import { type CloudflareApiError, isCloudflareApiError } from '../cloudflare-reader.js';
-import { type Finding, finding } from '../finding.js';
+import { type CloudflareApiError, isCloudflareApiError } from '../../cloudflare-reader.js';
+import { type Finding, finding } from '../../finding.js';
 
 export function apiFinding(error: unknown): Finding {
   if (!isCloudflareApiError(error)) {

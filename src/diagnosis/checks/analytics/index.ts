@@ -2,10 +2,10 @@
 // 5xx at the edge, and how they split by what the origin answered. Origin status 0 means
 // Cloudflare got no HTTP answer at all (refused, timed out, TLS failed): a 52x, the origin leg;
 // a 5xx passed through from the origin means the application itself is failing.
-import type { Check } from '../check.js';
-import type { AnalyticsFacts } from '../facts.js';
-import { finding } from '../finding.js';
-import { apiFinding } from './cloudflare-api-finding.js';
+import type { Check } from '../../check.js';
+import type { AnalyticsFacts } from '../../facts.js';
+import { finding } from '../../finding.js';
+import { apiFinding } from '../cloudflare/api-finding.js';
 
 const WINDOW_MINUTES = 30;
 /** Below this share (or count), 5xx are background noise. */

@@ -2,8 +2,8 @@
 // them: 443 over TLS for Full/Strict, 80 in the clear for Flexible, both when the mode is unknown;
 // an explicit port (in the URL, on a load-balancer origin, or `--origin host:port`) wins.
 
-import type { OriginCandidate, SslMode } from '../facts.js';
-import type { Target } from '../target.js';
+import type { OriginCandidate, SslMode } from '../../facts.js';
+import type { Target } from '../../target.js';
 
 export interface OriginPorts {
   http: number;

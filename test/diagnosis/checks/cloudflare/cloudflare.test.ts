@@ -1,7 +1,7 @@
 // The Cloudflare API check end to end: real SDK against the loopback fake API, real engine.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCloudflareCache } from '../../../src/cloudflare/cloudflare-cache.js';
-import { codes, findingOf, runDiagnosis } from '../../cloudflare/harness.js';
+import { createCloudflareCache } from '../../../../src/cloudflare/cloudflare-cache.js';
+import { codes, findingOf, runDiagnosis } from '../../../cloudflare/harness.js';
 import {
   aRecordZone,
   HOST,
@@ -10,12 +10,12 @@ import {
   TUNNEL_ID,
   tunnelZone,
   ZONE_ID,
-} from '../../cloudflare/scenarios.js';
+} from '../../../cloudflare/scenarios.js';
 import {
   type FakeCloudflareApi,
   type FakeScenario,
   startFakeCloudflareApi,
-} from '../../fakes/cloudflare-api.js';
+} from '../../../fakes/cloudflare-api.js';
 
 let fake: FakeCloudflareApi | undefined;
 afterEach(async () => {

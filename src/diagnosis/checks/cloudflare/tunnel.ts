@@ -1,9 +1,14 @@
 // A CNAME to <uuid>.cfargotunnel.com routes the host through a Cloudflare Tunnel: its status, its
 // connectors, and (when remote-managed) the ingress rule for this host and the service it points at.
-import type { CfIngressRule, CfTunnel, CfTunnelConnector, CloudflareReader } from '../cloudflare-reader.js';
-import type { CloudflareFacts } from '../facts.js';
-import { type Finding, finding } from '../finding.js';
-import { apiFinding } from './cloudflare-api-finding.js';
+import type {
+  CfIngressRule,
+  CfTunnel,
+  CfTunnelConnector,
+  CloudflareReader,
+} from '../../cloudflare-reader.js';
+import type { CloudflareFacts } from '../../facts.js';
+import { type Finding, finding } from '../../finding.js';
+import { apiFinding } from './api-finding.js';
 
 export interface TunnelOutcome {
   findings: Finding[];

@@ -1,10 +1,10 @@
 // The host's DNS records in its zone: missing, DNS-only, or pointing somewhere Cloudflare cannot
 // reach (private/reserved: never probed). A/AAAA contents and resolved CNAME targets become the
 // origins the origin probe checks; a CNAME to <uuid>.cfargotunnel.com is a tunnel, handled apart.
-import type { CheckContext } from '../check.js';
-import type { CfDnsRecord } from '../cloudflare-reader.js';
-import type { OriginCandidate } from '../facts.js';
-import { type Finding, finding } from '../finding.js';
+import type { CheckContext } from '../../check.js';
+import type { CfDnsRecord } from '../../cloudflare-reader.js';
+import type { OriginCandidate } from '../../facts.js';
+import { type Finding, finding } from '../../finding.js';
 
 const TUNNEL_TARGET =
   /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.cfargotunnel\.com\.?$/i;

@@ -1,11 +1,11 @@
 // A load balancer named after the host takes precedence over DNS records. Its default pools and
 // fallback pool are read with their health (per region, per origin address); the pool origins
 // become what the origin probe checks directly.
-import type { CheckContext } from '../check.js';
-import type { CfLoadBalancer, CfPool, CfPoolHealth, CloudflareReader } from '../cloudflare-reader.js';
-import type { OriginCandidate } from '../facts.js';
-import { type Finding, finding } from '../finding.js';
-import { apiFinding } from './cloudflare-api-finding.js';
+import type { CheckContext } from '../../check.js';
+import type { CfLoadBalancer, CfPool, CfPoolHealth, CloudflareReader } from '../../cloudflare-reader.js';
+import type { OriginCandidate } from '../../facts.js';
+import { type Finding, finding } from '../../finding.js';
+import { apiFinding } from './api-finding.js';
 
 /** Health reads cost one call each: read at most this many pools. */
 const MAX_POOLS = 4;

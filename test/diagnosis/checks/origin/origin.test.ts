@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../../src/diagnosis/check.js';
-import { createOriginCheck, originCheck } from '../../../src/diagnosis/checks/origin.js';
-import type { CloudflareFacts, OriginFacts, SslMode } from '../../../src/diagnosis/facts.js';
-import type { Finding } from '../../../src/diagnosis/finding.js';
-import type { AddressPolicy, Ports } from '../../../src/diagnosis/ports.js';
-import { parseSite } from '../../../src/diagnosis/target.js';
-import { createAddressPolicy } from '../../../src/probes/address-policy.js';
-import { createOriginProber } from '../../../src/probes/origin-prober.js';
-import { type LabOriginName, type OriginLab, startOriginLab } from '../../fakes/origin-lab.js';
+import type { CheckResult } from '../../../../src/diagnosis/check.js';
+import { createOriginCheck, originCheck } from '../../../../src/diagnosis/checks/origin/index.js';
+import type { CloudflareFacts, OriginFacts, SslMode } from '../../../../src/diagnosis/facts.js';
+import type { Finding } from '../../../../src/diagnosis/finding.js';
+import type { AddressPolicy, Ports } from '../../../../src/diagnosis/ports.js';
+import { parseSite } from '../../../../src/diagnosis/target.js';
+import { createAddressPolicy } from '../../../../src/probes/address-policy.js';
+import { createOriginProber } from '../../../../src/probes/origin-prober.js';
+import { type LabOriginName, type OriginLab, startOriginLab } from '../../../fakes/origin-lab.js';
 
 let lab: OriginLab;
 const LAB_NETS = ['127.0.0.0/8'];

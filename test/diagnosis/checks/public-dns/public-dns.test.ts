@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publicDnsCheck } from '../../../src/diagnosis/checks/public-dns.js';
-import { type DnsServer, startDnsServer } from '../../fakes/dns-server.js';
-import { checkContext, labPorts } from '../../fakes/edge-lab.js';
+import { publicDnsCheck } from '../../../../src/diagnosis/checks/public-dns/index.js';
+import { type DnsServer, startDnsServer } from '../../../fakes/dns-server.js';
+import { checkContext, labPorts } from '../../../fakes/edge-lab.js';
 
 let dns: DnsServer;
 

@@ -1,9 +1,9 @@
 // Certificate findings for an HTTPS origin. Graded by the SSL mode: only Full (strict) (and
 // Strict origin pull) refuses a bad certificate — with 526 — so those are errors there and
 // warnings under Full or when the mode is unknown (Full accepts any certificate).
-import type { SslMode } from '../facts.js';
-import { type Finding, finding } from '../finding.js';
-import type { OriginObservation } from '../ports.js';
+import type { SslMode } from '../../facts.js';
+import { type Finding, finding } from '../../finding.js';
+import type { OriginObservation } from '../../ports.js';
 
 const DAY_MS = 86_400_000;
 const EXPIRING_DAYS = 14;

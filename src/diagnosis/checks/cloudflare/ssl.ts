@@ -1,8 +1,8 @@
 // The SSL/TLS mode and the settings that change how Cloudflare talks to the origin, as one info
 // finding: the origin probe uses the mode's port and validation, and rules use it to explain 52x.
-import type { CfZoneSettings } from '../cloudflare-reader.js';
-import type { SslMode } from '../facts.js';
-import { type Finding, finding } from '../finding.js';
+import type { CfZoneSettings } from '../../cloudflare-reader.js';
+import type { SslMode } from '../../facts.js';
+import { type Finding, finding } from '../../finding.js';
 
 const MODES: readonly SslMode[] = ['off', 'flexible', 'full', 'strict', 'origin_pull'];
 

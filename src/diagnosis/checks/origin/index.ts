@@ -3,12 +3,12 @@
 // to the site. It names why the edge shows 521/522/523/520/525/526/524/502: refused, dropped,
 // unreachable, reset, no TLS, bad certificate, no answer, or the origin's own 5xx. Addresses the
 // guard refuses become `dns.origin_private_address` and are never connected to (the prober checks).
-import type { Check, CheckContext, CheckResult } from '../check.js';
-import { deadline } from '../deadline.js';
-import type { OriginCandidate, OriginFacts, SslMode } from '../facts.js';
-import { type Finding, finding } from '../finding.js';
-import type { OriginObservation } from '../ports.js';
-import { baseEvidence, demandsClientCert, observationFindings } from './origin-findings.js';
+import type { Check, CheckContext, CheckResult } from '../../check.js';
+import { deadline } from '../../deadline.js';
+import type { OriginCandidate, OriginFacts, SslMode } from '../../facts.js';
+import { type Finding, finding } from '../../finding.js';
+import type { OriginObservation } from '../../ports.js';
+import { baseEvidence, demandsClientCert, observationFindings } from './findings.js';
 import {
   dedupe,
   type OriginPorts,
@@ -16,7 +16,7 @@ import {
   parseOriginOption,
   planProbes,
   wantsTls,
-} from './origin-plan.js';
+} from './plan.js';
 
 export interface OriginCheckOptions {
   /** Ports Cloudflare uses for HTTP and HTTPS (80/443); labs on unprivileged ports override them. */

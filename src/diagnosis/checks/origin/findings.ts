@@ -1,9 +1,9 @@
 // Turns one origin observation into findings: what failed, in Cloudflare's terms (which 52x the
 // visitor sees), with the evidence a reader can verify (address, port, error code, certificate).
-import type { SslMode } from '../facts.js';
-import { type Finding, finding, type Severity } from '../finding.js';
-import type { OriginObservation } from '../ports.js';
-import { certificateFindings } from './origin-cert-findings.js';
+import type { SslMode } from '../../facts.js';
+import { type Finding, finding, type Severity } from '../../finding.js';
+import type { OriginObservation } from '../../ports.js';
+import { certificateFindings } from './cert.js';
 
 /** Cloudflare answers 520 when an origin's response headers pass about 16 KB (its documented limit). */
 export const HEADER_LIMIT_BYTES = 16 * 1024;

@@ -2,12 +2,12 @@
 // `Accept: text/html`; the page says who produced a 5xx — Cloudflare's own error page (with its
 // code and the leg it blames) or the origin's page relayed — and carries the Ray ID and colo that
 // Cloudflare support asks for. The origin check and correlation explain the why.
-import type { Check } from '../check.js';
-import { deadline } from '../deadline.js';
-import { classifyEdgePage, cloudflareErrorMeaning, type EdgePage } from '../edge-page.js';
-import type { EdgeFacts } from '../facts.js';
-import { type Finding, finding } from '../finding.js';
-import type { EdgeObservation, EdgeResponse } from '../ports.js';
+import type { Check } from '../../check.js';
+import { deadline } from '../../deadline.js';
+import type { EdgeFacts } from '../../facts.js';
+import { type Finding, finding } from '../../finding.js';
+import type { EdgeObservation, EdgeResponse } from '../../ports.js';
+import { classifyEdgePage, cloudflareErrorMeaning, type EdgePage } from './edge-page.js';
 
 export const edgeCheck: Check<'edge'> = {
   name: 'edge',

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyEdgePage, cloudflareErrorMeaning } from '../../src/diagnosis/edge-page.js';
-import type { EdgeResponse } from '../../src/diagnosis/ports.js';
-import { brandedPage, legacyErrorPage, minimalPage, plainErrorPage } from '../fakes/edge-pages.js';
+import { classifyEdgePage, cloudflareErrorMeaning } from '../../../../src/diagnosis/checks/edge/edge-page.js';
+import type { EdgeResponse } from '../../../../src/diagnosis/ports.js';
+import { brandedPage, legacyErrorPage, minimalPage, plainErrorPage } from '../../../fakes/edge-pages.js';
 
 const RAY = '8a1b2c3d4e5f6789';
 const cfHeaders = {

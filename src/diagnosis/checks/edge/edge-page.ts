@@ -3,8 +3,8 @@
 // passed through from the origin, plus the Ray ID, colo, error code and the leg the page blames.
 // Pure. Pages vary (attribute order, quoting, whitespace, case, custom error rules), so it looks for
 // markers tolerantly and never for exact strings; no marker at all is only weak evidence.
-import type { EdgeFacts } from './facts.js';
-import type { EdgeResponse } from './ports.js';
+import type { EdgeFacts } from '../../facts.js';
+import type { EdgeResponse } from '../../ports.js';
 
 export type EdgePage = Omit<EdgeFacts, 'observation'> & {
   /** Cloudflare's short reason from the page title ("Web server is down"), when it has one. */

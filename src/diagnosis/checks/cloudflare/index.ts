@@ -2,16 +2,16 @@
 // named after the host (it takes precedence), else the DNS records (proxied? private address?
 // tunnel?), the SSL/TLS mode and origin-facing settings, Cloudflare's IP ranges — and hands the
 // origins to probe to the origin check. API failures become warnings; the rest of the diagnosis runs.
-import type { Check, CheckContext, CheckResult } from '../check.js';
-import type { CfZone, CloudflareReader } from '../cloudflare-reader.js';
-import { deadline } from '../deadline.js';
-import type { CloudflareFacts } from '../facts.js';
-import { type Finding, finding } from '../finding.js';
-import { apiFinding, dedupe } from './cloudflare-api-finding.js';
-import { readLoadBalancer } from './cloudflare-lb.js';
-import { readRecords } from './cloudflare-records.js';
-import { sslFinding, sslModeOf } from './cloudflare-ssl.js';
-import { readTunnel } from './cloudflare-tunnel.js';
+import type { Check, CheckContext, CheckResult } from '../../check.js';
+import type { CfZone, CloudflareReader } from '../../cloudflare-reader.js';
+import { deadline } from '../../deadline.js';
+import type { CloudflareFacts } from '../../facts.js';
+import { type Finding, finding } from '../../finding.js';
+import { apiFinding, dedupe } from './api-finding.js';
+import { readLoadBalancer } from './lb.js';
+import { readRecords } from './records.js';
+import { sslFinding, sslModeOf } from './ssl.js';
+import { readTunnel } from './tunnel.js';
 
 /** Kept back from the budget so a slow API still leaves time to report what was read. */
 const REPORT_MARGIN_MS = 1000;

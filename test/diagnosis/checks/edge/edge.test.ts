@@ -2,12 +2,12 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { edgeCheck } from '../../../src/diagnosis/checks/edge.js';
-import { type DnsServer, startDnsServer } from '../../fakes/dns-server.js';
-import { edgeCertificates } from '../../fakes/edge-certs.js';
-import { checkContext, labPorts } from '../../fakes/edge-lab.js';
-import { type FakeEdge, startFakeEdge } from '../../fakes/fake-edge.js';
-import { startBlackhole } from '../../fakes/origin-blackhole.js';
+import { edgeCheck } from '../../../../src/diagnosis/checks/edge/index.js';
+import { type DnsServer, startDnsServer } from '../../../fakes/dns-server.js';
+import { edgeCertificates } from '../../../fakes/edge-certs.js';
+import { checkContext, labPorts } from '../../../fakes/edge-lab.js';
+import { type FakeEdge, startFakeEdge } from '../../../fakes/fake-edge.js';
+import { startBlackhole } from '../../../fakes/origin-blackhole.js';
 
 let dns: DnsServer;
 let edge: FakeEdge;

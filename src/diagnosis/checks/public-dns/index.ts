@@ -2,11 +2,11 @@
 // does not resolve (NXDOMAIN, SERVFAIL — often DNSSEC —, silence) explains every other symptom; a
 // public answer with a private address can never work; an answer outside Cloudflare's ranges means
 // Cloudflare is not in the path (only info here: without the API we cannot tell it should be).
-import type { Check } from '../check.js';
-import { isCloudflareAddress } from '../cloudflare-ranges.js';
-import type { PublicDnsFacts } from '../facts.js';
-import { type Finding, finding } from '../finding.js';
-import type { AddressPolicy, DnsAnswer } from '../ports.js';
+import type { Check } from '../../check.js';
+import { isCloudflareAddress } from '../../cloudflare-ranges.js';
+import type { PublicDnsFacts } from '../../facts.js';
+import { type Finding, finding } from '../../finding.js';
+import type { AddressPolicy, DnsAnswer } from '../../ports.js';
 
 export const publicDnsCheck: Check<'publicDns'> = {
   name: 'publicDns',

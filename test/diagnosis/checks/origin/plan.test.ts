@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseOriginOption, planProbes } from '../../../src/diagnosis/checks/origin-plan.js';
-import type { SslMode } from '../../../src/diagnosis/facts.js';
-import { parseSite } from '../../../src/diagnosis/target.js';
+import { parseOriginOption, planProbes } from '../../../../src/diagnosis/checks/origin/plan.js';
+import type { SslMode } from '../../../../src/diagnosis/facts.js';
+import { parseSite } from '../../../../src/diagnosis/target.js';
 
 const ports = { http: 80, https: 443 };
 
