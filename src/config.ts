@@ -22,6 +22,8 @@ export interface DnsServer {
 /** What `check502 diagnose` needs: no chat, no Redis. */
 export interface DiagnosisConfig {
   cloudflareApiToken?: string;
+  /** CLOUDFLARE_FIX_TOKEN: the write-scoped token of the guarded fixes (kept apart from the read token). */
+  cloudflareFixToken?: string;
   /** Read by the SDK itself too; kept here so the reader is built explicitly. */
   cloudflareBaseUrl?: string;
   dnsServers: DnsServer[];
@@ -67,6 +69,8 @@ export function loadDiagnosisConfig(env: Env): DiagnosisConfig {
   };
   const token = text(env, 'CLOUDFLARE_API_TOKEN');
   if (token !== undefined) config.cloudflareApiToken = token;
+  const fixToken = text(env, 'CLOUDFLARE_FIX_TOKEN');
+  if (fixToken !== undefined) config.cloudflareFixToken = fixToken;
   const base = url(env, 'CLOUDFLARE_BASE_URL');
   if (base !== undefined) config.cloudflareBaseUrl = base;
   return config;

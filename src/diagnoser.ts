@@ -16,6 +16,8 @@ import { createAddressPolicy } from './probes/address-policy.js';
 import { createEdgeProber } from './probes/edge-prober.js';
 import { createOriginProber } from './probes/origin-prober.js';
 import { createPublicResolver, resolveAddresses } from './probes/public-resolver.js';
+import { scrubValue } from './secrets/scrub-value.js';
+import { type SecretBearingConfig, secretValues } from './secrets/secret-values.js';
 
 export interface Diagnoser {
   run(target: Target, options: DiagnoseOptions, listener?: DiagnosisListener): Promise<Report>;
@@ -31,7 +33,15 @@ export interface DiagnoserOverrides {
   cloudflareFetch?: FetchLike;
 }
 
-export function createDiagnoser(config: DiagnosisConfig, overrides: DiagnoserOverrides = {}): Diagnoser {
+export function createDiagnoser(
+  config: DiagnosisConfig & SecretBearingConfig,
+  overrides: DiagnoserOverrides = {},
+): Diagnoser {
+  // Whatever an upstream quoted (an API echoing the token, a proxy's error page) is scrubbed here,
+  // where the report and each streamed check leave the diagnosis: the CLI, --json, chat and the
+  // job's stored result all start from these.
+  const secrets = secretValues(config);
+  const clean = <T>(value: T): T => scrubValue(value, secrets, { shapes: true });
   const policy = createAddressPolicy(config.allowPrivateNets);
   const resolver = createPublicResolver(config.dnsServers);
   const resolve = resolveAddresses(resolver);
@@ -53,7 +63,11 @@ export function createDiagnoser(config: DiagnosisConfig, overrides: DiagnoserOve
       // One reader per diagnosis: its call count is this report's `cloudflareApiCalls`.
       const cloudflare = overrides.ports?.cloudflare ?? (await newReader?.());
       const ports: Ports = cloudflare ? { ...base, cloudflare } : base;
-      return diagnose(target, options, ports, ALL_CHECKS, listener);
+      const onCheck = listener?.onCheck;
+      const scrubbed: DiagnosisListener = onCheck
+        ? { onCheck: (summary, findings) => onCheck(clean(summary), clean(findings)) }
+        : {};
+      return clean(await diagnose(target, options, ports, ALL_CHECKS, scrubbed));
     },
     close: async () => {},
   };

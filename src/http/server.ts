@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { replaceSecretValues } from '../log/redact-text.js';
 import { type HttpRequest, type HttpResponse, json, type Route } from './route.js';
 
 export interface HttpServerOptions {
@@ -13,6 +14,8 @@ export interface HttpServerOptions {
   /** Whole-request budget for slow clients (body included). */
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** Configured secret values: replaced in every answer's body and headers, whatever route wrote it. */
+  secrets?: readonly string[];
   /** Told of answers the server gives without a handler (400, 404, 405, 413), e.g. for metrics. */
   onServerAnswer?: (answer: { route?: string; method: string; status: number }) => void;
 }
@@ -53,6 +56,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     } else socket.destroy();
   });
+
+  const secrets = options.secrets ?? [];
+  // Every answer leaves through here: the one place an echoed secret is caught on the way out.
+  const send = (res: ServerResponse, response: HttpResponse, headOnly = false): void => {
+    if (res.headersSent || res.destroyed) return;
+    const out = scrubbed(response, secrets);
+    const body = out.body ?? '';
+    res.writeHead(out.status, { ...out.headers, 'content-length': String(Buffer.byteLength(body)) });
+    res.end(headOnly ? undefined : body);
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -157,12 +170,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
   });
 }
 
-function send(res: ServerResponse, response: HttpResponse, headOnly = false): void {
-  if (res.headersSent || res.destroyed) return;
-  const body = response.body ?? '';
-  res.writeHead(response.status, {
-    ...response.headers,
-    'content-length': String(Buffer.byteLength(body)),
-  });
-  res.end(headOnly ? undefined : body);
+function scrubbed(response: HttpResponse, secrets: readonly string[]): HttpResponse {
+  if (secrets.length === 0) return response;
+  const clean = (text: string) => replaceSecretValues(text, secrets);
+  const raw = response.body ?? '';
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  const body = clean(text);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers ?? {})) headers[name] = clean(value);
+  return { status: response.status, headers, body: body === text ? raw : body };
 }

@@ -5,6 +5,7 @@
 //  2. string arguments (the message and interpolation values) go through redactText;
 //  3. the finished line is scrubbed once more for the configured secret values before it is written.
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { type SecretBearingConfig, secretValues } from '../secrets/secret-values.js';
 import { redactText } from './redact-text.js';
 import { scrub } from './scrub.js';
 
@@ -49,19 +50,7 @@ export function createLogger(options: LoggerOptions): Logger {
   );
 }
 
-/** Secret values from the server configuration, for `createLogger({ secrets })`. */
-export function configSecrets(config: {
-  cloudflareApiToken?: string;
-  slack?: { signingSecret: string; botToken: string; appToken?: string };
-  discord?: { botToken: string };
-  webhookSecret?: string;
-}): string[] {
-  return [
-    config.cloudflareApiToken,
-    config.slack?.signingSecret,
-    config.slack?.botToken,
-    config.slack?.appToken,
-    config.discord?.botToken,
-    config.webhookSecret,
-  ].filter((s): s is string => s !== undefined);
+/** Secret values from the configuration, for `createLogger({ secrets })`. */
+export function configSecrets(config: SecretBearingConfig): string[] {
+  return secretValues(config);
 }

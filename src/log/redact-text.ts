@@ -29,6 +29,18 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
  * while protecting nothing.
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = replaceSecretValues(text, secrets);
+  for (const pattern of TOKEN_PATTERNS) {
+    out = out.replace(pattern, (_match, head: string, tail: string) => head + REDACTED + tail);
+  }
+  return out;
+}
+
+/**
+ * Replaces only the configured secret values (no shape matching), for text that may legitimately
+ * hold token-shaped parts of its own, such as a Slack response_url a chat sink must still reach.
+ */
+export function replaceSecretValues(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length < 6) continue;
@@ -36,9 +48,9 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
     // The same value as it appears inside a JSON string (quotes and backslashes escaped).
     const escaped = JSON.stringify(secret).slice(1, -1);
     if (escaped !== secret) out = out.split(escaped).join(REDACTED);
-  }
-  for (const pattern of TOKEN_PATTERNS) {
-    out = out.replace(pattern, (_match, head: string, tail: string) => head + REDACTED + tail);
+    // And URL-encoded (a form body, a query string).
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret) out = out.split(encoded).join(REDACTED);
   }
   return out;
 }

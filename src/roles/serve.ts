@@ -18,6 +18,7 @@ import { instrumentProducer } from '../metrics/instrument-producer.js';
 import { recordServerAnswer } from '../metrics/instrument-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
+import { secretValues } from '../secrets/secret-values.js';
 import { buildSinks } from './sinks.js';
 import { createPoolIncidents, type RoleHandle, startWorkerPool } from './worker.js';
 
@@ -54,7 +55,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const queueCounts = diagnosisQueueCounts({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
   metrics.setQueueCounts(queueCounts.source);
   // Start even when Redis is down (the front then answers "try again" and /readyz says not ready).
-  const sinks = options.sinks ?? buildSinks(config, logger, metrics);
+  const sinks = buildSinks(config, logger, metrics, options.sinks);
   // Webhooks are always mounted (they refuse everything without CHECK502_WEBHOOK_SECRET), so the
   // incident service always exists; its own fail-fast client never blocks start-up.
   const incidents = createPoolIncidents(config, logger, {
@@ -106,6 +107,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const http = createHttpServer({
     routes: buildRoutes(routeDeps),
     onServerAnswer: (answer) => recordServerAnswer(metrics, answer),
+    secrets: secretValues(config),
     logger: logger.child({ component: 'http' }),
   });
   const address = await http.listen(config.port, config.host);

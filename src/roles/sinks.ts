@@ -1,13 +1,26 @@
-// The chat sinks a worker posts through, built from configuration (one line per platform).
+// The chat sinks a worker posts through: those given (tests, integrators) or built from
+// configuration (one line per platform), always behind the secret scrubber, so every post from
+// every role passes through it.
 import type { Logger } from 'pino';
 import { discordSinkFromConfig } from '../chat/discord/discord-from-config.js';
+import { scrubbingSinks } from '../chat/scrubbing-sinks.js';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import { SlackSink } from '../chat/slack/slack-sink.js';
 import type { ServerConfig } from '../config.js';
 import { rateLimitWaitRecorder } from '../metrics/counting-sink.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { secretValues } from '../secrets/secret-values.js';
 
 export function buildSinks(
+  config: ServerConfig,
+  logger: Logger,
+  metrics?: Metrics,
+  given?: Partial<Record<Platform, ChatSink>>,
+): Partial<Record<Platform, ChatSink>> {
+  return scrubbingSinks(given ?? fromConfig(config, logger, metrics), secretValues(config));
+}
+
+function fromConfig(
   config: ServerConfig,
   logger: Logger,
   metrics?: Metrics,

@@ -70,7 +70,7 @@ export function startWorkerPool(options: WorkerRoleOptions): {
     options.diagnoser ??
     createDiagnoser(config, metrics ? { cloudflareFetch: rateLimitCountingFetch(metrics) } : {});
   const diagnoser = metrics ? instrumentDiagnoser(baseDiagnoser, metrics) : baseDiagnoser;
-  const baseSinks = options.sinks ?? buildSinks(config, logger, metrics);
+  const baseSinks = buildSinks(config, logger, metrics, options.sinks);
   const sinks = metrics ? countingSinks(baseSinks, metrics) : baseSinks;
   const workerOptions: Parameters<typeof startDiagnosisWorkers>[0] = {
     redisUrl: config.redisUrl,
@@ -148,7 +148,7 @@ export function createPoolIncidents(
 export async function startWorker(options: WorkerRoleOptions): Promise<WorkerHandle> {
   const { config } = options;
   const metrics = options.ops ? (options.metrics ?? createMetrics()) : options.metrics;
-  const sinks = options.sinks ?? buildSinks(config, options.logger, metrics);
+  const sinks = buildSinks(config, options.logger, metrics, options.sinks);
   const credentials = checkChatCredentials(sinks, options.logger);
   const ownIncidents = options.incidents
     ? undefined
