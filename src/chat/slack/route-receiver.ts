@@ -4,6 +4,7 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { type HttpRequest, type HttpResponse, json, type Route, text } from '../../http/route.js';
+import { checkSlackPayload } from './payload-shape.js';
 import { verifySlackSignature } from './verify-signature.js';
 
 export interface RouteReceiverOptions {
@@ -47,12 +48,24 @@ export class RouteReceiver implements Receiver {
       );
       return json(401, { error: 'invalid signature' });
     }
-    const body = parseBody(request);
-    if (body === undefined) return json(400, { error: 'unreadable body' });
-    if (body['ssl_check'] === '1') return text(200, '');
-    if (body['type'] === 'url_verification' && typeof body['challenge'] === 'string') {
-      return json(200, { challenge: body['challenge'] });
+    const parsed = parseBody(request);
+    if (parsed === undefined) return json(400, { error: 'unreadable body' });
+    if (parsed['ssl_check'] === '1') return text(200, '');
+    if (parsed['type'] === 'url_verification' && typeof parsed['challenge'] === 'string') {
+      return json(200, { challenge: parsed['challenge'] });
     }
+    const shape = checkSlackPayload(parsed);
+    if (!shape.ok) {
+      logger.warn({ problem: shape.problem }, 'signed slack payload is malformed');
+      // A slash command shows this text to its user; anything else just gets a clear 400.
+      return 'command' in parsed
+        ? json(200, {
+            response_type: 'ephemeral',
+            text: `:x: check502 could not read this command: ${shape.problem}.`,
+          })
+        : json(400, { error: `malformed payload: ${shape.problem}` });
+    }
+    const body = shape.body;
     if (!this.app) return json(503, { error: 'not ready' });
 
     let answer: (response: HttpResponse) => void = () => {};
@@ -79,7 +92,13 @@ export class RouteReceiver implements Receiver {
       () => (acked ? undefined : text(200, '')),
       (error: unknown) => {
         logger.error({ err: error }, 'slack listener failed');
-        return acked ? undefined : json(500, { error: 'internal error' });
+        // Slack shows a 5xx as a bare "dispatch_failed"; tell the user something they can act on.
+        return acked
+          ? undefined
+          : json(200, {
+              response_type: 'ephemeral',
+              text: ':x: check502 could not handle this request; it was logged. Try again in a moment.',
+            });
       },
     );
     let timer: NodeJS.Timeout | undefined;

@@ -1,0 +1,220 @@
+// Drill: correctly SIGNED requests whose fields are missing or of the wrong type, on every inbound
+// route (Slack slash command and button, Discord command and button, the four alert webhooks).
+// Authentication passes, so this reaches the parsing behind it: every field of a real payload is,
+// in turn, deleted, emptied or replaced with null, a number, a boolean, an array and an object.
+// None may answer 5xx (the red team got a 500 and a stack trace from a command without `text`).
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { signSlackRequest } from '../../src/chat/slack/verify-signature.js';
+import type { ServerConfig } from '../../src/config.js';
+import { type ServeHandle, startServe } from '../../src/roles/serve.js';
+import {
+  APP_ID,
+  commandInteraction,
+  makeKeys,
+  rerunInteraction,
+  signedHeaders,
+} from '../chat/discord/signing.js';
+import { fastSink, logger, testConfig } from '../chat/slack/support/harness.js';
+import { commandBody, rerunBody, SIGNING_SECRET } from '../chat/slack/support/slack-requests.js';
+import { payload } from '../fakes/alert-payloads/load-payload.js';
+import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
+import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { httpCall } from './support/check502-process.js';
+
+const redisUrl = inject('redisUrl');
+const WEBHOOK_SECRET = 'signed-fuzz-webhook-secret-0123';
+const keys = makeKeys();
+const WRONG: readonly unknown[] = [
+  undefined,
+  '',
+  null,
+  0,
+  -1,
+  true,
+  [],
+  {},
+  ['x'],
+  { a: 1 },
+  'x'.repeat(3000),
+];
+
+type Json = Record<string, unknown>;
+
+/** Every path to a value in a JSON tree (objects and arrays), the root excluded. */
+function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [];
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+  return entries.flatMap(([key, inner]) => [[...prefix, key], ...paths(inner, [...prefix, key])]);
+}
+
+/** A copy of `value` with the thing at `path` replaced (`undefined` deletes it). */
+function mutate(value: unknown, path: (string | number)[], replacement: unknown): unknown {
+  const copy = structuredClone(value) as Json;
+  let node = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path.at(-1)!;
+  if (replacement === undefined && !Array.isArray(node)) delete node[last];
+  else node[last] = replacement;
+  return copy;
+}
+
+function variants(base: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (const path of paths(base)) for (const wrong of WRONG) out.push(mutate(base, path, wrong));
+  return out;
+}
+
+describe('signed requests with missing or wrong-typed fields', () => {
+  const prefix = `sf${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  let slackApi: FakeSlackApi;
+  let serve: ServeHandle;
+
+  beforeAll(async () => {
+    slackApi = await startFakeSlackApi();
+    const config: ServerConfig = {
+      ...testConfig(redisUrl, slackApi.apiUrl, prefix),
+      webhookSecret: WEBHOOK_SECRET,
+      discord: {
+        applicationId: APP_ID,
+        publicKey: keys.publicKeyHex,
+        botToken: 'discord-bot-token',
+        apiUrl: 'http://127.0.0.1:9/api',
+      },
+    };
+    // The front alone: what is accepted is queued, not run.
+    serve = await startServe({
+      config,
+      worker: false,
+      logger,
+      diagnoser: scriptedDiagnoser(),
+      sinks: { slack: fastSink(slackApi.apiUrl) },
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await serve?.close();
+    await slackApi?.close();
+    await removePrefix(redisUrl, prefix);
+  }, 30_000);
+
+  const statuses = new Map<string, Map<number, number>>();
+  let failures: string[] = [];
+  beforeEach(() => {
+    failures = [];
+  });
+  afterEach(() => {
+    expect(failures).toEqual([]);
+  });
+  const post = async (label: string, path: string, body: string, headers: Record<string, string>) => {
+    const response = await httpCall(`${serve.url}${path}`, { method: 'POST', headers, body }, 10_000);
+    const seen = statuses.get(label) ?? new Map<number, number>();
+    seen.set(response.status, (seen.get(response.status) ?? 0) + 1);
+    statuses.set(label, seen);
+    if (response.status >= 500) failures.push(`${label}: ${response.status} for ${body.slice(0, 400)}`);
+    return response;
+  };
+  afterAll(() => {
+    const figures = Object.fromEntries([...statuses].map(([k, v]) => [k, Object.fromEntries(v)]));
+    console.info(`[figure] signed fuzz: answers by status ${JSON.stringify(figures)}`);
+  });
+
+  const slackSigned = (body: string, type: string) => ({
+    'content-type': type,
+    ...signSlackRequest(SIGNING_SECRET, body),
+  });
+
+  it('Slack slash commands: a field missing or empty, as a form or as JSON', async () => {
+    const form = Object.fromEntries(
+      new URLSearchParams(commandBody({ text: 'shop.example.com', responseUrl: slackApi.responseUrl('f') })),
+    );
+    for (const key of Object.keys(form)) {
+      for (const value of [undefined, '', ' ', 'x'.repeat(3000)]) {
+        const fields = { ...form };
+        if (value === undefined) delete fields[key];
+        else fields[key] = value;
+        const body = new URLSearchParams(fields).toString();
+        await post(
+          'slack-command',
+          '/slack/events',
+          body,
+          slackSigned(body, 'application/x-www-form-urlencoded'),
+        );
+      }
+    }
+    // The red team's case, exactly: no `text` at all, and the answer is a usage hint.
+    const { text: _omitted, ...noText } = form;
+    const body = new URLSearchParams(noText).toString();
+    const answer = await post(
+      'slack-command',
+      '/slack/events',
+      body,
+      slackSigned(body, 'application/x-www-form-urlencoded'),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.text).toMatch(/check502 <site>/);
+    for (const variant of variants(form)) {
+      const json = JSON.stringify(variant);
+      await post('slack-command-json', '/slack/events', json, slackSigned(json, 'application/json'));
+    }
+  }, 120_000);
+
+  it('Slack buttons: every field of the block_actions payload', async () => {
+    const form = new URLSearchParams(
+      rerunBody({
+        site: 'shop.example.com',
+        run: 2,
+        channel: 'C0OPS',
+        root: '1700000000.000001',
+        summaryTs: '1700000000.000009',
+        responseUrl: slackApi.responseUrl('b'),
+      }),
+    );
+    const base = JSON.parse(form.get('payload') ?? '{}') as unknown;
+    for (const variant of variants(base)) {
+      const body = new URLSearchParams({ payload: JSON.stringify(variant) }).toString();
+      await post(
+        'slack-button',
+        '/slack/events',
+        body,
+        slackSigned(body, 'application/x-www-form-urlencoded'),
+      );
+    }
+  }, 120_000);
+
+  it('Discord commands and buttons: every field of the interaction', async () => {
+    const bases = [
+      commandInteraction('shop.example.com'),
+      rerunInteraction('check502:rerun:2:shop.example.com', '1100000000000000005', '1100000000000000006'),
+      { type: 1, id: '1', application_id: APP_ID, token: 'ping-token' },
+    ];
+    for (const base of bases) {
+      for (const variant of [...variants(base), null, [], 'x', 5]) {
+        const body = JSON.stringify(variant);
+        await post('discord', '/discord/interactions', body, signedHeaders(keys, body));
+      }
+    }
+  }, 120_000);
+
+  it('alert webhooks: every field of each source’s real payload', async () => {
+    const sources: [string, string][] = [
+      ['/webhooks/cloudflare', 'cloudflare-origin-error-rate'],
+      ['/webhooks/alertmanager', 'alertmanager-firing'],
+      ['/webhooks/grafana', 'grafana-firing'],
+      ['/webhooks/generic', 'generic-firing'],
+    ];
+    for (const [path, fixture] of sources) {
+      const base = payload(fixture);
+      const auth: Record<string, string> = path.endsWith('cloudflare')
+        ? { 'cf-webhook-auth': WEBHOOK_SECRET }
+        : { authorization: `Bearer ${WEBHOOK_SECRET}` };
+      for (const variant of [...variants(base), null, [], 'x', 5]) {
+        await post(`webhook ${fixture}`, path, JSON.stringify(variant), {
+          'content-type': 'application/json',
+          ...auth,
+        });
+      }
+    }
+  }, 180_000);
+});
