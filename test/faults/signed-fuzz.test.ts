@@ -94,6 +94,8 @@ describe('signed requests with missing or wrong-typed fields', () => {
   }, 30_000);
 
   afterAll(async () => {
+    const figures = Object.fromEntries([...statuses].map(([k, v]) => [k, Object.fromEntries(v)]));
+    console.info(`[figure] signed fuzz: answers by status ${JSON.stringify(figures)}`);
     await serve?.close();
     await slackApi?.close();
     await removePrefix(redisUrl, prefix);
@@ -115,10 +117,6 @@ describe('signed requests with missing or wrong-typed fields', () => {
     if (response.status >= 500) failures.push(`${label}: ${response.status} for ${body.slice(0, 400)}`);
     return response;
   };
-  afterAll(() => {
-    const figures = Object.fromEntries([...statuses].map(([k, v]) => [k, Object.fromEntries(v)]));
-    console.info(`[figure] signed fuzz: answers by status ${JSON.stringify(figures)}`);
-  });
 
   const slackSigned = (body: string, type: string) => ({
     'content-type': type,
