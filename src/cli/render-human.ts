@@ -1,6 +1,7 @@
 // Human output of `check502 diagnose`: one line per check with a symbol for its worst finding,
 // its findings beneath, then the verdict with the primary cause and its remediation highlighted.
 import { type Finding, type Severity, severityRank } from '../diagnosis/finding.js';
+import { likelyTrigger } from '../diagnosis/likely-trigger.js';
 import type { Report } from '../diagnosis/report.js';
 import type { Style } from './style.js';
 
@@ -51,9 +52,18 @@ export function renderHuman(report: Report, checkOf: ReadonlyMap<string, string>
     lines.push(`  ${style.bold(primary.title)}`, ...wrapText(primary.detail, 4));
     lines.push(...steps('What to do', primary.remediation, style));
   }
+  const trigger = likelyTrigger(report);
+  if (trigger) {
+    lines.push(`  ${style.bold('Likely trigger:')} ${trigger.title}`, ...wrapText(trigger.detail, 4));
+    lines.push(...steps('Roll it back', trigger.remediation, style));
+  }
 
   const others = report.findings.filter(
-    (f) => f !== primary && (f.severity === 'error' || f.severity === 'warn') && f.remediation.length > 0,
+    (f) =>
+      f !== primary &&
+      f !== trigger &&
+      (f.severity === 'error' || f.severity === 'warn') &&
+      f.remediation.length > 0,
   );
   if (others.length > 0) {
     lines.push('', style.bold('Also found:'));

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { CfIpRanges, CfZone, CloudflareReader } from '../diagnosis/cloudflare-reader.js';
 import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
 import { type ApiClient, createApiClient, type FetchLike } from './api-client.js';
+import { auditLog } from './audit-log-reads.js';
 import type { CloudflareCache } from './cloudflare-cache.js';
 import { edgeAnalytics } from './edge-analytics.js';
 import { loadBalancer, poolHealth, pools } from './lb-reads.js';
@@ -92,6 +93,7 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
     },
     edgeAnalytics: (zoneTag, host, since, until, signal) =>
       edgeAnalytics(api, zoneTag, host, since, until, signal),
+    auditLog: (accountId, zoneName, since, signal) => auditLog(api, accountId, zoneName, since, signal),
   };
 }
 

@@ -17,6 +17,9 @@ export const EDGE_5XX_QUERY = `query Edge5xx($zoneTag: string!, $host: string!, 
         count
         dimensions { edgeResponseStatus originResponseStatus }
       }
+      firstError: httpRequestsAdaptiveGroups(limit: 1, orderBy: [datetimeMinute_ASC], filter: { datetime_geq: $since, datetime_lt: $until, clientRequestHTTPHost: $host, edgeResponseStatus_geq: 500, edgeResponseStatus_lt: 600 }) {
+        dimensions { datetimeMinute }
+      }
     }
   }
 }`;
@@ -58,13 +61,17 @@ export async function edgeAnalytics(
     if (edgeStatus === undefined || count === undefined) return [];
     return [{ edgeStatus, originStatus: num(d?.['originResponseStatus']) ?? 0, count }];
   });
-  return {
+  const result: CfEdgeAnalytics = {
     total: Math.max(
       total,
       groups.reduce((s, g) => s + g.count, 0),
     ),
     errors: groups,
   };
+  // The earliest minute with a 5xx, from the same request: when the errors began (change.suspect).
+  const first = str(obj(obj(arr(zone['firstError'])[0])?.['dimensions'])?.['datetimeMinute']);
+  if (first && !Number.isNaN(Date.parse(first))) result.firstErrorAt = first;
+  return result;
 }
 
 function graphqlError(errors: unknown[]): CloudflareApiError {

@@ -8,6 +8,8 @@ export interface DiagnoseOptions {
   timeoutMs: number;
   /** Origin named by the user (`--origin`) when the API cannot name it. */
   origin?: string;
+  /** When the errors began, when the caller knows (an incident's first alert; RFC 3339). */
+  errorsSince?: string;
 }
 
 export interface CheckContext {

@@ -107,6 +107,32 @@ export interface CfEdgeAnalytics {
   total: number;
   /** 5xx answered at the edge, by edge status and origin status (0 = no answer from the origin). */
   errors: { edgeStatus: number; originStatus: number; count: number }[];
+  /** The first minute in the window with a 5xx (RFC 3339). */
+  firstErrorAt?: string;
+}
+
+/**
+ * One entry of the account's audit log (v1, `GET /accounts/{id}/audit_logs`), as the API wrote it:
+ * before/after come from `oldValueJson`/`newValueJson` (objects, e.g. a DNS record) or, for settings,
+ * `oldValue`/`newValue` strings and `metadata.value`. Classified by the `changes` check.
+ */
+export interface CfAuditEntry {
+  id: string;
+  /** When the action was logged (RFC 3339). */
+  when: string;
+  /** rec_add | rec_set | rec_del | change_setting | update | create | delete… (the API's words). */
+  action: string;
+  /** False when the attempted action failed (nothing changed). */
+  succeeded: boolean;
+  actor?: { email?: string; type?: string; ip?: string };
+  /** DNS_record | zone | ruleset | tunnel | load_balancer | pool | monitor | worker_route… */
+  resourceType?: string;
+  resourceId?: string;
+  /** UI | API | '' */
+  interface?: string;
+  metadata: Record<string, unknown>;
+  oldValue?: unknown;
+  newValue?: unknown;
 }
 
 export interface CloudflareReader {
@@ -126,6 +152,8 @@ export interface CloudflareReader {
   /** Ingress rules of a remote-managed tunnel; null when the tunnel is configured locally. */
   tunnelIngress(accountId: string, id: string, signal: AbortSignal): Promise<CfIngressRule[] | null>;
   ipRanges(signal: AbortSignal): Promise<CfIpRanges>;
+  /** The account's audit log for one zone since `since`, newest first (ONE request, at most 200 entries). */
+  auditLog(accountId: string, zoneName: string, since: Date, signal: AbortSignal): Promise<CfAuditEntry[]>;
   edgeAnalytics(
     zoneTag: string,
     host: string,

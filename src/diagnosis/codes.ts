@@ -61,6 +61,10 @@ export const FINDING_CODES = [
   // analytics
   'analytics.edge_5xx',
   'analytics.ok',
+  // recent changes (audit log)
+  'change.recent',
+  'change.suspect',
+  'change.unavailable',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -3,6 +3,7 @@
 // chain (CAUSE_ORDER) is the primary cause.
 import type { FindingCode } from './codes.js';
 import { CAUSE_ORDER } from './correlation/cause-order.js';
+import { nameSuspect } from './correlation/change-suspect.js';
 import type { CorrelationInput, Rule } from './correlation/rule.js';
 import { RULES } from './correlation/rules.js';
 import type { Finding, Severity } from './finding.js';
@@ -10,6 +11,7 @@ import type { Finding, Severity } from './finding.js';
 export function correlate(
   input: CorrelationInput,
   rules: readonly Rule[] = RULES,
+  now: Date = new Date(),
 ): { findings: Finding[]; primaryCause: FindingCode | null } {
   let current = input;
   let cause: FindingCode | undefined;
@@ -20,10 +22,12 @@ export function correlate(
     if (effect.cause && cause === undefined) cause = effect.cause;
   }
   const findings = current.findings;
-  if (cause !== undefined && findings.some((f) => f.code === cause && isProblem(f.severity))) {
-    return { findings, primaryCause: cause };
-  }
-  return { findings, primaryCause: firstInCausalOrder(findings) };
+  const primaryCause =
+    cause !== undefined && findings.some((f) => f.code === cause && isProblem(f.severity))
+      ? cause
+      : firstInCausalOrder(findings);
+  // Once the cause is known: did a recent change trigger it? (placed right after the cause)
+  return { findings: nameSuspect({ ...current, findings }, primaryCause, now), primaryCause };
 }
 
 function firstInCausalOrder(findings: readonly Finding[]): FindingCode | null {

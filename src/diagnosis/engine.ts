@@ -51,7 +51,11 @@ export async function diagnose(
 
   const summaries = checks.map((c) => outcomes.get(c.name)?.summary).filter((s) => s !== undefined);
   const observed = checks.flatMap((c) => outcomes.get(c.name)?.findings ?? []);
-  const { findings, primaryCause } = correlate({ target, facts, findings: observed, checks: summaries });
+  const { findings, primaryCause } = correlate(
+    { target, facts, findings: observed, checks: summaries },
+    undefined,
+    ports.clock.now(),
+  );
   return {
     site: target.host,
     url: target.url,

@@ -1,5 +1,6 @@
 // What checks learn and hand to the checks (and correlation rules) that depend on them.
 // Each check owns one entry; its type lives here so dependants need not import the check.
+import type { Change } from './change.js';
 import type { DnsAnswer, EdgeObservation, OriginObservation } from './ports.js';
 
 export type SslMode = 'off' | 'flexible' | 'full' | 'strict' | 'origin_pull';
@@ -60,6 +61,20 @@ export interface AnalyticsFacts {
   errors5xx: number;
   /** 5xx by edge status and origin status (0 = Cloudflare got no HTTP answer from the origin). */
   byStatus: { edgeStatus: number; originStatus: number; count: number }[];
+  /** Start of the window (RFC 3339). */
+  windowStart?: string;
+  /** The first minute in the window with a 5xx (RFC 3339), when analytics say. */
+  firstErrorAt?: string;
+}
+
+/** Recent changes to what this host depends on (Cloudflare's audit log, last 24 hours). */
+export interface ChangeFacts {
+  /** Start of the window read (RFC 3339). */
+  since: string;
+  /** Newest first. */
+  changes: Change[];
+  /** When the errors began, if the caller knows (the incident's first alert). */
+  errorsSince?: string;
 }
 
 export interface Facts {
@@ -68,6 +83,7 @@ export interface Facts {
   cloudflare: CloudflareFacts;
   origin: OriginFacts;
   analytics: AnalyticsFacts;
+  changes: ChangeFacts;
 }
 
 export type CheckName = keyof Facts;

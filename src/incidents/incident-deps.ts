@@ -12,7 +12,7 @@ export interface DiagnosisRequester {
     requestedBy?: string;
     reply: ReplyTarget;
     thread?: ThreadRef;
-    incident?: { id: string };
+    incident?: { id: string; firstSeen?: string };
   }): Promise<{ outcome: 'queued' | 'joined'; jobId: string; thread?: ThreadRef }>;
 }
 

@@ -103,7 +103,7 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
           requestedBy: `alert (${record.sources.join(', ')})`,
           reply,
           thread,
-          incident: { id },
+          incident: record.firstSeen ? { id, firstSeen: record.firstSeen } : { id },
         });
         if (result.outcome === 'joined' && result.thread && result.thread.root !== thread.root) {
           const link = deps.sinks[platform]?.threadLink?.(result.thread);

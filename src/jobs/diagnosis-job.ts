@@ -29,7 +29,7 @@ const schema = z.object({
   /** Re-run into an existing thread instead of starting one. */
   thread: threadRef.optional(),
   run: z.number().int().min(1).max(10_000).optional(),
-  incident: z.object({ id }).optional(),
+  incident: z.object({ id, firstSeen: z.iso.datetime({ offset: true }).optional() }).optional(),
   timeoutMs: z.number().int().min(100).max(120_000).optional(),
   origin: z.string().max(253).optional(),
 });
@@ -41,7 +41,8 @@ export interface DiagnosisJobData {
   reply: ReplyTarget;
   thread?: ThreadRef;
   run?: number;
-  incident?: { id: string };
+  /** The incident this run serves; `firstSeen` (its first alert) tells when the errors began. */
+  incident?: { id: string; firstSeen?: string };
   /** Per-probe budget (default 10 s). */
   timeoutMs?: number;
   origin?: string;

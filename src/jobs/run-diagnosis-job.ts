@@ -91,6 +91,7 @@ async function diagnoseAndPost(
   let chain: Promise<unknown> = Promise.resolve();
   let postError: unknown;
   const options: DiagnoseOptions = { timeoutMs: data.timeoutMs ?? deps.defaultTimeoutMs };
+  if (data.incident?.firstSeen) options.errorsSince = data.incident.firstSeen;
   if (data.origin !== undefined) options.origin = data.origin;
   const report = await deps.diagnoser.run(parsed.target, options, {
     onCheck(summary, findings) {

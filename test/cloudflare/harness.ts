@@ -6,6 +6,7 @@ import { type CloudflareCache, createCloudflareCache } from '../../src/cloudflar
 import { createCloudflareReader } from '../../src/cloudflare/create-cloudflare-reader.js';
 import type { AnyCheck, Check } from '../../src/diagnosis/check.js';
 import { analyticsCheck } from '../../src/diagnosis/checks/analytics/index.js';
+import { changesCheck } from '../../src/diagnosis/checks/changes/index.js';
 import { cloudflareCheck } from '../../src/diagnosis/checks/cloudflare/index.js';
 import type { CloudflareReader } from '../../src/diagnosis/cloudflare-reader.js';
 import { diagnose } from '../../src/diagnosis/engine.js';
@@ -64,7 +65,7 @@ export async function runDiagnosis(
   };
   if (fake) ports.cloudflare = reader;
   const run: { cloudflareFacts?: CloudflareFacts } = {};
-  const checks: AnyCheck[] = [cloudflareCheck, analyticsCheck, ...givenChecks(seen, run)];
+  const checks: AnyCheck[] = [cloudflareCheck, analyticsCheck, changesCheck, ...givenChecks(seen, run)];
   const report = await diagnose(parsed.target, { timeoutMs: options.timeoutMs ?? 3000 }, ports, checks);
   return { report, reader, ...run };
 }

@@ -6,6 +6,7 @@ import { createCloudflareCache } from '../../src/cloudflare/cloudflare-cache.js'
 import { createCloudflareReader } from '../../src/cloudflare/create-cloudflare-reader.js';
 import type { AnyCheck } from '../../src/diagnosis/check.js';
 import { analyticsCheck } from '../../src/diagnosis/checks/analytics/index.js';
+import { changesCheck } from '../../src/diagnosis/checks/changes/index.js';
 import { cloudflareCheck } from '../../src/diagnosis/checks/cloudflare/index.js';
 import { edgeCheck } from '../../src/diagnosis/checks/edge/index.js';
 import { createOriginCheck } from '../../src/diagnosis/checks/origin/index.js';
@@ -16,10 +17,11 @@ import { parseSite } from '../../src/diagnosis/target.js';
 import { createAddressPolicy } from '../../src/probes/address-policy.js';
 import { createEdgeProber } from '../../src/probes/edge-prober.js';
 import { createOriginProber } from '../../src/probes/origin-prober.js';
+import { settingChanged } from '../fakes/audit-log-entries.js';
 import { FAKE_TOKEN, type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api.js';
 import { type EdgeBehaviour, type FakeEdge, startFakeEdge } from '../fakes/fake-edge.js';
 import { type LabOriginName, type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
-import { aRecordZone, HOST, tunnelZone, ZONE_ID } from './scenarios.js';
+import { ACCOUNT_ID, aRecordZone, HOST, tunnelZone, ZONE_ID } from './scenarios.js';
 
 let lab: OriginLab;
 let edge: FakeEdge;
@@ -40,6 +42,7 @@ async function diagnoseLab(
   origin: LabOriginName | 'tunnel',
   ssl: string,
   behaviour: EdgeBehaviour,
+  adjust: (scenario: ReturnType<typeof aRecordZone>) => void = () => {},
 ): Promise<Report> {
   const scenario = origin === 'tunnel' ? tunnelZone('down', 0) : aRecordZone();
   if (origin !== 'tunnel') {
@@ -48,6 +51,7 @@ async function diagnoseLab(
     ];
   }
   scenario.settings[ZONE_ID]!['ssl'] = ssl;
+  adjust(scenario);
   api.scenario = scenario;
   edge.setBehaviour(behaviour);
   const policy = createAddressPolicy(['127.0.0.0/8']);
@@ -73,6 +77,7 @@ async function diagnoseLab(
     edgeCheck,
     createOriginCheck({ ports: { http: lab.httpPort, https: lab.httpsPort } }),
     analyticsCheck,
+    changesCheck,
   ];
   const parsed = parseSite(HOST);
   if (!parsed.ok) throw new Error(parsed.reason);
@@ -132,4 +137,55 @@ describe('lab: API + edge + origin', () => {
     });
     expect(report.primaryCause).toBe('tunnel.down');
   });
+
+  it('an SSL mode switched to Full (strict) 12 min before the first 526 is named the likely trigger', async () => {
+    const firstError = new Date(Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000);
+    const report = await diagnoseLab(
+      'selfSigned',
+      'strict',
+      { kind: 'branded', code: 526, errorSource: 'host' },
+      (s) => {
+        s.auditLogs[ACCOUNT_ID] = [
+          settingChanged({
+            zone: 'example.com',
+            zoneId: ZONE_ID,
+            setting: 'ssl',
+            from: 'full',
+            to: 'strict',
+            by: 'alice@example.com',
+            when: new Date(firstError.getTime() - 12 * 60_000),
+          }),
+        ];
+        s.graphql = analyticsWithFirstError(firstError);
+      },
+    );
+    // The primary cause stays technical; the change is rendered right under it as the trigger.
+    expect(report.primaryCause).toBe('origin.tls_cert_untrusted');
+    const codes = report.findings.map((f) => f.code);
+    expect(codes[codes.indexOf('origin.tls_cert_untrusted') + 1]).toBe('change.suspect');
+    const suspect = report.findings.find((f) => f.code === 'change.suspect');
+    expect(suspect?.severity).toBe('error');
+    expect(suspect?.detail).toContain('SSL/TLS mode: full → strict, by alice@example.com');
+    expect(suspect?.detail).toContain('12 min before the errors began');
+    expect(suspect?.remediation[0]).toContain('Roll it back: set SSL/TLS mode back to full');
+    expect(report.cloudflareApiCalls).toBeLessThanOrEqual(12);
+  });
 });
+
+function analyticsWithFirstError(first: Date) {
+  const minute = new Date(Math.floor(first.getTime() / 60_000) * 60_000).toISOString();
+  return {
+    data: {
+      viewer: {
+        zones: [
+          {
+            total: [{ count: 900 }],
+            errors: [{ count: 400, dimensions: { edgeResponseStatus: 526, originResponseStatus: 0 } }],
+            firstError: [{ dimensions: { datetimeMinute: minute } }],
+          },
+        ],
+      },
+    },
+    errors: null,
+  };
+}

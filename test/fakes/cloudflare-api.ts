@@ -33,6 +33,8 @@ export interface FakeScenario {
   tunnelConnections: Record<string, unknown[]>;
   tunnelConfigurations: Record<string, unknown>;
   ips: { ipv4_cidrs: string[]; ipv6_cidrs: string[] };
+  /** Audit-log entries (v1 shape, test/fakes/audit-log-entries.ts) per account id, any order. */
+  auditLogs: Record<string, Record<string, unknown>[]>;
   /** GraphQL answer body (data and/or errors). */
   graphql: unknown;
   /** Largest page the fake serves, to force pagination. */
@@ -86,6 +88,7 @@ export function emptyScenario(): FakeScenario {
     tunnels: {},
     tunnelConnections: {},
     tunnelConfigurations: {},
+    auditLogs: {},
     ips: { ipv4_cidrs: ['173.245.48.0/20', '104.16.0.0/13'], ipv6_cidrs: ['2400:cb00::/32'] },
     graphql: { data: { viewer: { zones: [{ total: [{ count: 0 }], errors: [] }] } }, errors: null },
     maxPerPage: 100,
@@ -238,6 +241,24 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
       ([, id = '']) => {
         const config = s.tunnelConfigurations[id];
         ok({ tunnel_id: id, version: 1, config: config ?? null, source: config ? 'cloudflare' : 'local' });
+      },
+    ],
+    [
+      'GET',
+      /^\/accounts\/([^/]+)\/audit_logs$/,
+      ([, acc = '']) => {
+        // As the real API: filtered by zone.name and since/before, newest first unless direction=asc.
+        const zone = url.searchParams.get('zone.name');
+        const since = Date.parse(url.searchParams.get('since') ?? '') || 0;
+        const before = Date.parse(url.searchParams.get('before') ?? '') || Number.POSITIVE_INFINITY;
+        const entries = (s.auditLogs[acc] ?? [])
+          .filter((e) => {
+            const when = Date.parse(String(e['when']));
+            const name = (e['metadata'] as Record<string, unknown> | undefined)?.['zone_name'];
+            return when >= since && when < before && (zone === null || name === zone);
+          })
+          .sort((a, b) => Date.parse(String(b['when'])) - Date.parse(String(a['when'])));
+        paged(url.searchParams.get('direction') === 'asc' ? entries.reverse() : entries);
       },
     ],
     ['GET', /^\/ips$/, () => ok(s.ips)],

@@ -2,6 +2,7 @@
 // Same inputs as the Discord renderer; every piece of outside text is escaped and capped.
 
 import type { Finding } from '../../diagnosis/finding.js';
+import { likelyTrigger } from '../../diagnosis/likely-trigger.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
 import {
   CHECK_STATUS_LABEL,
@@ -118,8 +119,17 @@ export function renderSummary(report: Report, run = 1): SlackMessage[] {
   } else if (report.verdict === 'healthy') {
     blocks.push(section('No problem found: every check passed.'));
   }
+  const trigger = likelyTrigger(report);
+  if (trigger) {
+    const steps = trigger.remediation.map((s, i) => `${i + 1}. ${escapeMrkdwn(s)}`).join('\n');
+    blocks.push(
+      ...sections(
+        `*Likely trigger:* ${escapeMrkdwn(trigger.title)}\n${escapeMrkdwn(trigger.detail)}${steps ? `\n${steps}` : ''}`,
+      ),
+    );
+  }
   const others = report.findings.filter(
-    (f) => f.code !== cause?.code && (f.severity === 'error' || f.severity === 'warn'),
+    (f) => f.code !== cause?.code && f !== trigger && (f.severity === 'error' || f.severity === 'warn'),
   );
   if (others.length > 0) {
     const lines = others.map((f) => {

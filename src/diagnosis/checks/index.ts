@@ -1,5 +1,6 @@
 import type { AnyCheck } from '../check.js';
 import { analyticsCheck } from './analytics/index.js';
+import { changesCheck } from './changes/index.js';
 import { cloudflareCheck } from './cloudflare/index.js';
 import { edgeCheck } from './edge/index.js';
 import { originCheck } from './origin/index.js';
@@ -12,4 +13,5 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   edgeCheck,
   originCheck,
   analyticsCheck,
+  changesCheck,
 ];

@@ -3,6 +3,7 @@
 // Each area keeps its steps in its own file (engine.ts, origin.ts, cloudflare.ts…), merged here.
 import type { FindingCode } from '../codes.js';
 import { ANALYTICS_STEPS } from './analytics.js';
+import { CHANGE_STEPS } from './change.js';
 import { CLOUDFLARE_STEPS } from './cloudflare.js';
 import { DNS_STEPS } from './dns.js';
 import { EDGE_STEPS } from './edge.js';
@@ -25,6 +26,7 @@ const CATALOGUE: Partial<Record<FindingCode, Steps>> = {
   ...LB_STEPS,
   ...ANALYTICS_STEPS,
   ...ORIGIN_STEPS,
+  ...CHANGE_STEPS,
 };
 
 export function remediationFor(code: FindingCode, evidence: Record<string, unknown>): string[] {

@@ -4,6 +4,7 @@
 import { ActionRowBuilder, type ButtonBuilder } from '@discordjs/builders';
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { Finding } from '../../../diagnosis/finding.js';
+import { likelyTrigger } from '../../../diagnosis/likely-trigger.js';
 import type { Report } from '../../../diagnosis/report.js';
 import type { RunContext } from '../../sink.js';
 import { EMBED_LIMITS } from './fit-embeds.js';
@@ -43,8 +44,18 @@ export function summaryEmbed(report: Report): APIEmbed {
   const fields: APIEmbedField[] = [];
   const steps = primary?.remediation.length ? primary.remediation : firstSteps(report);
   if (steps.length > 0) fields.push({ name: 'What to do', value: numbered(steps, EMBED_LIMITS.fieldValue) });
+  const trigger = likelyTrigger(report);
+  if (trigger) {
+    fields.push({
+      name: clip(`Likely trigger: ${trigger.title}`, EMBED_LIMITS.fieldName),
+      value: clip(
+        `${escapeText(trigger.detail)}\n${numbered(trigger.remediation, EMBED_LIMITS.fieldValue)}`,
+        EMBED_LIMITS.fieldValue,
+      ),
+    });
+  }
   const others = report.findings.filter(
-    (f) => f !== primary && (f.severity === 'error' || f.severity === 'warn'),
+    (f) => f !== primary && f !== trigger && (f.severity === 'error' || f.severity === 'warn'),
   );
   if (others.length > 0) {
     const lines = others.map(

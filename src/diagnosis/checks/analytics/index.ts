@@ -30,7 +30,14 @@ export const analyticsCheck: Check<'analytics'> = {
     }
     const byStatus = [...data.errors].sort((a, b) => b.count - a.count).slice(0, 10);
     const errors5xx = data.errors.reduce((n, g) => n + g.count, 0);
-    const facts: AnalyticsFacts = { windowMinutes: WINDOW_MINUTES, total: data.total, errors5xx, byStatus };
+    const facts: AnalyticsFacts = {
+      windowMinutes: WINDOW_MINUTES,
+      total: data.total,
+      errors5xx,
+      byStatus,
+      windowStart: since.toISOString(),
+    };
+    if (data.firstErrorAt !== undefined) facts.firstErrorAt = data.firstErrorAt;
     const share = data.total > 0 ? errors5xx / data.total : 0;
     const noAnswer = data.errors.filter((g) => g.originStatus === 0).reduce((n, g) => n + g.count, 0);
     const fromOrigin = data.errors.filter((g) => g.originStatus >= 500).reduce((n, g) => n + g.count, 0);
