@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { checkChatCredentials } from '../chat/check-chat-credentials.js';
 import type { ChatSink, Platform } from '../chat/sink.js';
+import { responseUrlGuard } from '../chat/slack/response-url.js';
 import { createSlackFront, type SlackFront } from '../chat/slack/slack-front.js';
 import type { ServerConfig } from '../config.js';
 import type { Diagnoser } from '../diagnoser.js';
@@ -18,6 +19,7 @@ import { instrumentProducer } from '../metrics/instrument-producer.js';
 import { recordServerAnswer } from '../metrics/instrument-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
+import { createAddressPolicy } from '../probes/address-policy.js';
 import { secretValues } from '../secrets/secret-values.js';
 import { buildSinks } from './sinks.js';
 import { createPoolIncidents, type RoleHandle, startWorkerPool } from './worker.js';
@@ -87,6 +89,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       config: config.slack,
       producer,
       logger,
+      responseUrls: responseUrlGuard({
+        ...(config.slack.apiUrl !== undefined ? { apiUrl: config.slack.apiUrl } : {}),
+        policy: createAddressPolicy(config.allowPrivateNets),
+      }),
       // Works through decorators (metrics) too; Slack's archive links redirect to the workspace.
       threadLink: (thread) =>
         slackSink?.threadLink?.(thread) ??

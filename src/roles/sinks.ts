@@ -5,10 +5,12 @@ import type { Logger } from 'pino';
 import { discordSinkFromConfig } from '../chat/discord/discord-from-config.js';
 import { scrubbingSinks } from '../chat/scrubbing-sinks.js';
 import type { ChatSink, Platform } from '../chat/sink.js';
+import { responseUrlGuard } from '../chat/slack/response-url.js';
 import { SlackSink } from '../chat/slack/slack-sink.js';
 import type { ServerConfig } from '../config.js';
 import { rateLimitWaitRecorder } from '../metrics/counting-sink.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { createAddressPolicy } from '../probes/address-policy.js';
 import { secretValues } from '../secrets/secret-values.js';
 
 export function buildSinks(
@@ -32,6 +34,10 @@ function fromConfig(
       logger: logger.child({ platform: 'slack' }),
     };
     if (config.slack.apiUrl !== undefined) options.apiUrl = config.slack.apiUrl;
+    options.responseUrls = responseUrlGuard({
+      ...(config.slack.apiUrl !== undefined ? { apiUrl: config.slack.apiUrl } : {}),
+      policy: createAddressPolicy(config.allowPrivateNets),
+    });
     if (metrics) options.onRateLimited = rateLimitWaitRecorder(metrics, 'slack');
     sinks.slack = new SlackSink(options);
   }

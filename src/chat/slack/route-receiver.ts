@@ -5,6 +5,7 @@ import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { type HttpRequest, type HttpResponse, json, type Route, text } from '../../http/route.js';
 import { checkSlackPayload } from './payload-shape.js';
+import type { ResponseUrlGuard } from './response-url.js';
 import { verifySlackSignature } from './verify-signature.js';
 
 export interface RouteReceiverOptions {
@@ -13,6 +14,8 @@ export interface RouteReceiverOptions {
   path?: string;
   /** Answer given when no listener acked in time (Slack shows its own error after 3 s). */
   ackTimeoutMs?: number;
+  /** Payloads whose response_url this refuses are answered here and never reach Bolt. */
+  responseUrls?: ResponseUrlGuard;
 }
 
 export class RouteReceiver implements Receiver {
@@ -55,15 +58,21 @@ export class RouteReceiver implements Receiver {
       return json(200, { challenge: parsed['challenge'] });
     }
     const shape = checkSlackPayload(parsed);
-    if (!shape.ok) {
-      logger.warn({ problem: shape.problem }, 'signed slack payload is malformed');
+    const responseUrl = parsed['response_url'];
+    const problem = !shape.ok
+      ? shape.problem
+      : typeof responseUrl === 'string' && this.options.responseUrls?.allows(responseUrl) === false
+        ? 'its response_url is not a Slack response URL'
+        : undefined;
+    if (!shape.ok || problem !== undefined) {
+      logger.warn({ problem }, 'signed slack payload refused');
       // A slash command shows this text to its user; anything else just gets a clear 400.
       return 'command' in parsed
         ? json(200, {
             response_type: 'ephemeral',
-            text: `:x: check502 could not read this command: ${shape.problem}.`,
+            text: `:x: check502 could not read this command: ${problem}.`,
           })
-        : json(400, { error: `malformed payload: ${shape.problem}` });
+        : json(400, { error: `malformed payload: ${problem}` });
     }
     const body = shape.body;
     if (!this.app) return json(503, { error: 'not ready' });

@@ -13,6 +13,12 @@ import { QueueUnavailableError } from '../../jobs/queue-unavailable-error.js';
 import type { ThreadRef } from '../sink.js';
 import { invalidReply, joinedReply, queuedReply, UNAVAILABLE_REPLY, USAGE } from './command-replies.js';
 import { RERUN_ACTION_ID, type RerunValue } from './render.js';
+import {
+  type Ephemeral,
+  postToResponseUrl,
+  type ResponseUrlGuard,
+  responseUrlGuard,
+} from './response-url.js';
 import { RouteReceiver } from './route-receiver.js';
 import { slackLogger } from './slack-logger.js';
 
@@ -24,6 +30,8 @@ export interface SlackFrontOptions {
   threadLink?: (thread: ThreadRef) => string | undefined;
   /** Slash command name (default /check502). */
   command?: string;
+  /** Which response URLs may be posted to (serve builds it with the address guard). */
+  responseUrls?: ResponseUrlGuard;
 }
 
 export interface SlackFront {
@@ -50,16 +58,18 @@ export function createSlackFront(options: SlackFrontOptions): SlackFront {
     // No conversation state is used; skip Bolt's per-request store middleware.
     convoStore: false as const,
   };
+  const responseUrls =
+    options.responseUrls ?? responseUrlGuard(config.apiUrl !== undefined ? { apiUrl: config.apiUrl } : {});
   let receiver: RouteReceiver | undefined;
   let app: App;
   if (config.appToken !== undefined) {
     // Socket Mode: Slack delivers over a WebSocket; not testable offline, so this branch stays tiny.
     app = new App({ ...common, appToken: config.appToken, socketMode: true });
   } else {
-    receiver = new RouteReceiver({ signingSecret: config.signingSecret, logger: log });
+    receiver = new RouteReceiver({ signingSecret: config.signingSecret, logger: log, responseUrls });
     app = new App({ ...common, receiver });
   }
-  register(app, options, log);
+  register(app, options, log, responseUrls);
   return {
     routes: receiver ? [receiver.route()] : [],
     start: async () => {
@@ -71,7 +81,12 @@ export function createSlackFront(options: SlackFrontOptions): SlackFront {
   };
 }
 
-function register(app: App, options: SlackFrontOptions, log: Logger): void {
+function register(app: App, options: SlackFrontOptions, log: Logger, responseUrls: ResponseUrlGuard): void {
+  // Bolt's respond() posts to any response_url; ours goes through the guard (Socket Mode too).
+  const respondTo = (url: string | undefined, message: Ephemeral) =>
+    url === undefined
+      ? Promise.reject(new Error('no response_url'))
+      : postToResponseUrl(url, message, responseUrls);
   const request = async (data: DiagnosisJobData, jobId?: string): Promise<RequestOutcome | 'unavailable'> => {
     try {
       return await options.producer.request(data, jobId !== undefined ? { jobId } : {});
@@ -113,7 +128,7 @@ function register(app: App, options: SlackFrontOptions, log: Logger): void {
     await ack({ response_type: 'ephemeral', text: replyFor(outcome, site, options) });
   });
 
-  app.action(RERUN_ACTION_ID, async ({ ack, body, action, respond }) => {
+  app.action(RERUN_ACTION_ID, async ({ ack, body, action }) => {
     const value = rerunValue('value' in action ? action.value : undefined);
     const payload = body as unknown as {
       channel?: { id?: string };
@@ -126,7 +141,7 @@ function register(app: App, options: SlackFrontOptions, log: Logger): void {
     const root = payload.message?.thread_ts ?? payload.container?.thread_ts ?? payload.message?.ts;
     if (!value || !channel || !root) {
       await ack();
-      await respond({
+      await respondTo(payload.response_url, {
         response_type: 'ephemeral',
         replace_original: false,
         text: ':x: This button is broken; run `/check502 <site>` instead.',
@@ -148,9 +163,11 @@ function register(app: App, options: SlackFrontOptions, log: Logger): void {
     if (outcome === 'unavailable' || outcome.outcome === 'joined') {
       const text =
         outcome === 'unavailable' ? UNAVAILABLE_REPLY : 'A diagnosis is already running in this thread.';
-      await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((e: unknown) =>
-        log.warn({ err: e }, 'could not answer the re-run button'),
-      );
+      await respondTo(payload.response_url, {
+        response_type: 'ephemeral',
+        replace_original: false,
+        text,
+      }).catch((e: unknown) => log.warn({ err: e }, 'could not answer the re-run button'));
     }
   });
 }

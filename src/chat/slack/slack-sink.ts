@@ -16,7 +16,7 @@ import {
 import type { SlackMessage } from './block-kit.js';
 import { classify, SlackCallError, SlackOutbox } from './outbox.js';
 import { renderCheck, renderNote, renderRoot, renderSummary } from './render.js';
-import { postToResponseUrl } from './response-url.js';
+import { postToResponseUrl, type ResponseUrlGuard, responseUrlGuard } from './response-url.js';
 import { slackLogger } from './slack-logger.js';
 
 /** Slack errors meaning the bot cannot post in the channel until someone acts. */
@@ -44,12 +44,15 @@ export interface SlackSinkOptions {
   onRateLimited?: (waitMs: number) => void;
   /** Base of message links (default https://slack.com). */
   linkBase?: string;
+  /** Which response URLs may be posted to (default: Slack's hooks host and the apiUrl origin). */
+  responseUrls?: ResponseUrlGuard;
 }
 
 export class SlackSink implements ChatSink {
   readonly platform = 'slack' as const;
   private readonly outbox: SlackOutbox;
   private readonly client: InstanceType<typeof webApi.WebClient>;
+  private readonly responseUrls: ResponseUrlGuard;
 
   constructor(private readonly options: SlackSinkOptions) {
     const client = new webApi.WebClient(options.botToken, {
@@ -72,6 +75,9 @@ export class SlackSink implements ChatSink {
     if (options.onRateLimited !== undefined) outboxOptions.onRateLimited = options.onRateLimited;
     this.outbox = new SlackOutbox(outboxOptions);
     this.client = client;
+    this.responseUrls =
+      options.responseUrls ??
+      responseUrlGuard(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {});
   }
 
   async checkCredentials(): Promise<CredentialCheck> {
@@ -106,8 +112,8 @@ export class SlackSink implements ChatSink {
     } catch (error) {
       if (error instanceof SlackCallError && NOT_POSTABLE.has(error.reason)) {
         if (reply.responseUrl !== undefined) {
-          await postToResponseUrl(reply.responseUrl, { text: INVITE_HINT }).catch((e: unknown) =>
-            this.options.logger.warn({ err: e }, 'could not post the invite hint'),
+          await postToResponseUrl(reply.responseUrl, { text: INVITE_HINT }, this.responseUrls).catch(
+            (e: unknown) => this.options.logger.warn({ err: e }, 'could not post the invite hint'),
           );
         }
         throw new UndeliverableError(`cannot post in ${reply.channel}: ${error.reason}`, error.reason);
