@@ -66,13 +66,22 @@ export interface EdgeProber {
 // ---- origin --------------------------------------------------------------------------------------
 
 export interface OriginProbeRequest {
-  /** The site's name: sent as SNI and Host, as Cloudflare does. */
+  /** The site's name: sent as SNI and Host, as Cloudflare does (unless an Origin Rule overrides them). */
   host: string;
   /** IP literal or hostname to connect to. */
   address: string;
   port: number;
   tls: boolean;
   path: string;
+  /** SNI to send instead of `host` (an Origin Rule's SNI or Host header override). */
+  sni?: string;
+  /** Host header to send instead of `host` (an Origin Rule's Host header override). */
+  hostHeader?: string;
+  /**
+   * Offer `h2` in ALPN on a second connection and, when the origin picks it, make one HTTP/2
+   * request, as Cloudflare does when the zone allows HTTP/2 to the origin.
+   */
+  http2?: boolean;
 }
 
 /** How far the conversation with the origin got, named after what the socket/TLS stack/parser reported. */
@@ -126,10 +135,29 @@ export interface HttpObservation {
   bodySnippet: string;
 }
 
+/** What became of the HTTP/2 attempt: whether ALPN chose h2, and how the h2 request ended. */
+export interface Http2Observation {
+  /** The origin selected `h2` in ALPN. */
+  offered: boolean;
+  /** When offered: `response`, or how the HTTP/2 exchange failed. */
+  outcome?: 'response' | 'reset' | 'protocol_error' | 'response_timeout' | 'tls_failed' | 'connect_failed';
+  status?: number;
+  error?: ErrorInfo;
+  ttfbMs?: number;
+}
+
 export interface OriginObservation {
   request: OriginProbeRequest;
   resolvedAddress?: string;
   outcome: OriginOutcome;
+  /**
+   * The origin sent a TLS CertificateRequest during the handshake (it asks for a client
+   * certificate: Authenticated Origin Pulls or another mTLS set-up). Seen whether or not the
+   * handshake then succeeded.
+   */
+  clientCertRequested?: boolean;
+  /** The HTTP/2 attempt, when one was asked for and TLS was used. */
+  http2?: Http2Observation;
   error?: ErrorInfo;
   /** For `guarded`: the range that refused it. */
   guardedRange?: string;

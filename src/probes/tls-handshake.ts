@@ -1,14 +1,29 @@
-// Runs the TLS handshake over an open TCP socket as Cloudflare would (SNI = the site, ALPN http/1.1),
-// accepting any certificate so it can be judged afterwards rather than refused blindly.
+// Runs the TLS handshake over an open TCP socket as Cloudflare would (SNI = the site or the Origin
+// Rule's override, ALPN http/1.1 — or h2 too for the HTTP/2 attempt), accepting any certificate so
+// it can be judged afterwards rather than refused blindly. It also says whether the origin sent a
+// CertificateRequest: OpenSSL fills the client's shared signature algorithms only from that
+// message, so a non-empty list means the origin asked for a client certificate (Authenticated
+// Origin Pulls), whether the handshake then succeeded (TLS 1.3, optional verification) or failed
+// (TLS 1.2 with required verification).
 import { isIP, type Socket } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import type { ErrorInfo } from '../diagnosis/ports.js';
 
 export type TlsResult =
-  | { ok: true; socket: TLSSocket; tlsMs: number }
-  | { ok: false; error: ErrorInfo; tlsMs: number };
+  | { ok: true; socket: TLSSocket; tlsMs: number; clientCertRequested: boolean }
+  | { ok: false; error: ErrorInfo; tlsMs: number; clientCertRequested: boolean };
 
-export function handshake(tcp: Socket, host: string, signal: AbortSignal): Promise<TlsResult> {
+export interface HandshakeOptions {
+  /** ALPN protocols to offer, in preference order (default: http/1.1 only). */
+  alpn?: string[];
+}
+
+export function handshake(
+  tcp: Socket,
+  host: string,
+  signal: AbortSignal,
+  options: HandshakeOptions = {},
+): Promise<TlsResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
@@ -16,14 +31,22 @@ export function handshake(tcp: Socket, host: string, signal: AbortSignal): Promi
       socket: tcp,
       // RFC 6066 forbids IP literals in SNI (Node warns); Cloudflare sends the site's name.
       ...(isIP(host) === 0 ? { servername: host } : {}),
-      ALPNProtocols: ['http/1.1'],
+      ALPNProtocols: options.alpn ?? ['http/1.1'],
       rejectUnauthorized: false,
       // The name is judged on its own (judgeCertificate); left to Node, a chain its store trusts
       // (public CAs, NODE_EXTRA_CA_CERTS) would carry ERR_TLS_CERT_ALTNAME_INVALID as its
       // authorizationError and a wrong-name certificate would also be reported as untrusted.
       checkServerIdentity: () => undefined,
     });
-    const finish = (result: TlsResult) => {
+    const requested = () => {
+      try {
+        return socket.getSharedSigalgs().length > 0;
+      } catch {
+        return false;
+      }
+    };
+    const finish = (partial: DistributiveOmit<TlsResult, 'clientCertRequested'>) => {
+      const result = { ...partial, clientCertRequested: requested() } as TlsResult;
       signal.removeEventListener('abort', onAbort);
       socket.removeListener('secureConnect', onSecure);
       socket.removeListener('error', onError);
@@ -61,6 +84,8 @@ export function handshake(tcp: Socket, host: string, signal: AbortSignal): Promi
     else signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** OpenSSL reasons are in `code` (ERR_SSL_WRONG_VERSION_NUMBER, ERR_SSL_TLSV1_ALERT_…); errno for resets. */
 function tlsCode(error: NodeJS.ErrnoException): string {

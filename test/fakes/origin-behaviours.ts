@@ -57,9 +57,27 @@ export const NGINX_502_PAGE = `<html>
 </html>
 `;
 
+/**
+ * nginx's answer when `ssl_verify_client optional` (or `on` with the error page kept) gets no client
+ * certificate: status 400 with this page (nginx source, src/http/ngx_http_special_response.c,
+ * ngx_http_error_496_page).
+ */
+export const NGINX_NO_CLIENT_CERT_PAGE = `<html>
+<head><title>400 No required SSL certificate was sent</title></head>
+<body>
+<center><h1>400 Bad Request</h1></center>
+<center>No required SSL certificate was sent</center>
+<hr><center>nginx</center>
+</body>
+</html>
+`;
+
 export const responders = {
   ok: respond(
     httpResponse('200 OK', { ...HTML, Server: 'lab-origin' }, '<!doctype html><title>shop</title>ok'),
+  ),
+  noClientCert: respond(
+    httpResponse('400 Bad Request', { ...HTML, Server: 'nginx' }, NGINX_NO_CLIENT_CERT_PAGE),
   ),
   badGateway: respond(httpResponse('502 Bad Gateway', { ...HTML, Server: 'nginx/1.24.0' }, NGINX_502_PAGE)),
   /** An application's own 500, not a gateway page. */

@@ -6,6 +6,7 @@
 //   const lab = await startOriginLab({ site: 'shop.example.com', delayMs: 200 });
 //   lab.origins.refused.address, lab.origins.expired.httpsPort, lab.ca (PEM, pass as extraCa), lab.connections('healthy')
 //   await lab.close();
+import { createSecureServer } from 'node:http2';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import { type KeyPair, type LabCertificates, makeLabCertificates } from './certs.js';
@@ -19,7 +20,21 @@ export type PortBehaviour =
   | { kind: 'closed' }
   | { kind: 'blackhole' }
   | { kind: 'plain'; respond: ResponderName }
-  | { kind: 'tls'; cert: CertName; respond: ResponderName; requireClientCert?: boolean };
+  | {
+      kind: 'tls';
+      cert: CertName;
+      respond: ResponderName;
+      /**
+       * Sends a CertificateRequest. `required` fails the handshake without one (nginx
+       * `ssl_verify_client on`); `optional` completes it and lets the responder answer (nginx
+       * `optional`, which then answers 400 itself).
+       */
+      clientCert?: 'required' | 'optional';
+      /** Highest TLS version offered (TLS 1.2 origins fail a required client certificate in the handshake). */
+      maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+      /** Offers h2 in ALPN: `h2` speaks it (node:http2); `h2-broken` then answers in HTTP/1.1 bytes. */
+      h2?: 'h2' | 'h2-broken';
+    };
 
 const plain = (respond: ResponderName): PortBehaviour => ({ kind: 'plain', respond });
 const tls = (respond: ResponderName, cert: CertName = 'valid'): PortBehaviour => ({
@@ -55,9 +70,28 @@ export const LAB_ORIGINS = {
   /** Authenticated Origin Pulls: the origin demands a client certificate the prober does not have. */
   clientCert: {
     http: plain('ok'),
-    https: { kind: 'tls', cert: 'valid', respond: 'ok', requireClientCert: true },
+    https: { kind: 'tls', cert: 'valid', respond: 'ok', clientCert: 'required' },
   },
-} satisfies Record<string, { http: PortBehaviour; https: PortBehaviour }>;
+  /** The same on a TLS 1.2-only server: the handshake itself fails (handshake_failure alert). */
+  clientCertTls12: {
+    http: plain('ok'),
+    https: { kind: 'tls', cert: 'valid', respond: 'ok', clientCert: 'required', maxVersion: 'TLSv1.2' },
+  },
+  /** nginx `ssl_verify_client optional`: handshake completes, then 400 "No required SSL certificate". */
+  clientCertOptional: {
+    http: plain('ok'),
+    https: { kind: 'tls', cert: 'valid', respond: 'noClientCert', clientCert: 'optional' },
+  },
+  /** Offers h2 in ALPN and serves HTTP/2 properly (and HTTP/1.1 to clients that only offer that). */
+  http2: { http: plain('ok'), https: { kind: 'tls', cert: 'valid', respond: 'ok', h2: 'h2' } },
+  /** Offers h2 in ALPN, then speaks HTTP/1.1 on the h2 connection: Cloudflare shows 520. */
+  http2Broken: {
+    http: plain('ok'),
+    https: { kind: 'tls', cert: 'valid', respond: 'ok', h2: 'h2-broken' },
+  },
+  /** Listens only on the lab's alternate port (an Origin Rule's destination port override). */
+  altPortOnly: { http: closed, https: closed, alt: tls('ok') },
+} satisfies Record<string, { http: PortBehaviour; https: PortBehaviour; alt?: PortBehaviour }>;
 
 export type LabOriginName = keyof typeof LAB_ORIGINS;
 
@@ -65,6 +99,8 @@ export interface LabOrigin {
   address: string;
   httpPort: number;
   httpsPort: number;
+  /** The lab-wide alternate port; only origins with an `alt` behaviour listen there. */
+  altPort: number;
 }
 
 export interface OriginLabOptions {
@@ -86,6 +122,8 @@ export interface OriginLab {
   httpPort: number;
   /** The port every origin's "HTTPS" side listens on (443 with standardPorts). */
   httpsPort: number;
+  /** A third port, where only origins with an `alt` behaviour listen (Origin Rule port overrides). */
+  altPort: number;
   origins: Record<LabOriginName, LabOrigin>;
   /** The lab CA's certificate (PEM): pass it to the prober as `extraCa`. */
   ca: string;
@@ -120,7 +158,9 @@ async function startOnce(options: OriginLabOptions, certs: LabCertificates): Pro
   const names = (Object.keys(LAB_ORIGINS) as LabOriginName[]).filter(
     (n) => !options.only || options.only.includes(n),
   );
-  const [httpPort, httpsPort] = options.standardPorts ? [80, 443] : await freePorts(`${subnet}.20`);
+  const [httpPort, httpsPort, freeAlt] = await freePorts(`${subnet}.20`);
+  const ports = options.standardPorts ? { httpPort: 80, httpsPort: 443 } : { httpPort, httpsPort };
+  const altPort = options.standardPorts ? 8443 : freeAlt;
 
   const open = async (name: LabOriginName, address: string, behaviour: PortBehaviour, port: number) => {
     if (behaviour.kind === 'blackhole') {
@@ -151,12 +191,13 @@ async function startOnce(options: OriginLabOptions, certs: LabCertificates): Pro
     await Promise.all(
       names.map(async (name, index) => {
         const address = `${subnet}.${20 + index}`;
-        const spec = LAB_ORIGINS[name] as { http: PortBehaviour; https: PortBehaviour };
+        const spec = LAB_ORIGINS[name] as { http: PortBehaviour; https: PortBehaviour; alt?: PortBehaviour };
         await Promise.all([
-          open(name, address, spec.http, httpPort),
-          open(name, address, spec.https, httpsPort),
+          open(name, address, spec.http, ports.httpPort),
+          open(name, address, spec.https, ports.httpsPort),
+          ...(spec.alt ? [open(name, address, spec.alt, altPort)] : []),
         ]);
-        origins[name] = { address, httpPort, httpsPort };
+        origins[name] = { address, ...ports, altPort };
       }),
     );
   } catch (error) {
@@ -167,8 +208,8 @@ async function startOnce(options: OriginLabOptions, certs: LabCertificates): Pro
   return {
     site,
     origins,
-    httpPort,
-    httpsPort,
+    ...ports,
+    altPort,
     ca: certs.ca.cert,
     certs,
     connections: (name) => counts.get(name) ?? 0,
@@ -176,11 +217,15 @@ async function startOnce(options: OriginLabOptions, certs: LabCertificates): Pro
   };
 }
 
-/** Two port numbers free right now on the first lab address. */
-async function freePorts(address: string): Promise<[number, number]> {
-  const probes = [createServer(), createServer()];
+/** Three port numbers free right now on the first lab address. */
+async function freePorts(address: string): Promise<[number, number, number]> {
+  const probes = [createServer(), createServer(), createServer()];
   await Promise.all(probes.map((server) => listen(server, address, 0)));
-  const ports = probes.map((server) => (server.address() as { port: number }).port) as [number, number];
+  const ports = probes.map((server) => (server.address() as { port: number }).port) as [
+    number,
+    number,
+    number,
+  ];
   await Promise.all(probes.map((server) => new Promise<void>((done) => server.close(() => done()))));
   return ports;
 }
@@ -192,18 +237,41 @@ function behaviourCert(behaviour: PortBehaviour): CertName {
 function handlerFor(behaviour: PortBehaviour, pair: KeyPair): ((socket: Socket) => void) | undefined {
   if (behaviour.kind === 'plain') return (socket) => responders[behaviour.respond](socket, socket);
   if (behaviour.kind !== 'tls') return undefined;
-  const context = createSecureContext({ cert: pair.cert, key: pair.key });
+  const context = createSecureContext({
+    cert: pair.cert,
+    key: pair.key,
+    ...(behaviour.maxVersion ? { maxVersion: behaviour.maxVersion } : {}),
+  });
+  if (behaviour.h2 === 'h2') return http2Responder(pair);
   return (tcp) => {
     const socket = new TLSSocket(tcp, {
       isServer: true,
       secureContext: context,
-      ALPNProtocols: ['http/1.1'],
-      requestCert: behaviour.requireClientCert === true,
-      rejectUnauthorized: behaviour.requireClientCert === true,
+      ALPNProtocols: behaviour.h2 ? ['h2', 'http/1.1'] : ['http/1.1'],
+      requestCert: behaviour.clientCert !== undefined,
+      rejectUnauthorized: behaviour.clientCert === 'required',
     });
     socket.on('error', () => tcp.destroy());
-    socket.once('secure', () => responders[behaviour.respond](socket, tcp));
+    socket.once('secure', () => {
+      // h2-broken: agreed to h2, answers as if it were HTTP/1.1 (a proxy that advertises what it cannot speak).
+      if (socket.alpnProtocol === 'h2') {
+        socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+        return;
+      }
+      responders[behaviour.respond](socket, tcp);
+    });
   };
+}
+
+/** A real HTTP/2 server (node:http2, HTTP/1.1 allowed for clients that only offer that), fed each accepted TCP socket. */
+function http2Responder(pair: KeyPair): (socket: Socket) => void {
+  const server = createSecureServer({ cert: pair.cert, key: pair.key, allowHTTP1: true }, (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html', server: `lab-origin-h${req.httpVersionMajor}` });
+    res.end('<!doctype html><title>shop</title>ok');
+  });
+  server.on('sessionError', () => {});
+  server.on('tlsClientError', () => {});
+  return (socket) => server.emit('connection', socket);
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
