@@ -4,7 +4,7 @@
 // connection to the already-guarded IP (the caller passes the literal, never a name), offers
 // `h2, http/1.1`, and — only when the origin picks h2 — makes one GET with node:http2 over that
 // very socket. Everything is bounded by the signal and torn down before returning.
-import { connect as http2Connect, constants } from 'node:http2';
+import { constants, connect as http2Connect } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import type { ErrorInfo, Http2Observation } from '../diagnosis/ports.js';
 import { connectTcp } from './tcp-connect.js';
