@@ -1,9 +1,11 @@
 // The SDK client as this bot uses it: bearer token only (stray CLOUDFLARE_API_KEY/EMAIL env must not
 // add headers), base URL passed explicitly, SDK retries OFF (its 429 handling sleeps for whatever
 // Retry-After says, without a cap) and our own short retry that waits only while the wait fits the
-// budget, every request counted (the report's `cloudflareApiCalls`).
+// budget, every request counted (the report's `cloudflareApiCalls`) and capped: a diagnosis makes
+// at most `maxCalls` requests (12, product contract), so a read asked for after that fails at once
+// with kind `budget` instead of being sent. Reads are ordered so the ones that matter most go first.
 import Cloudflare from 'cloudflare';
-import type { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
+import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
 import { type Operation, toApiError } from './to-api-error.js';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -15,12 +17,16 @@ export interface ApiClientOptions {
   timeoutMs: number;
   /** Longest Retry-After (or back-off) we are willing to sleep before one retry. */
   maxRetryWaitMs: number;
+  /** Most requests this client sends (default 12). */
+  maxCalls?: number;
   fetch?: FetchLike;
 }
 
 export interface ApiClient {
   sdk: Cloudflare;
   readonly calls: number;
+  /** Requests still allowed (started calls count, so concurrent reads cannot overshoot). */
+  readonly remaining: number;
   /** Runs one SDK request with our retry policy; failures become CloudflareApiError. */
   call<T>(
     op: Operation,
@@ -39,6 +45,8 @@ const BACKOFF_MS = 250;
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   let calls = 0;
+  let reserved = 0;
+  const maxCalls = options.maxCalls ?? 12;
   const base = options.fetch ?? ((input, init) => fetch(input, init));
   const counting: FetchLike = (input, init) => {
     calls += 1;
@@ -64,13 +72,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   ): Promise<T> {
     const callOptions: CallOptions = { timeout: options.timeoutMs, maxRetries: 0 };
     if (signal) callOptions.signal = signal;
+    reserve(op);
     try {
       return await run(callOptions);
     } catch (thrown) {
       const error = toApiError(thrown, op);
       const wait = retryWait(error, options.maxRetryWaitMs);
-      if (wait === undefined || signal?.aborted) throw error;
+      if (wait === undefined || signal?.aborted || reserved >= maxCalls) throw error;
       await sleep(wait, signal, error);
+      reserve(op);
       try {
         return await run(callOptions);
       } catch (again) {
@@ -79,10 +89,24 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
+  function reserve(op: Operation): void {
+    if (reserved >= maxCalls) {
+      throw new CloudflareApiError({
+        kind: 'budget',
+        operation: op.name,
+        message: `${op.name} was not read: this diagnosis already made its ${maxCalls} Cloudflare API calls`,
+      });
+    }
+    reserved += 1;
+  }
+
   return {
     sdk,
     get calls() {
       return calls;
+    },
+    get remaining() {
+      return Math.max(0, maxCalls - reserved);
     },
     call,
   };

@@ -5,11 +5,12 @@
 // Permission: "Account Settings Read" (OpenAPI `x-api-token-group` of operation
 // audit-logs-get-account-audit-logs). ONE request: the newest 200 entries of the zone since `since`
 // (per_page allows up to 1000; 200 covers a busy day of one zone without a second page).
+import { PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
 import type { CfAuditEntry } from '../diagnosis/cloudflare-reader.js';
 import type { ApiClient } from './api-client.js';
 import { bool, obj, str } from './read-json.js';
 
-const OP = { name: 'audit log', permission: 'Account Settings:Read' };
+const OP = { name: 'audit log', permission: PERMISSIONS.accountSettings };
 const PER_PAGE = 200;
 
 export async function auditLog(

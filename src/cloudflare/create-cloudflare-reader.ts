@@ -7,10 +7,12 @@ import { type ApiClient, createApiClient, type FetchLike } from './api-client.js
 import { auditLog } from './audit-log-reads.js';
 import type { CloudflareCache } from './cloudflare-cache.js';
 import { edgeAnalytics } from './edge-analytics.js';
-import { loadBalancer, poolHealth, pools } from './lb-reads.js';
+import { loadBalancer, monitor, poolHealth, pools } from './lb-reads.js';
 import { obj, strings } from './read-json.js';
 import { tunnel, tunnelConnections, tunnelIngress } from './tunnel-reads.js';
-import { dnsRecords, zoneSettings, zonesNamed } from './zone-reads.js';
+import { verifyToken } from './verify-token.js';
+import { workerRoutes } from './worker-reads.js';
+import { dnsRecords, wildcardRecords, zoneSetting, zoneSettings, zonesNamed } from './zone-reads.js';
 
 export interface CloudflareReaderOptions {
   token: string;
@@ -26,6 +28,8 @@ export interface CloudflareReaderOptions {
   zoneTtlMs?: number;
   /** How long Cloudflare's IP ranges are remembered (default 1 h). */
   ipRangesTtlMs?: number;
+  /** Most API requests this reader sends (default 12, the per-diagnosis budget). */
+  maxCalls?: number;
 }
 
 /** Suffixes of a host worth asking about, longest first (no bare TLD; at most six). */
@@ -41,6 +45,7 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
     token: options.token,
     timeoutMs: options.timeoutMs ?? 8000,
     maxRetryWaitMs: options.maxRetryWaitMs ?? 2000,
+    maxCalls: options.maxCalls ?? 12,
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
     ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
   });
@@ -53,6 +58,9 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
   return {
     get callCount() {
       return api.calls;
+    },
+    get callsLeft() {
+      return api.remaining;
     },
     async findZone(host, signal) {
       // Every candidate suffix at once (one round trip); cached lookups are shared across diagnoses
@@ -67,7 +75,12 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
       return results.find((z) => z !== null) ?? null;
     },
     dnsRecords: (zoneId, host, signal) => dnsRecords(api, zoneId, host, signal),
+    wildcardRecords: (zoneId, host, signal) => wildcardRecords(api, zoneId, host, signal),
     zoneSettings: (zoneId, signal) => zoneSettings(api, zoneId, signal),
+    zoneSetting: (zoneId, id, signal) => zoneSetting(api, zoneId, id, signal),
+    workerRoutes: (zoneId, signal) => workerRoutes(api, zoneId, signal),
+    monitor: (accountId, id, signal) => monitor(api, accountId, id, signal),
+    verifyToken: (signal) => verifyToken(api, signal),
     loadBalancer: (zoneId, host, signal) => loadBalancer(api, zoneId, host, signal),
     pools: (accountId, ids, signal) => pools(api, accountId, ids, signal),
     poolHealth: (accountId, poolId, signal) => poolHealth(api, accountId, poolId, signal),
@@ -76,9 +89,7 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
     tunnelIngress: (accountId, id, signal) => tunnelIngress(api, accountId, id, signal),
     ipRanges(signal) {
       const load = cache.remember<CfIpRanges>(`ips|${options.baseUrl ?? ''}`, ipTtl, async () => {
-        const raw: unknown = await api.call({ name: 'IP ranges', permission: 'none' }, undefined, (o) =>
-          api.sdk.ips.list({}, o),
-        );
+        const raw: unknown = await api.call({ name: 'IP ranges' }, undefined, (o) => api.sdk.ips.list({}, o));
         const ranges = { ipv4: strings(obj(raw)?.['ipv4_cidrs']), ipv6: strings(obj(raw)?.['ipv6_cidrs']) };
         if (ranges.ipv4.length === 0) {
           throw new CloudflareApiError({
@@ -92,7 +103,10 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
       return raceSignal(load, signal, 'IP ranges');
     },
     edgeAnalytics: (zoneTag, host, since, until, signal) =>
-      edgeAnalytics(api, zoneTag, host, since, until, signal),
+      edgeAnalytics(api, zoneTag, host, since, until, signal, (load) =>
+        // A plan's dataset limits change rarely: one settings query per zone and hour.
+        cache.remember(`gql-settings|${scope}|${zoneTag}`, 60 * 60_000, load),
+      ),
     auditLog: (accountId, zoneName, since, signal) => auditLog(api, accountId, zoneName, since, signal),
   };
 }

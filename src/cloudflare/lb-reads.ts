@@ -1,12 +1,21 @@
 // Load balancer named after the host, its pools, and pool health. Pool health is read UNTYPED: the
 // API keys it by region and then by origin address, which the SDK's generated type does not model.
-import type { CfLoadBalancer, CfOriginHealth, CfPool, CfPoolHealth } from '../diagnosis/cloudflare-reader.js';
+import { PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
+import type {
+  CfLbRule,
+  CfLoadBalancer,
+  CfMonitor,
+  CfOriginHealth,
+  CfPool,
+  CfPoolHealth,
+} from '../diagnosis/cloudflare-reader.js';
 import type { ApiClient } from './api-client.js';
-import { arr, bool, num, obj, str, strings } from './read-json.js';
+import { arr, bool, type Json, num, obj, str, strings } from './read-json.js';
 
-const LB_OP = { name: 'load balancers', permission: 'Load Balancers:Read' };
-const POOLS_OP = { name: 'load balancer pools', permission: 'Load Balancing: Monitors and Pools:Read' };
-const HEALTH_OP = { name: 'pool health', permission: 'Load Balancing: Monitors and Pools:Read' };
+const LB_OP = { name: 'load balancers', permission: PERMISSIONS.loadBalancers };
+const POOLS_OP = { name: 'load balancer pools', permission: PERMISSIONS.pools };
+const HEALTH_OP = { name: 'pool health', permission: PERMISSIONS.pools };
+const MONITOR_OP = { name: 'load balancer monitor', permission: PERMISSIONS.pools };
 
 export async function loadBalancer(
   api: ApiClient,
@@ -31,9 +40,50 @@ export async function loadBalancer(
     if (fallback) out.fallbackPool = fallback;
     const steering = str(lb['steering_policy']);
     if (steering) out.steeringPolicy = steering;
+    const region = poolMap(lb['region_pools']);
+    if (region) out.regionPools = region;
+    const pop = poolMap(lb['pop_pools']);
+    if (pop) out.popPools = pop;
+    const country = poolMap(lb['country_pools']);
+    if (country) out.countryPools = country;
+    const rules = arr(lb['rules'])
+      .slice(0, 50)
+      .flatMap((r) => lbRule(obj(r)));
+    if (rules.length) out.rules = rules;
     return out;
   }
   return null;
+}
+
+/** `{ "WNAM": ["pool-id", …], … }` → the same, with only string lists kept; undefined when empty. */
+function poolMap(value: unknown): Record<string, string[]> | undefined {
+  const entries = Object.entries(obj(value) ?? {})
+    .slice(0, 400)
+    .map(([key, ids]) => [key, strings(ids)] as const)
+    .filter(([, ids]) => ids.length > 0);
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
+function lbRule(r: Json | undefined): CfLbRule[] {
+  if (!r) return [];
+  const o = obj(r['overrides']) ?? {};
+  const pools = new Set<string>([
+    ...strings(o['default_pools']),
+    ...(str(o['fallback_pool']) ? [str(o['fallback_pool']) as string] : []),
+    ...Object.values(poolMap(o['region_pools']) ?? {}).flat(),
+    ...Object.values(poolMap(o['pop_pools']) ?? {}).flat(),
+    ...Object.values(poolMap(o['country_pools']) ?? {}).flat(),
+  ]);
+  const rule: CfLbRule = {
+    name: str(r['name']) ?? 'rule',
+    disabled: bool(r['disabled']) ?? false,
+    pools: [...pools],
+  };
+  const condition = str(r['condition']);
+  if (condition) rule.condition = condition.slice(0, 300);
+  const fixed = num(obj(r['fixed_response'])?.['status_code']);
+  if (fixed !== undefined) rule.fixedResponse = fixed;
+  return [rule];
 }
 
 /** The pools with these ids, in one list call (the account's pools come as a single page). */
@@ -73,9 +123,60 @@ export async function pools(
     };
     const monitor = str(p['monitor']);
     if (monitor) pool.monitor = monitor;
+    const regions = strings(p['check_regions']);
+    if (regions.length) pool.checkRegions = regions;
     out.push(pool);
   }
   return ids.flatMap((id) => out.filter((p) => p.id === id));
+}
+
+/**
+ * The monitor a pool uses (`GET /accounts/{acct}/load_balancers/monitors/{id}`, SDK `Monitor`):
+ * quoted when origins fail their health checks. Null when it no longer exists.
+ */
+export async function monitor(
+  api: ApiClient,
+  accountId: string,
+  id: string,
+  signal: AbortSignal,
+): Promise<CfMonitor | null> {
+  let raw: unknown;
+  try {
+    raw = await api.call(MONITOR_OP, signal, (o) =>
+      api.sdk.loadBalancers.monitors.get(id, { account_id: accountId }, o),
+    );
+  } catch (error) {
+    if ((error as { kind?: unknown }).kind === 'not_found') return null;
+    throw error;
+  }
+  const m = obj(raw);
+  if (!m) return null;
+  const out: CfMonitor = { id: str(m['id']) ?? id, type: str(m['type']) ?? 'http' };
+  const text = (key: string) => str(m[key]);
+  const method = text('method');
+  if (method) out.method = method;
+  const path = text('path');
+  if (path) out.path = path;
+  const port = num(m['port']);
+  if (port !== undefined && port > 0) out.port = port;
+  const codes = text('expected_codes');
+  if (codes) out.expectedCodes = codes;
+  const body = text('expected_body');
+  if (body) out.expectedBody = body.slice(0, 100);
+  // `header` is `{ "Host": ["example.com"], … }`.
+  const header = obj(m['header']) ?? {};
+  const hostKey = Object.keys(header).find((k) => k.toLowerCase() === 'host');
+  const host = hostKey ? strings(header[hostKey])[0] : undefined;
+  if (host) out.host = host;
+  const timeout = num(m['timeout']);
+  if (timeout !== undefined) out.timeoutSeconds = timeout;
+  const interval = num(m['interval']);
+  if (interval !== undefined) out.intervalSeconds = interval;
+  const follow = bool(m['follow_redirects']);
+  if (follow !== undefined) out.followRedirects = follow;
+  const insecure = bool(m['allow_insecure']);
+  if (insecure !== undefined) out.allowInsecure = insecure;
+  return out;
 }
 
 export async function poolHealth(

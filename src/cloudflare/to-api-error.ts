@@ -2,14 +2,28 @@
 // checks deal with five kinds, not twenty classes. The token never appears: messages come from the
 // API's error bodies and the SDK's generic texts only, clipped.
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'cloudflare';
+import type { CfPermission } from '../diagnosis/cloudflare-permissions.js';
 import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
 
 export interface Operation {
   /** What was being read, for humans: "DNS records". */
   name: string;
-  /** The token permission this read needs: "DNS:Read". */
-  permission: string;
+  /** The token permission this read needs (none for public reads such as /ips). */
+  permission?: CfPermission;
 }
+
+/**
+ * Error codes that say the token itself is unusable, whatever the status: 6003 "Invalid request
+ * headers" with 6111 "Invalid format for Authorization header" (a Global API Key or a quoted token
+ * pasted as a token: HTTP 400), 6100-6103 (malformed auth headers), 1000 "Invalid API Token"
+ * (/user/tokens/verify, 401). 9109 is "Invalid access token" for a well-formed unknown token (403)
+ * but also "Unauthorized to access requested resource": the message decides. 10000
+ * "Authentication error" is what a valid token without the permission gets (403).
+ * Sources: cloudflare/terraform-provider-cloudflare#1533; kissgyorgy/cloudflare-dyndns#40;
+ * Ultimate-Multisite/ultimate-multisite#73; third-party recordings of live answers (see the fake).
+ */
+const MALFORMED = new Set([6003, 6100, 6101, 6102, 6103, 6111]);
+const INVALID_TOKEN = /invalid (api |access )?token|token (is )?(expired|disabled|revoked)|malformed/i;
 
 export function toApiError(error: unknown, op: Operation): CloudflareApiError {
   if (error instanceof CloudflareApiError) return error;
@@ -30,6 +44,7 @@ export function toApiError(error: unknown, op: Operation): CloudflareApiError {
   if (error instanceof APIError) {
     const status = error.status;
     const bodyText = describeErrors(error.errors);
+    const codes = errorCodes(error.errors);
     if (status === undefined) {
       return new CloudflareApiError({
         kind: 'unavailable',
@@ -37,13 +52,23 @@ export function toApiError(error: unknown, op: Operation): CloudflareApiError {
         message: `could not reach the API while reading ${op.name}: ${clip(causeOf(error))}`,
       });
     }
-    if (status === 401 || status === 403) {
+    const malformed = codes.some((c) => MALFORMED.has(c));
+    if (status === 401 || status === 403 || malformed || (status === 400 && codes.includes(10000))) {
+      const tokenRejected =
+        malformed ||
+        codes.includes(1000) ||
+        INVALID_TOKEN.test(bodyText) ||
+        (status === 401 && codes.length === 0);
       return new CloudflareApiError({
         kind: 'auth',
         operation: op.name,
         status,
-        permission: op.permission,
-        message: `the API refused to read ${op.name} (HTTP ${status}${bodyText ? `: ${bodyText}` : ''})`,
+        codes,
+        tokenRejected,
+        ...(op.permission ? { permission: op.permission.name, permissionScope: op.permission.scope } : {}),
+        message: malformed
+          ? `the API could not parse the token while reading ${op.name} (HTTP ${status}${bodyText ? `: ${bodyText}` : ''})`
+          : `the API refused to read ${op.name} (HTTP ${status}${bodyText ? `: ${bodyText}` : ''})`,
       });
     }
     if (status === 429) {
@@ -88,14 +113,31 @@ export function toApiError(error: unknown, op: Operation): CloudflareApiError {
   });
 }
 
-function describeErrors(errors: unknown): string {
-  if (!Array.isArray(errors)) return '';
-  const parts = errors.slice(0, 3).flatMap((e) => {
+/** The errors and their `error_chain` (where 6003 keeps the specific 6111), flattened. */
+function flatErrors(errors: unknown): { code?: number; message?: string }[] {
+  if (!Array.isArray(errors)) return [];
+  return errors.slice(0, 5).flatMap((e) => {
     if (typeof e !== 'object' || e === null) return [];
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof message !== 'string') return [];
-    return [typeof code === 'number' ? `${code} ${message}` : message];
+    const {
+      code,
+      message,
+      error_chain: chain,
+    } = e as { code?: unknown; message?: unknown; error_chain?: unknown };
+    const self: { code?: number; message?: string } = {};
+    if (typeof code === 'number') self.code = code;
+    if (typeof message === 'string') self.message = message;
+    return [self, ...flatErrors(chain)];
   });
+}
+
+function errorCodes(errors: unknown): number[] {
+  return flatErrors(errors).flatMap((e) => (e.code === undefined ? [] : [e.code]));
+}
+
+function describeErrors(errors: unknown): string {
+  const parts = flatErrors(errors).flatMap((e) =>
+    e.message === undefined ? [] : [e.code !== undefined ? `${e.code} ${e.message}` : e.message],
+  );
   return clip(parts.join('; '));
 }
 

@@ -1,9 +1,10 @@
 // Cloudflare Tunnel (cloudflared): status, connectors, and the remote-managed ingress rules.
+import { PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
 import type { CfIngressRule, CfTunnel, CfTunnelConnector } from '../diagnosis/cloudflare-reader.js';
 import type { ApiClient } from './api-client.js';
 import { arr, obj, str } from './read-json.js';
 
-const OP = { name: 'Cloudflare Tunnel', permission: 'Cloudflare Tunnel:Read' };
+const OP = { name: 'Cloudflare Tunnel', permission: PERMISSIONS.tunnel };
 
 export async function tunnel(
   api: ApiClient,
@@ -73,15 +74,26 @@ export async function tunnelConnections(
   });
 }
 
+/**
+ * The remote configuration's ingress rules. Only remotely-managed tunnels (`config_src:
+ * cloudflare`) have one; callers skip this read for `config_src: local`. A 404, or an answer with
+ * `config: null`, means there is no remote configuration: null, not an error.
+ */
 export async function tunnelIngress(
   api: ApiClient,
   accountId: string,
   id: string,
   signal: AbortSignal,
 ): Promise<CfIngressRule[] | null> {
-  const raw: unknown = await api.call(OP, signal, (o) =>
-    api.sdk.zeroTrust.tunnels.cloudflared.configurations.get(id, { account_id: accountId }, o),
-  );
+  let raw: unknown;
+  try {
+    raw = await api.call(OP, signal, (o) =>
+      api.sdk.zeroTrust.tunnels.cloudflared.configurations.get(id, { account_id: accountId }, o),
+    );
+  } catch (error) {
+    if ((error as { kind?: unknown }).kind === 'not_found') return null;
+    throw error;
+  }
   const ingress = obj(obj(raw)?.['config'])?.['ingress'];
   if (!Array.isArray(ingress)) return null;
   return ingress.slice(0, 200).flatMap((rule) => {

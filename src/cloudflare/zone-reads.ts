@@ -1,14 +1,15 @@
 // Zone, DNS records and zone settings: list calls filtered by name on the server, pages followed
 // only while result_info says more exist (the SDK's iterator would ask for one extra, empty page).
-import type { CfDnsRecord, CfZone, CfZoneSettings } from '../diagnosis/cloudflare-reader.js';
+import { PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
+import type { CfDnsRecord, CfZone, CfZoneSettings, SingleSettingId } from '../diagnosis/cloudflare-reader.js';
 import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
 import type { ApiClient } from './api-client.js';
 import { bool, num, obj, str, strings } from './read-json.js';
 
 const MAX_PAGES = 5;
-const ZONE_OP = { name: 'zones', permission: 'Zone:Read' };
-const DNS_OP = { name: 'DNS records', permission: 'DNS:Read' };
-const SETTINGS_OP = { name: 'zone settings', permission: 'Zone Settings:Read' };
+const ZONE_OP = { name: 'zones', permission: PERMISSIONS.zone };
+const DNS_OP = { name: 'DNS records', permission: PERMISSIONS.dns };
+const SETTINGS_OP = { name: 'zone settings', permission: PERMISSIONS.zoneSettings };
 
 /** Zones named exactly `name` (there can be one per account); the active one first. */
 export async function zonesNamed(api: ApiClient, name: string, signal?: AbortSignal): Promise<CfZone[]> {
@@ -56,18 +57,50 @@ export async function dnsRecords(
   host: string,
   signal: AbortSignal,
 ): Promise<CfDnsRecord[]> {
+  return listRecords(api, zoneId, { exact: host }, signal);
+}
+
+/**
+ * Wildcard records that could answer for `host`: one request for every `*.` record of the zone
+ * (`name.startswith=*.`; `name.exact=host` never returns them), kept when their parent is an
+ * ancestor of the host, most specific first. DNS synthesises an answer from the closest wildcard
+ * (RFC 4592), which Cloudflare proxies like any record
+ * (developers.cloudflare.com/dns/manage-dns-records/reference/wildcard-dns-records/).
+ */
+export async function wildcardRecords(
+  api: ApiClient,
+  zoneId: string,
+  host: string,
+  signal: AbortSignal,
+): Promise<CfDnsRecord[]> {
+  const records = await listRecords(api, zoneId, { startswith: '*.' }, signal);
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return records
+    .filter((r) => {
+      const parent = r.name.toLowerCase().replace(/\.$/, '').slice(2);
+      return r.name.startsWith('*.') && name.endsWith(`.${parent}`);
+    })
+    .sort((a, b) => b.name.length - a.name.length);
+}
+
+async function listRecords(
+  api: ApiClient,
+  zoneId: string,
+  name: { exact: string } | { startswith: string },
+  signal: AbortSignal,
+): Promise<CfDnsRecord[]> {
   const records: CfDnsRecord[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
     const result = await api.call(DNS_OP, signal, (o) =>
-      api.sdk.dns.records.list({ zone_id: zoneId, name: { exact: host }, page, per_page: 100 }, o),
+      api.sdk.dns.records.list({ zone_id: zoneId, name, page, per_page: 100 }, o),
     );
     for (const item of result.result as unknown[]) {
       const r = obj(item);
       const type = str(r?.['type']);
-      const name = str(r?.['name']);
+      const recordName = str(r?.['name']);
       const content = str(r?.['content']);
-      if (!r || !type || !name || content === undefined) continue;
-      const record: CfDnsRecord = { type, name, content, proxied: bool(r['proxied']) ?? false };
+      if (!r || !type || !recordName || content === undefined) continue;
+      const record: CfDnsRecord = { type, name: recordName, content, proxied: bool(r['proxied']) ?? false };
       const ttl = num(r['ttl']);
       if (ttl !== undefined) record.ttl = ttl;
       records.push(record);
@@ -77,13 +110,14 @@ export async function dnsRecords(
   return records;
 }
 
+// `origin_max_http_version` and `ssl_automatic_mode` are NOT here: the bulk answer does not carry
+// them (2024 OpenAPI `zone-settings-get-all-zone-settings` lists 57 ids without them; the API
+// gateway routes those settings elsewhere, cloudflare/terraform-provider-cloudflare#493).
 const SETTING_IDS: Record<string, keyof CfZoneSettings> = {
   ssl: 'ssl',
   min_tls_version: 'minTlsVersion',
-  origin_max_http_version: 'originMaxHttpVersion',
   always_use_https: 'alwaysUseHttps',
   origin_error_page_pass_thru: 'originErrorPagePassThru',
-  ssl_automatic_mode: 'sslAutomaticMode',
 };
 
 /**
@@ -114,6 +148,29 @@ export async function zoneSettings(
     if (key && (typeof value === 'string' || typeof value === 'number')) settings[key] = String(value);
   }
   return settings;
+}
+
+/**
+ * One setting from its own endpoint, `GET /zones/{id}/settings/{setting}` (result `{id, value,
+ * editable, modified_on}`; `ssl_automatic_mode` adds `next_scheduled_scan`). A zone without the
+ * setting (404 / plan) reads as undefined.
+ */
+export async function zoneSetting(
+  api: ApiClient,
+  zoneId: string,
+  id: SingleSettingId,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  try {
+    const body = await api.call({ ...SETTINGS_OP, name: `zone setting ${id}` }, signal, (o) =>
+      api.sdk.get<unknown>(`/zones/${encodeURIComponent(zoneId)}/settings/${id}`, o),
+    );
+    const value = obj(obj(body)?.['result'])?.['value'];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  } catch (error) {
+    if ((error as { kind?: unknown }).kind === 'not_found') return undefined;
+    throw error;
+  }
 }
 
 export function hasMore(info: unknown, page: number): boolean {

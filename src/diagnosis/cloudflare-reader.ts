@@ -21,7 +21,11 @@ export interface CfDnsRecord {
   ttl?: number;
 }
 
-/** The zone settings that change how Cloudflare talks to the origin. Missing when unreadable. */
+/**
+ * The zone settings that change how Cloudflare talks to the origin. Missing when unreadable.
+ * `originMaxHttpVersion` and `sslAutomaticMode` are not in the bulk settings answer: they come from
+ * their own endpoints (`zoneSetting`), read only when they change what the report says.
+ */
 export interface CfZoneSettings {
   ssl?: string;
   minTlsVersion?: string;
@@ -29,6 +33,16 @@ export interface CfZoneSettings {
   alwaysUseHttps?: string;
   originErrorPagePassThru?: string;
   sslAutomaticMode?: string;
+}
+
+/** Settings that live only at `/zones/{id}/settings/{id}`. */
+export type SingleSettingId = 'ssl_automatic_mode' | 'origin_max_http_version';
+
+/** A Workers route: `pattern` is `host/path` with an optional leading `*` on the host and trailing `*`. */
+export interface CfWorkerRoute {
+  pattern: string;
+  /** Absent on a route that disables Workers for the pattern. */
+  script?: string;
 }
 
 export interface CfLoadBalancer {
@@ -39,6 +53,22 @@ export interface CfLoadBalancer {
   defaultPools: string[];
   fallbackPool?: string;
   steeringPolicy?: string;
+  /** Pools by Cloudflare region code (WNAM, EEU…), by PoP (IATA), by country (ISO code). */
+  regionPools?: Record<string, string[]>;
+  popPools?: Record<string, string[]>;
+  countryPools?: Record<string, string[]>;
+  /** Custom rules that may send this visitor elsewhere (their overrides' pools). */
+  rules?: CfLbRule[];
+}
+
+export interface CfLbRule {
+  name: string;
+  condition?: string;
+  disabled: boolean;
+  /** Pools named by the rule's overrides (default, fallback, region/pop/country). */
+  pools: string[];
+  /** The rule answers by itself (fixed_response) instead of using pools. */
+  fixedResponse?: number;
 }
 
 export interface CfPoolOrigin {
@@ -55,6 +85,33 @@ export interface CfPool {
   minimumOrigins: number;
   monitor?: string;
   origins: CfPoolOrigin[];
+  /** Regions that health-check the pool (null/absent: all of them). */
+  checkRegions?: string[];
+}
+
+/** A load balancer monitor: what the health check asks and expects. */
+export interface CfMonitor {
+  id: string;
+  type: string;
+  method?: string;
+  path?: string;
+  port?: number;
+  expectedCodes?: string;
+  expectedBody?: string;
+  /** The Host header it sends, when set. */
+  host?: string;
+  timeoutSeconds?: number;
+  intervalSeconds?: number;
+  followRedirects?: boolean;
+  allowInsecure?: boolean;
+}
+
+/** `GET /user/tokens/verify`: whether the token itself is valid, whatever it may read. */
+export interface CfTokenStatus {
+  id?: string;
+  /** active | disabled | expired */
+  status: string;
+  expiresOn?: string;
 }
 
 /** One origin's health as seen from one region. */
@@ -109,6 +166,8 @@ export interface CfEdgeAnalytics {
   errors: { edgeStatus: number; originStatus: number; count: number }[];
   /** The first minute in the window with a 5xx (RFC 3339). */
   firstErrorAt?: string;
+  /** The plan's limits narrowed the query (shorter window, no origin status): what and why. */
+  limited?: { windowMinutes?: number; originStatus?: false; reason: string };
 }
 
 /**
@@ -138,20 +197,29 @@ export interface CfAuditEntry {
 export interface CloudflareReader {
   /** API requests made so far through this reader (for the report's budget figure). */
   readonly callCount: number;
+  /** Requests this reader may still make within the per-diagnosis budget. */
+  readonly callsLeft: number;
   /** The zone covering `host` (longest matching suffix the token can see), or null. */
   findZone(host: string, signal: AbortSignal): Promise<CfZone | null>;
   dnsRecords(zoneId: string, host: string, signal: AbortSignal): Promise<CfDnsRecord[]>;
+  /** Wildcard records (`*.parent`) that could answer for `host`, the most specific name first. */
+  wildcardRecords(zoneId: string, host: string, signal: AbortSignal): Promise<CfDnsRecord[]>;
   zoneSettings(zoneId: string, signal: AbortSignal): Promise<CfZoneSettings>;
+  /** One setting from its own endpoint; undefined when the zone has no such setting. */
+  zoneSetting(zoneId: string, id: SingleSettingId, signal: AbortSignal): Promise<string | undefined>;
+  workerRoutes(zoneId: string, signal: AbortSignal): Promise<CfWorkerRoute[]>;
   /** The load balancer whose hostname is `host`, or null. */
   loadBalancer(zoneId: string, host: string, signal: AbortSignal): Promise<CfLoadBalancer | null>;
   pools(accountId: string, ids: readonly string[], signal: AbortSignal): Promise<CfPool[]>;
   poolHealth(accountId: string, poolId: string, signal: AbortSignal): Promise<CfPoolHealth>;
+  monitor(accountId: string, id: string, signal: AbortSignal): Promise<CfMonitor | null>;
   /** Null when the tunnel does not exist (deleted or another account). */
   tunnel(accountId: string, id: string, signal: AbortSignal): Promise<CfTunnel | null>;
   tunnelConnections(accountId: string, id: string, signal: AbortSignal): Promise<CfTunnelConnector[]>;
   /** Ingress rules of a remote-managed tunnel; null when the tunnel is configured locally. */
   tunnelIngress(accountId: string, id: string, signal: AbortSignal): Promise<CfIngressRule[] | null>;
   ipRanges(signal: AbortSignal): Promise<CfIpRanges>;
+  verifyToken(signal: AbortSignal): Promise<CfTokenStatus>;
   /** The account's audit log for one zone since `since`, newest first (ONE request, at most 200 entries). */
   auditLog(accountId: string, zoneName: string, since: Date, signal: AbortSignal): Promise<CfAuditEntry[]>;
   edgeAnalytics(
@@ -163,7 +231,19 @@ export interface CloudflareReader {
   ): Promise<CfEdgeAnalytics>;
 }
 
-export type CloudflareApiErrorKind = 'auth' | 'unavailable' | 'rate_limited' | 'not_found' | 'invalid';
+/**
+ * `auth`: the token is rejected or lacks a permission (see `tokenRejected`); `not_entitled`: the
+ * plan lacks the dataset or feature (not the token's fault); `budget`: the diagnosis already spent
+ * its API calls and this read was not made.
+ */
+export type CloudflareApiErrorKind =
+  | 'auth'
+  | 'unavailable'
+  | 'rate_limited'
+  | 'not_found'
+  | 'invalid'
+  | 'not_entitled'
+  | 'budget';
 
 export interface CloudflareApiErrorInit {
   kind: CloudflareApiErrorKind;
@@ -173,6 +253,12 @@ export interface CloudflareApiErrorInit {
   status?: number;
   /** The token permission the call needs, for `auth`. */
   permission?: string;
+  /** Whether that permission is account-scoped (the token must include the zone's account). */
+  permissionScope?: 'zone' | 'account';
+  /** For `auth`: the token itself is malformed, invalid, expired or revoked (not a missing permission). */
+  tokenRejected?: boolean;
+  /** The API's error codes, e.g. [6003, 6111] or [10000]. */
+  codes?: number[];
   /** Seconds the API asked us to wait, for `rate_limited`. */
   retryAfterSeconds?: number;
 }
@@ -183,6 +269,9 @@ export class CloudflareApiError extends Error {
   readonly operation: string;
   readonly status?: number;
   readonly permission?: string;
+  readonly permissionScope?: 'zone' | 'account';
+  readonly tokenRejected?: boolean;
+  readonly codes?: number[];
   readonly retryAfterSeconds?: number;
 
   constructor(init: CloudflareApiErrorInit) {
@@ -192,6 +281,9 @@ export class CloudflareApiError extends Error {
     this.operation = init.operation;
     if (init.status !== undefined) this.status = init.status;
     if (init.permission !== undefined) this.permission = init.permission;
+    if (init.permissionScope !== undefined) this.permissionScope = init.permissionScope;
+    if (init.tokenRejected !== undefined) this.tokenRejected = init.tokenRejected;
+    if (init.codes !== undefined) this.codes = init.codes;
     if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
   }
 }

@@ -11,6 +11,8 @@ export const FINDING_CODES = [
   'cloudflare.zone_not_found',
   'cloudflare.zone_inactive',
   'cloudflare.zone_ok',
+  'cloudflare.not_entitled',
+  'cloudflare.budget_spent',
   // DNS (zone records and public resolution)
   'dns.record_missing',
   'dns.record_ok',
@@ -58,9 +60,14 @@ export const FINDING_CODES = [
   'lb.ok',
   'lb.pool_unhealthy',
   'lb.no_healthy_pool',
+  'lb.fallback_serving',
+  // Workers
+  'worker.route',
+  'worker.error',
   // analytics
   'analytics.edge_5xx',
   'analytics.ok',
+  'analytics.unavailable',
   // recent changes (audit log)
   'change.recent',
   'change.suspect',

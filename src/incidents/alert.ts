@@ -1,18 +1,7 @@
 // One alert as the incident store sees it, whatever sent it. Parsers turn each source's payload into
 // these; everything after the parser is source-agnostic.
 
-export type AlertSource =
-  | 'cloudflare'
-  | 'alertmanager'
-  | 'grafana'
-  | 'generic'
-  | 'uptime-kuma'
-  | 'uptimerobot'
-  | 'betterstack'
-  | 'datadog'
-  | 'pagerduty'
-  | 'checkly'
-  | 'pingdom';
+export type AlertSource = 'cloudflare' | 'alertmanager' | 'grafana' | 'generic';
 export type AlertStatus = 'firing' | 'resolved';
 
 export interface Alert {

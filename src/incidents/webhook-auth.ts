@@ -1,6 +1,5 @@
 // Who may post alerts: whoever knows CHECK502_WEBHOOK_SECRET. Cloudflare sends it verbatim in
-// `cf-webhook-auth`; the others as `Authorization: Bearer <secret>` (or `X-Check502-Secret`), and
-// senders that cannot set headers (UptimeRobot, Pingdom, Better Stack) as `?token=<secret>` in the URL.
+// `cf-webhook-auth`; the others as `Authorization: Bearer <secret>` (or `X-Check502-Secret`).
 // Compared as SHA-256 digests so timingSafeEqual always sees equal lengths and the length leaks nothing.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -11,25 +10,22 @@ export function checkWebhookSecret(
   headers: IncomingHttpHeaders,
   secret: string | undefined,
   cloudflare: boolean,
-  query?: URLSearchParams,
 ): AuthResult {
-  return webhookSecretChecker(secret)(headers, cloudflare, query);
+  return webhookSecretChecker(secret)(headers, cloudflare);
 }
 
 /** The same check with the configured secret's digest computed once, for the routes' hot path. */
 export function webhookSecretChecker(
   secret: string | undefined,
-): (headers: IncomingHttpHeaders, cloudflare: boolean, query?: URLSearchParams) => AuthResult {
+): (headers: IncomingHttpHeaders, cloudflare: boolean) => AuthResult {
   const expected = secret === undefined || secret === '' ? undefined : digest(secret);
-  return (headers, cloudflare, query) => {
+  return (headers, cloudflare) => {
     if (expected === undefined) {
       return { ok: false, status: 503, reason: 'webhooks are disabled: CHECK502_WEBHOOK_SECRET is not set' };
     }
-    const presented = presentedSecret(headers, cloudflare) ?? tokenIn(query);
+    const presented = presentedSecret(headers, cloudflare);
     if (presented === undefined) {
-      const where = cloudflare
-        ? 'the cf-webhook-auth header'
-        : 'Authorization: Bearer <secret>, or ?token=<secret> in the URL';
+      const where = cloudflare ? 'the cf-webhook-auth header' : 'Authorization: Bearer <secret>';
       return { ok: false, status: 401, reason: `missing webhook secret: send it in ${where}` };
     }
     if (!timingSafeEqual(digest(presented), expected)) {
@@ -50,11 +46,6 @@ function presentedSecret(headers: IncomingHttpHeaders, cloudflare: boolean): str
   }
   const bearer = /^Bearer\s+(.+)$/i.exec(single('authorization') ?? '')?.[1]?.trim();
   return bearer ?? single('x-check502-secret');
-}
-
-function tokenIn(query: URLSearchParams | undefined): string | undefined {
-  const token = query?.get('token');
-  return token === null || token === undefined || token === '' ? undefined : token;
 }
 
 function digest(value: string): Buffer {

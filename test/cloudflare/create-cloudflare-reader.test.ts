@@ -6,7 +6,9 @@ import {
   emptyScenario,
   FAKE_TOKEN,
   type FakeCloudflareApi,
+  GLOBAL_KEY,
   startFakeCloudflareApi,
+  UNKNOWN_TOKEN,
 } from '../fakes/cloudflare-api.js';
 
 let fake: FakeCloudflareApi;
@@ -109,6 +111,59 @@ describe('records and settings', () => {
     expect(r.callCount).toBe(1);
   });
 
+  it('the bulk answer lacks origin_max_http_version and ssl_automatic_mode: read from their own endpoints', async () => {
+    fake.scenario.settings['z-example'] = {
+      ...fake.scenario.settings['z-example'],
+      origin_max_http_version: '1',
+      ssl_automatic_mode: 'auto',
+    };
+    const r = reader();
+    const bulk = await r.zoneSettings('z-example', signal());
+    expect(bulk.originMaxHttpVersion).toBeUndefined();
+    expect(bulk.sslAutomaticMode).toBeUndefined();
+    expect(await r.zoneSetting('z-example', 'origin_max_http_version', signal())).toBe('1');
+    expect(await r.zoneSetting('z-example', 'ssl_automatic_mode', signal())).toBe('auto');
+    expect(fake.calls.map((c) => c.path)).toEqual([
+      '/zones/z-example/settings',
+      '/zones/z-example/settings/origin_max_http_version',
+      '/zones/z-example/settings/ssl_automatic_mode',
+    ]);
+  });
+
+  it('finds the most specific wildcard record for a host in one request', async () => {
+    fake.scenario.records['z-example']!.push(
+      { type: 'A', name: '*.example.com', content: '203.0.113.50', proxied: true },
+      { type: 'CNAME', name: '*.eu.example.com', content: 'eu-origin.example.net', proxied: true },
+      { type: 'A', name: '*.other.example.com', content: '203.0.113.60', proxied: true },
+    );
+    const r = reader();
+    const records = await r.wildcardRecords('z-example', 'shop.eu.example.com', signal());
+    expect(records.map((x) => x.name)).toEqual(['*.eu.example.com', '*.example.com']);
+    expect(fake.calls[0]?.query['name.startswith']).toBe('*.');
+    expect(r.callCount).toBe(1);
+  });
+
+  it('reads Workers routes with their scripts', async () => {
+    fake.scenario.workerRoutes['z-example'] = [
+      { id: 'r1', pattern: 'shop.example.com/*', script: 'shop-worker' },
+      { id: 'r2', pattern: 'shop.example.com/static/*' },
+    ];
+    expect(await reader().workerRoutes('z-example', signal())).toEqual([
+      { pattern: 'shop.example.com/*', script: 'shop-worker' },
+      { pattern: 'shop.example.com/static/*' },
+    ]);
+  });
+
+  it('stops at the per-diagnosis budget instead of sending a 13th request', async () => {
+    const r = reader({ maxCalls: 2 });
+    await r.zoneSettings('z-example', signal());
+    await r.ipRanges(signal());
+    const error = await failure(r.dnsRecords('z-example', 'shop.example.com', signal()));
+    expect(error.kind).toBe('budget');
+    expect(fake.calls).toHaveLength(2);
+    expect(r.callsLeft).toBe(0);
+  });
+
   it('sends the bearer token only, even when legacy key variables are set', async () => {
     process.env['CLOUDFLARE_API_KEY'] = 'legacy-key';
     process.env['CLOUDFLARE_EMAIL'] = 'ops@example.com';
@@ -126,14 +181,53 @@ describe('records and settings', () => {
 });
 
 describe('errors', () => {
-  it('a rejected token is an auth error naming the permission', async () => {
+  it('an unknown token (403/9109 "Invalid access token") is an auth error about the token itself', async () => {
     const error = await failure(
-      reader({ token: 'wrong' }).dnsRecords('z-example', 'shop.example.com', signal()),
+      reader({ token: UNKNOWN_TOKEN }).dnsRecords('z-example', 'shop.example.com', signal()),
     );
     expect(error.kind).toBe('auth');
-    expect(error.status).toBe(401);
-    expect(error.permission).toBe('DNS:Read');
-    expect(error.message).not.toContain('wrong');
+    expect(error.status).toBe(403);
+    expect(error.codes).toEqual([9109]);
+    expect(error.tokenRejected).toBe(true);
+    expect(error.message).not.toContain(UNKNOWN_TOKEN);
+  });
+
+  it.each([
+    ['a Global API Key', GLOBAL_KEY],
+    ['a quoted token', `"${FAKE_TOKEN}"`],
+    ['a token with a trailing newline escaped in', `${FAKE_TOKEN}\\n`],
+  ])('%s gets 400/6003 (6111) and is an auth error, not "API unavailable"', async (_, token) => {
+    const error = await failure(reader({ token }).findZone('shop.example.com', signal()));
+    expect(error.kind).toBe('auth');
+    expect(error.status).toBe(400);
+    expect(error.codes).toEqual([6003, 6111]);
+    expect(error.tokenRejected).toBe(true);
+    expect(error.message).toContain('Invalid format for Authorization header');
+  });
+
+  it('a token without a permission gets 403/10000: names the exact permission, not a bad token', async () => {
+    fake.scenario.permissions = ['Zone Read', 'DNS Read'];
+    const error = await failure(reader().zoneSettings('z-example', signal()));
+    expect(error).toMatchObject({ kind: 'auth', status: 403, tokenRejected: false });
+    expect(error.permission).toBe('Zone Settings Read');
+    expect(error.permissionScope).toBe('zone');
+  });
+
+  it('an account permission names its scope, and the account must be in the token', async () => {
+    fake.scenario.tokenAccounts = ['some-other-account'];
+    const error = await failure(reader().pools('acc1', ['p1'], signal()));
+    expect(error.permission).toBe('Load Balancing: Monitors and Pools Read');
+    expect(error.permissionScope).toBe('account');
+    const tunnel = await failure(reader().tunnel('acc1', 't1', signal()));
+    expect(tunnel.permission).toBe('Cloudflare Tunnel Read');
+  });
+
+  it('/user/tokens/verify tells an active token from an unknown one', async () => {
+    expect(await reader().verifyToken(signal())).toMatchObject({ status: 'active' });
+    fake.scenario.tokenStatus = 'expired';
+    expect((await reader().verifyToken(signal())).status).toBe('expired');
+    const error = await failure(reader({ token: UNKNOWN_TOKEN }).verifyToken(signal()));
+    expect(error).toMatchObject({ kind: 'auth', status: 401, tokenRejected: true, codes: [1000] });
   });
 
   it('a 403 keeps the reason from the body', async () => {
@@ -144,7 +238,7 @@ describe('errors', () => {
     });
     const error = await failure(reader().loadBalancer('z-example', 'shop.example.com', signal()));
     expect(error.kind).toBe('auth');
-    expect(error.permission).toBe('Load Balancers:Read');
+    expect(error.permission).toBe('Load Balancers Read');
     expect(error.message).toContain('Unauthorized to access requested resource');
   });
 
@@ -238,8 +332,108 @@ describe('load balancers, tunnels, analytics', () => {
     });
   });
 
+  it('reads a monitor and quotes what it checks', async () => {
+    fake.scenario.monitors['acc1'] = [
+      {
+        id: 'mon1',
+        type: 'https',
+        method: 'GET',
+        path: '/healthz',
+        port: 8443,
+        expected_codes: '2xx',
+        header: { Host: ['shop.example.com'] },
+        timeout: 5,
+        interval: 60,
+        retries: 2,
+        follow_redirects: false,
+        allow_insecure: false,
+      },
+    ];
+    expect(await reader().monitor('acc1', 'mon1', signal())).toMatchObject({
+      type: 'https',
+      path: '/healthz',
+      port: 8443,
+      expectedCodes: '2xx',
+      host: 'shop.example.com',
+    });
+    expect(await reader().monitor('acc1', 'gone', signal())).toBeNull();
+  });
+
+  it('a tunnel without a remote configuration reads as null, whether 404 or config: null', async () => {
+    expect(await reader().tunnelIngress('acc1', 't1', signal())).toBeNull();
+    fake.scenario.localConfigAnswer = 'null_config';
+    expect(await reader().tunnelIngress('acc1', 't1', signal())).toBeNull();
+  });
+
   it('a missing tunnel reads as null', async () => {
     expect(await reader().tunnel('acc1', '00000000-0000-0000-0000-000000000000', signal())).toBeNull();
+  });
+
+  it('checks the plan with the settings node first, then asks only for fields the plan offers', async () => {
+    fake.scenario.analytics.availableFields = [
+      'count',
+      'dimensions_edgeResponseStatus',
+      'clientRequestHTTPHost',
+    ];
+    fake.scenario.analytics.requests = 800;
+    fake.scenario.analytics.errors = [{ edgeStatus: 522, originStatus: 0, count: 40 }];
+    const data = await reader().edgeAnalytics(
+      'z-example',
+      'shop.example.com',
+      new Date(Date.now() - 1_800_000),
+      new Date(),
+      signal(),
+    );
+    const queries = fake.calls.map((c) => String((c.body as { query: string }).query));
+    expect(queries[0]).toContain('settings');
+    expect(queries[1]).not.toContain('originResponseStatus');
+    expect(data.total).toBe(800);
+    expect(data.errors).toEqual([{ edgeStatus: 522, originStatus: 0, count: 40 }]);
+    expect(data.limited).toMatchObject({ originStatus: false });
+  });
+
+  it.each([200, 403, 400])(
+    'a plan without the dataset is not_entitled, never auth (plan-limit error with HTTP %i)',
+    async (status) => {
+      fake.scenario.analytics.enabled = false;
+      fake.scenario.analytics.deniedStatus = status;
+      const viaSettings = await failure(
+        reader().edgeAnalytics('z-example', 'shop.example.com', new Date(0), new Date(), signal()),
+      );
+      expect(viaSettings.kind).toBe('not_entitled');
+      // Without a call to spare for the settings check, the query's own error says the same.
+      const direct = await failure(
+        reader({ maxCalls: 1 }).edgeAnalytics(
+          'z-example',
+          'shop.example.com',
+          new Date(0),
+          new Date(),
+          signal(),
+        ),
+      );
+      expect(direct.kind).toBe('not_entitled');
+      expect(direct.message).toContain('does not have access to the path');
+    },
+  );
+
+  it.each([
+    [429, 'rate_limited'],
+    [503, 'unavailable'],
+    [401, 'auth'],
+  ])('GraphQL errors with HTTP %i are %s', async (status, kind) => {
+    fake.scenario.faults.push({
+      match: /POST \/graphql$/,
+      status,
+      rawBody: JSON.stringify({
+        data: null,
+        errors: [{ message: 'request failed', path: null, extensions: {} }],
+      }),
+      headers: status === 429 ? { 'retry-after': '60' } : {},
+    });
+    const error = await failure(
+      reader().edgeAnalytics('z-example', 'shop.example.com', new Date(0), new Date(), signal()),
+    );
+    expect(error.kind).toBe(kind);
   });
 
   it('GraphQL errors in an HTTP 200 are errors', async () => {
@@ -251,7 +445,7 @@ describe('load balancers, tunnels, analytics', () => {
       reader().edgeAnalytics('z-example', 'shop.example.com', new Date(0), new Date(), signal()),
     );
     expect(error.kind).toBe('auth');
-    expect(error.permission).toBe('Analytics:Read');
+    expect(error.permission).toBe('Analytics Read');
   });
 
   it('sums 5xx by edge and origin status', async () => {
@@ -283,7 +477,7 @@ describe('load balancers, tunnels, analytics', () => {
       { edgeStatus: 522, originStatus: 0, count: 120 },
       { edgeStatus: 502, originStatus: 502, count: 30 },
     ]);
-    const body = fake.calls[0]?.body as { variables: Record<string, unknown> };
+    const body = fake.calls.at(-1)?.body as { variables: Record<string, unknown> };
     expect(body.variables['zoneTag']).toBe('z-example');
     expect(body.variables['host']).toBe('shop.example.com');
   });
@@ -316,7 +510,7 @@ describe('process cache', () => {
 
   it('does not share lookups between tokens, and does not keep failures', async () => {
     const cache = createCloudflareCache();
-    await failure(reader({ cache, token: 'wrong' }).findZone('shop.example.com', signal()));
+    await failure(reader({ cache, token: UNKNOWN_TOKEN }).findZone('shop.example.com', signal()));
     const zone = await reader({ cache }).findZone('shop.example.com', signal());
     expect(zone?.id).toBe('z-example');
   });

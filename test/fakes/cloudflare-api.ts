@@ -1,8 +1,12 @@
-// A loopback fake of the Cloudflare v4 API, speaking the real envelope
-// ({ success, errors, messages, result, result_info }) for the endpoints check502 reads, with
-// pagination, error bodies, 401/403, 429 + Retry-After, 5xx, slow answers and GraphQL (including
-// HTTP 200 with errors[]). Every request is logged so tests can assert the API budget and that list
-// calls are filtered by name on the server side. Driven by the real SDK (baseURL = fake.baseUrl).
+// A loopback fake of the Cloudflare v4 API, answering every call check502 makes the way the real
+// API does: the v4 envelope ({ success, errors, messages, result, result_info }) on every list,
+// pagination, and real error codes and statuses — 400/6003 (error_chain 6111) for a token it
+// cannot parse, 403/9109 "Invalid access token" for an unknown one, 401/1000 on /user/tokens/verify,
+// 403/10000 for a permission (or account) the token lacks, 404/7003 for unknown paths, 429 with
+// Retry-After, 5xx (faults). GraphQL answers under the aliases the query asks for, with only the
+// dimensions it asks for, and refuses fields the plan lacks ("does not have access to the path")
+// with HTTP 200 or another status. Every request is logged so tests can count the API budget.
+// Sources of each shape are noted beside it; driven by the real SDK (baseURL = fake.baseUrl).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,8 +19,36 @@ export interface FakeZone {
 }
 
 export interface FakeScenario {
-  /** Bearer token accepted; anything else gets 401 with code 10000. */
+  /** Bearer token accepted. A malformed one gets 400/6003, another well-formed one 403/9109. */
   token: string;
+  /** What /user/tokens/verify says of `token` (expired/disabled tokens are refused elsewhere). */
+  tokenStatus: 'active' | 'expired' | 'disabled';
+  /** Permission names the token holds (PERMISSIONS[*].name); undefined = all of them. */
+  permissions?: string[];
+  /** Account ids in the token's Account Resources; undefined = all accounts. */
+  tokenAccounts?: string[];
+  /** Workers routes per zone id ({ id, pattern, script? }). */
+  workerRoutes: Record<string, Record<string, unknown>[]>;
+  /** Load balancer monitors per account id (API shape, with id). */
+  monitors: Record<string, Record<string, unknown>[]>;
+  /**
+   * What /configurations answers for a tunnel without a remote configuration: 404 (default) or
+   * 200 with `config: null`. Not verified against the live API: both are handled.
+   */
+  localConfigAnswer: 'not_found' | 'null_config';
+  /** The zone's analytics, answered per alias of the query; used when `graphql` is undefined. */
+  analytics: {
+    requests: number;
+    /** `minute` (RFC 3339) is the group's first minute, for `datetimeMinute`. */
+    errors: { edgeStatus: number; originStatus: number; count: number; minute?: string }[];
+    /** httpRequestsAdaptiveGroups settings for the plan (the `settings` node). */
+    enabled: boolean;
+    availableFields: string[];
+    maxDuration: number;
+    notOlderThan: number;
+    /** HTTP status for a plan-limit error ("does not have access to the path"). */
+    deniedStatus: number;
+  };
   zones: FakeZone[];
   /** DNS records per zone id ({ type, name, content, proxied, ttl? }). */
   records: Record<string, Record<string, unknown>[]>;
@@ -35,8 +67,8 @@ export interface FakeScenario {
   ips: { ipv4_cidrs: string[]; ipv6_cidrs: string[] };
   /** Audit-log entries (v1 shape, test/fakes/audit-log-entries.ts) per account id, any order. */
   auditLogs: Record<string, Record<string, unknown>[]>;
-  /** GraphQL answer body (data and/or errors). */
-  graphql: unknown;
+  /** A fixed GraphQL answer body (data and/or errors), instead of answering from `analytics`. */
+  graphql?: unknown;
   /** Largest page the fake serves, to force pagination. */
   maxPerPage: number;
   /** Injected failures, checked in order before routing. */
@@ -74,11 +106,45 @@ export interface FakeCloudflareApi {
   close(): Promise<void>;
 }
 
-export const FAKE_TOKEN = 'test-token-0123456789abcdef';
+/** API tokens are 40 characters of [A-Za-z0-9_-]; anything else is malformed to the API. */
+export const FAKE_TOKEN = 'Fk3_test-token-0123456789abcdefABCDEFghi';
+/** A well-formed token the fake does not know (revoked, or from another user). */
+export const UNKNOWN_TOKEN = 'Unknown0token-0123456789abcdefABCDEFghij';
+/** A Global API Key (37 hex characters) pasted as a token. */
+export const GLOBAL_KEY = '0123456789abcdef0123456789abcdef01234';
+
+/** Every field the Free plan's httpRequestsAdaptiveGroups offers that check502 uses. */
+export const ADAPTIVE_FIELDS = [
+  'count',
+  'dimensions_edgeResponseStatus',
+  'dimensions_originResponseStatus',
+  'dimensions_clientRequestHTTPHost',
+  'dimensions_clientRequestPath',
+  'dimensions_coloCode',
+  'dimensions_datetimeMinute',
+  'dimensions_datetimeFiveMinutes',
+  'edgeResponseStatus',
+  'originResponseStatus',
+  'clientRequestHTTPHost',
+];
 
 export function emptyScenario(): FakeScenario {
   return {
     token: FAKE_TOKEN,
+    tokenStatus: 'active',
+    workerRoutes: {},
+    monitors: {},
+    localConfigAnswer: 'not_found',
+    analytics: {
+      requests: 0,
+      errors: [],
+      enabled: true,
+      availableFields: [...ADAPTIVE_FIELDS],
+      // Free-plan-like limits (seconds): a day per query, 8 days back.
+      maxDuration: 86_400,
+      notOlderThan: 691_200,
+      deniedStatus: 200,
+    },
     zones: [],
     records: {},
     settings: {},
@@ -90,7 +156,6 @@ export function emptyScenario(): FakeScenario {
     tunnelConfigurations: {},
     auditLogs: {},
     ips: { ipv4_cidrs: ['173.245.48.0/20', '104.16.0.0/13'], ipv6_cidrs: ['2400:cb00::/32'] },
-    graphql: { data: { viewer: { zones: [{ total: [{ count: 0 }], errors: [] }] } }, errors: null },
     maxPerPage: 100,
     faults: [],
   };
@@ -163,8 +228,9 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
     return;
   }
 
-  if (req.headers.authorization !== `Bearer ${s.token}`) {
-    send(res, 401, envelope(null, [{ code: 10000, message: 'Authentication error' }]));
+  const denied = authAnswer(s, req.headers.authorization, path);
+  if (denied) {
+    send(res, denied.status, envelope(null, denied.errors));
     return;
   }
   const page = Math.max(1, Number(url.searchParams.get('page') ?? '1') || 1);
@@ -183,13 +249,49 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
       }),
     );
   };
+  // Unpaged lists (load balancers, pools, routes, connectors) still carry result_info.
+  const list = (items: unknown[]) =>
+    send(
+      res,
+      200,
+      envelope(items, [], {
+        page: 1,
+        per_page: items.length,
+        count: items.length,
+        total_count: items.length,
+      }),
+    );
   const ok = (result: unknown) => send(res, 200, envelope(result, []));
-  const notFound = () => send(res, 404, envelope(null, [{ code: 7003, message: 'Could not route to path' }]));
+  const notFound = (
+    code = 7003,
+    message = 'Could not route to /client/v4' + path + ', perhaps your object identifier is invalid?',
+  ) => send(res, 404, envelope(null, [{ code, message }]));
+  const forbidden = () => send(res, 403, envelope(null, [{ code: 10000, message: 'Authentication error' }]));
+  /** 403/10000 unless the token holds `permission` (and, for account reads, the account). */
+  const allowed = (permission: string, account?: string): boolean => {
+    const lacks =
+      (s.permissions !== undefined && !s.permissions.includes(permission)) ||
+      (account !== undefined && s.tokenAccounts !== undefined && !s.tokenAccounts.includes(account));
+    if (lacks) forbidden();
+    return !lacks;
+  };
   const routes: [string, RegExp, (m: string[]) => void][] = [
+    [
+      'GET',
+      /^\/user\/tokens\/verify$/,
+      () =>
+        send(res, 200, {
+          success: true,
+          errors: [],
+          messages: [{ code: 10000, message: 'This API Token is valid and active', type: null }],
+          result: { id: 'ed17574386854bf78a67040be0a770b0', status: s.tokenStatus },
+        }),
+    ],
     [
       'GET',
       /^\/zones$/,
       () => {
+        if (!allowed('Zone Read')) return;
         const name = url.searchParams.get('name');
         paged(s.zones.filter((z) => name === null || z.name === name).map(zoneBody));
       },
@@ -198,55 +300,162 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
       'GET',
       /^\/zones\/([^/]+)\/dns_records$/,
       ([, zone = '']) => {
-        const exact = url.searchParams.get('name.exact') ?? url.searchParams.get('name');
-        const records = (s.records[zone] ?? []).filter((r) => exact === null || r['name'] === exact);
-        paged(records.map((r, i) => ({ id: `rec${i}`, ttl: 1, proxiable: true, ...r })));
+        if (!allowed('DNS Read')) return;
+        const q = url.searchParams;
+        // Real filters: name (=name.exact), name.exact/startswith/endswith/contains, type.
+        const name = (r: Record<string, unknown>) => String(r['name'] ?? '').toLowerCase();
+        const tests: ((r: Record<string, unknown>) => boolean)[] = [];
+        const exact = q.get('name.exact') ?? q.get('name');
+        if (exact !== null) tests.push((r) => name(r) === exact.toLowerCase());
+        const starts = q.get('name.startswith');
+        if (starts !== null) tests.push((r) => name(r).startsWith(starts.toLowerCase()));
+        const ends = q.get('name.endswith');
+        if (ends !== null) tests.push((r) => name(r).endsWith(ends.toLowerCase()));
+        const contains = q.get('name.contains');
+        if (contains !== null) tests.push((r) => name(r).includes(contains.toLowerCase()));
+        const type = q.get('type');
+        if (type !== null) tests.push((r) => r['type'] === type);
+        const records = (s.records[zone] ?? []).filter((r) => tests.every((t) => t(r)));
+        paged(
+          records.map((r, i) => ({
+            id: `372e67954025e0ba6aaa6d586b9e0b${String(i).padStart(2, '0')}`,
+            zone_id: zone,
+            ttl: 1,
+            proxiable: true,
+            settings: {},
+            meta: {},
+            comment: null,
+            tags: [],
+            created_on: '2026-01-01T05:20:00.12345Z',
+            modified_on: '2026-01-01T05:20:00.12345Z',
+            ...r,
+          })),
+        );
       },
     ],
     [
       'GET',
       /^\/zones\/([^/]+)\/settings$/,
       ([, zone = '']) => {
+        if (!allowed('Zone Settings Read')) return;
         const settings = s.settings[zone];
         if (!settings) return notFound();
-        ok(Object.entries(settings).map(([id, value]) => ({ id, value, editable: true })));
+        // The bulk answer does not carry the settings that live only at their own path.
+        ok(
+          Object.entries(settings)
+            .filter(([id]) => !SINGLE_ONLY.has(id))
+            .map(([id, value]) => ({ id, value, editable: true, modified_on: null })),
+        );
       },
     ],
-    ['GET', /^\/zones\/([^/]+)\/load_balancers$/, ([, zone = '']) => ok(s.loadBalancers[zone] ?? [])],
-    ['GET', /^\/accounts\/([^/]+)\/load_balancers\/pools$/, ([, acc = '']) => ok(s.pools[acc] ?? [])],
     [
       'GET',
-      /^\/accounts\/[^/]+\/load_balancers\/pools\/([^/]+)\/health$/,
-      ([, pool = '']) => {
+      /^\/zones\/([^/]+)\/settings\/([a-z0-9_]+)$/,
+      ([, zone = '', id = '']) => {
+        if (!allowed('Zone Settings Read')) return;
+        const settings = s.settings[zone];
+        if (!settings) return notFound();
+        const value = settings[id] ?? SETTING_DEFAULTS[id];
+        if (value === undefined) return notFound(1003, 'Invalid or missing zone setting');
+        const result: Record<string, unknown> = { id, value, editable: true, modified_on: null };
+        // api: GET /zones/{zone_id}/settings/ssl_automatic_mode (automatic_upgrader) adds next_scheduled_scan.
+        if (id === 'ssl_automatic_mode') result['next_scheduled_scan'] = '2026-12-01T00:00:00Z';
+        ok(result);
+      },
+    ],
+    [
+      'GET',
+      /^\/zones\/([^/]+)\/load_balancers$/,
+      ([, zone = '']) => {
+        if (allowed('Load Balancers Read')) list(s.loadBalancers[zone] ?? []);
+      },
+    ],
+    [
+      'GET',
+      /^\/zones\/([^/]+)\/workers\/routes$/,
+      ([, zone = '']) => {
+        if (allowed('Workers Routes Read')) list(s.workerRoutes[zone] ?? []);
+      },
+    ],
+    [
+      'GET',
+      /^\/accounts\/([^/]+)\/load_balancers\/pools$/,
+      ([, acc = '']) => {
+        if (allowed(POOLS, acc)) list(s.pools[acc] ?? []);
+      },
+    ],
+    [
+      'GET',
+      /^\/accounts\/([^/]+)\/load_balancers\/pools\/([^/]+)\/health$/,
+      ([, acc = '', pool = '']) => {
+        if (!allowed(POOLS, acc)) return;
         const health = s.poolHealth[pool];
-        return health === undefined ? notFound() : ok(health);
+        return health === undefined ? notFound(1002, 'Pool not found') : ok(health);
       },
     ],
     [
       'GET',
-      /^\/accounts\/[^/]+\/cfd_tunnel\/([^/]+)$/,
-      ([, id = '']) => {
+      /^\/accounts\/([^/]+)\/load_balancers\/monitors\/([^/]+)$/,
+      ([, acc = '', id = '']) => {
+        if (!allowed(POOLS, acc)) return;
+        const monitor = (s.monitors[acc] ?? []).find((m) => m['id'] === id);
+        return monitor === undefined ? notFound(1002, 'Monitor not found') : ok(monitor);
+      },
+    ],
+    [
+      'GET',
+      /^\/accounts\/([^/]+)\/cfd_tunnel\/([^/]+)$/,
+      ([, acc = '', id = '']) => {
+        if (!allowed(TUNNEL, acc)) return;
         const tunnel = s.tunnels[id];
-        return tunnel === undefined ? notFound() : ok(tunnel);
+        return tunnel === undefined ? notFound(1002, 'tunnel not found') : ok(tunnel);
       },
     ],
     [
       'GET',
-      /^\/accounts\/[^/]+\/cfd_tunnel\/([^/]+)\/connections$/,
-      ([, id = '']) => ok(s.tunnelConnections[id] ?? []),
+      /^\/accounts\/([^/]+)\/cfd_tunnel\/([^/]+)\/connections$/,
+      ([, acc = '', id = '']) => {
+        if (allowed(TUNNEL, acc)) list(s.tunnelConnections[id] ?? []);
+      },
     ],
     [
       'GET',
-      /^\/accounts\/[^/]+\/cfd_tunnel\/([^/]+)\/configurations$/,
-      ([, id = '']) => {
+      /^\/accounts\/([^/]+)\/cfd_tunnel\/([^/]+)\/configurations$/,
+      ([, acc = '', id = '']) => {
+        if (!allowed(TUNNEL, acc)) return;
         const config = s.tunnelConfigurations[id];
-        ok({ tunnel_id: id, version: 1, config: config ?? null, source: config ? 'cloudflare' : 'local' });
+        if (config === undefined && s.localConfigAnswer === 'not_found')
+          return notFound(1002, 'tunnel configuration not found');
+        // api: GET …/cfd_tunnel/{id}/configurations → { tunnel_id, version, config, source, created_at }
+        ok({
+          tunnel_id: id,
+          version: config ? 3 : 0,
+          config: config ?? null,
+          source: config ? 'cloudflare' : 'local',
+          created_at: '2026-11-01T10:00:00Z',
+        });
+      },
+    ],
+    ['GET', /^\/ips$/, () => ok({ ...s.ips, etag: '38f79d050aa027e3be3865e495dcc9bc' })],
+    [
+      'POST',
+      /^\/graphql$/,
+      () => {
+        if (s.permissions !== undefined && !s.permissions.includes('Analytics Read')) {
+          // GraphQL auth errors: docs analytics/graphql-api/errors ("not authorized for that account").
+          send(res, 403, graphqlErrors('zones ["' + zoneTagOf(call.body) + '"] are not authorized'));
+          return;
+        }
+        if (s.graphql !== undefined) return send(res, 200, s.graphql);
+        const answer = answerGraphql(s, call.body);
+        send(res, answer.status, answer.body);
       },
     ],
     [
       'GET',
       /^\/accounts\/([^/]+)\/audit_logs$/,
       ([, acc = '']) => {
+        if (!allowed('Account Settings Read', acc)) return;
         // As the real API: filtered by zone.name and since/before, newest first unless direction=asc.
         const zone = url.searchParams.get('zone.name');
         const since = Date.parse(url.searchParams.get('since') ?? '') || 0;
@@ -261,14 +470,155 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
         paged(url.searchParams.get('direction') === 'asc' ? entries.reverse() : entries);
       },
     ],
-    ['GET', /^\/ips$/, () => ok(s.ips)],
-    ['POST', /^\/graphql$/, () => send(res, 200, s.graphql)],
   ];
   for (const [routeMethod, pattern, answer] of routes) {
     const match = method === routeMethod ? pattern.exec(path) : null;
     if (match) return answer([...match]);
   }
   notFound();
+}
+
+const POOLS = 'Load Balancing: Monitors and Pools Read';
+const TUNNEL = 'Cloudflare Tunnel Read';
+/** Settings the bulk `GET /zones/{id}/settings` does not return (2024 OpenAPI; see the audit). */
+const SINGLE_ONLY = new Set(['origin_max_http_version', 'ssl_automatic_mode']);
+/** What a zone answers when the setting was never changed (API reference defaults, non-ENT plan). */
+const SETTING_DEFAULTS: Record<string, string> = {
+  origin_max_http_version: '2',
+  ssl_automatic_mode: 'custom',
+};
+
+/**
+ * The token check the API gateway makes before routing: a header it cannot parse is 400/6003 with
+ * 6111 in error_chain (a Global API Key pasted as a token: kissgyorgy/cloudflare-dyndns#40); a
+ * well-formed unknown token is 403/9109 "Invalid access token", or 401/1000 "Invalid API Token" on
+ * /user/tokens/verify (recordings of the live API in public test suites); an expired or disabled
+ * token verifies as such and is refused elsewhere.
+ */
+function authAnswer(
+  s: FakeScenario,
+  header: string | undefined,
+  path: string,
+): { status: number; errors: ApiError[] } | undefined {
+  const token = /^Bearer (.*)$/.exec(header ?? '')?.[1];
+  if (token === undefined || !/^[A-Za-z0-9_-]{40}$/.test(token)) {
+    return {
+      status: 400,
+      errors: [
+        {
+          code: 6003,
+          message: 'Invalid request headers',
+          error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }],
+        },
+      ],
+    };
+  }
+  const verify = path === '/user/tokens/verify';
+  if (token !== s.token) {
+    return verify
+      ? { status: 401, errors: [{ code: 1000, message: 'Invalid API Token' }] }
+      : { status: 403, errors: [{ code: 9109, message: 'Invalid access token' }] };
+  }
+  if (s.tokenStatus !== 'active' && !verify) {
+    return { status: 403, errors: [{ code: 9109, message: 'Invalid access token' }] };
+  }
+  return undefined;
+}
+
+interface ApiError {
+  code: number;
+  message: string;
+  error_chain?: ApiError[];
+}
+
+function graphqlErrors(message: string, path: string[] = ['viewer', 'zones', '0']) {
+  return {
+    data: null,
+    errors: [
+      {
+        message,
+        path,
+        extensions: { code: 'authz', timestamp: '2026-11-30T04:00:00Z', ray_id: '8e1b2c3d4e5f6a7b' },
+      },
+    ],
+  };
+}
+
+function zoneTagOf(body: unknown): string {
+  const vars = (body as { variables?: Record<string, unknown> } | undefined)?.variables;
+  return String(vars?.['zoneTag'] ?? '');
+}
+
+/**
+ * Answers a GraphQL query from the scenario's analytics: the `settings` node, and each aliased
+ * `httpRequestsAdaptiveGroups` with only the dimensions it asks for — split by status when it
+ * filters `edgeResponseStatus_geq`, one `count` otherwise. A field the plan lacks is refused the
+ * way Free zones are ("zone '…' does not have access to the path …", lablabs/cloudflare-exporter#13).
+ */
+function answerGraphql(s: FakeScenario, body: unknown): { status: number; body: unknown } {
+  const query = String((body as { query?: unknown } | undefined)?.query ?? '');
+  const a = s.analytics;
+  const zoneTag = zoneTagOf(body);
+  const zone: Record<string, unknown> = {};
+  if (/\bsettings\s*\{/.test(query)) {
+    zone['settings'] = {
+      httpRequestsAdaptiveGroups: {
+        enabled: a.enabled,
+        availableFields: a.availableFields,
+        maxDuration: a.maxDuration,
+        notOlderThan: a.notOlderThan,
+      },
+    };
+  }
+  const groups = /(\w+)\s*:\s*httpRequestsAdaptiveGroups\s*\(([^)]*)\)\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)?)\}/g;
+  for (const m of query.matchAll(groups)) {
+    const [, alias = '', args = '', selection = ''] = m;
+    if (!a.enabled) {
+      return {
+        status: a.deniedStatus,
+        body: graphqlErrors(`zone '${zoneTag}' does not have access to the path`, [
+          'viewer',
+          'zones',
+          '0',
+          alias,
+        ]),
+      };
+    }
+    const dims = /dimensions\s*\{([^}]*)\}/.exec(selection)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+    const filters = [...args.matchAll(/(\w+?)(?:_(?:geq|gt|leq|lt|neq))?\s*:/g)].map((f) => f[1] ?? '');
+    const used = [...dims, ...filters.filter((f) => !['limit', 'filter', 'orderBy', 'datetime'].includes(f))];
+    const missing = used.find((f) => !a.availableFields.some((x) => x === f || x.endsWith(`_${f}`)));
+    if (missing) {
+      return {
+        status: a.deniedStatus,
+        body: graphqlErrors(
+          `zone '${zoneTag}' does not have access to the path httpRequestsAdaptiveGroups.${missing}`,
+          ['viewer', 'zones', '0', alias],
+        ),
+      };
+    }
+    const limit = Number(/\blimit\s*:\s*(\d+)/.exec(args)?.[1] ?? '100');
+    if (/edgeResponseStatus_geq/.test(args)) {
+      const value = (e: FakeScenario['analytics']['errors'][number], d: string) =>
+        d === 'edgeResponseStatus'
+          ? e.edgeStatus
+          : d === 'originResponseStatus'
+            ? e.originStatus
+            : d === 'datetimeMinute'
+              ? (e.minute ?? null)
+              : null;
+      const byMinute = /datetimeMinute_ASC/.test(args)
+        ? [...a.errors].sort((x, y) => String(x.minute ?? '~').localeCompare(String(y.minute ?? '~')))
+        : a.errors;
+      zone[alias] = byMinute.slice(0, limit).map((e) => ({
+        ...(/\bcount\b/.test(selection) ? { count: e.count } : {}),
+        dimensions: Object.fromEntries(dims.map((d) => [d, value(e, d)])),
+      }));
+    } else {
+      zone[alias] = [{ count: a.requests, ...(dims.length ? { dimensions: {} } : {}) }];
+    }
+  }
+  return { status: 200, body: { data: { viewer: { zones: [zone] } }, errors: null } };
 }
 
 function zoneBody(z: FakeZone) {
@@ -284,7 +634,7 @@ function zoneBody(z: FakeZone) {
   };
 }
 
-function envelope(result: unknown, errors: { code: number; message: string }[], resultInfo?: unknown) {
+function envelope(result: unknown, errors: ApiError[], resultInfo?: unknown) {
   const body: Record<string, unknown> = { success: errors.length === 0, errors, messages: [], result };
   if (resultInfo !== undefined) body['result_info'] = resultInfo;
   return body;
@@ -293,6 +643,7 @@ function envelope(result: unknown, errors: { code: number; message: string }[], 
 function defaultError(status: number): { code: number; message: string } {
   if (status === 401) return { code: 10000, message: 'Authentication error' };
   if (status === 403) return { code: 10000, message: 'Authentication error' };
+  if (status === 404) return { code: 7003, message: 'Could not route to the requested path' };
   if (status === 429) return { code: 971, message: 'Please wait and consider throttling your request speed' };
   return { code: 10001, message: 'Internal server error' };
 }

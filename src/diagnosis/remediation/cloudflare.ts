@@ -1,5 +1,6 @@
 // Steps for the Cloudflare API findings (the bot's own access) and for origin.blocks_cloudflare,
 // which the correlation rules derive from the API's ranges and the probes.
+import { permissionList } from '../cloudflare-permissions.js';
 import { type StepsByCode, str } from './steps.js';
 
 /** Reads an evidence value as a list of strings (ranges, addresses, nameservers). */
@@ -8,16 +9,32 @@ export function strs(value: unknown): string[] {
 }
 
 export const CLOUDFLARE_STEPS: StepsByCode = {
-  'cloudflare.auth_failed': (e) =>
-    e['status'] === 401
-      ? [
-          'Check that CLOUDFLARE_API_TOKEN holds the whole token (no quotes, no trailing newline) and that it has not been revoked or expired: dashboard → My Profile → API Tokens → "Roll" or create a new one.',
-          'Create a read-only token with Zone:Read, DNS:Read, Zone Settings:Read, Load Balancers:Read, Cloudflare Tunnel:Read and Analytics:Read for the zone, set it as CLOUDFLARE_API_TOKEN and restart the bot.',
-        ]
-      : [
-          `Edit the API token (dashboard → My Profile → API Tokens → Edit) and add the permission "${str(e['permission'], 'read access')}" (needed to read ${str(e['operation'], 'this part')}); make sure the zone (or its account) is included in the token's resources.`,
-          'Run the diagnosis again; the rest of this report was produced without that part.',
-        ],
+  'cloudflare.auth_failed': (e) => {
+    const create = `Create a read-only token (dashboard → My Profile → API Tokens → Create Token → Custom token) with the ${permissionList()}; under Zone Resources include the zone, and under Account Resources the account that owns it (account permissions do nothing without it). Set it as CLOUDFLARE_API_TOKEN, restart the bot, and run \`check502 doctor --zone <zone>\` to confirm every read works.`;
+    if (e['malformed'] === true) {
+      return [
+        'CLOUDFLARE_API_TOKEN is not in the form Cloudflare accepts: it must be an API token (40 letters, digits, "-" or "_"), not the 37-character Global API Key, and without quotes, a "Bearer " prefix, spaces or a trailing newline.',
+        create,
+      ];
+    }
+    if (e['tokenRejected'] === true || e['status'] === 401) {
+      return [
+        'Check that CLOUDFLARE_API_TOKEN holds the whole token and that it has not expired, been disabled or been revoked: dashboard → My Profile → API Tokens ("Roll" it, or create a new one).',
+        create,
+      ];
+    }
+    const scope =
+      e['permissionScope'] === 'account'
+        ? ` This is an ACCOUNT permission: under Account Resources the token must include the account that owns the zone ("Include → <that account>" or "All accounts").`
+        : ' Under Zone Resources the token must include this zone.';
+    return [
+      `Edit the API token (dashboard → My Profile → API Tokens → Edit) and add the permission "${str(e['permission'], 'read access')}" (needed to read ${str(e['operation'], 'this part')}).${scope}`,
+      'Run `check502 doctor --zone <zone>` to see every permission the token lacks, then run the diagnosis again; the rest of this report was produced without that part.',
+    ];
+  },
+  'cloudflare.budget_spent': (e) => [
+    `Run the diagnosis again in a minute to read ${str(e['operation'], 'the rest')}: zone lookups and Cloudflare's IP ranges are remembered, which leaves room for it.`,
+  ],
   'cloudflare.api_unavailable': (e) => [
     `Check https://www.cloudflarestatus.com for an API incident; the bot could not read ${str(e['operation'], 'the zone')} (${str(e['reason'], 'no answer')}).`,
     'If the bot runs behind a proxy or firewall, allow outbound HTTPS to api.cloudflare.com (or the host in CLOUDFLARE_BASE_URL).',

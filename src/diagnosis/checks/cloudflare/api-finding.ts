@@ -22,15 +22,21 @@ function fromApiError(error: CloudflareApiError): Finding {
   if (error.status !== undefined) evidence['status'] = error.status;
   switch (error.kind) {
     case 'auth':
-      if (error.permission !== undefined) evidence['permission'] = error.permission;
+      return authFinding(error, evidence);
+    case 'not_entitled':
       return finding({
-        code: 'cloudflare.auth_failed',
-        severity: 'warn',
-        title: `The API token cannot read ${error.operation}`,
-        detail:
-          error.status === 401
-            ? `Cloudflare rejected the API token (HTTP 401) while reading ${error.operation}. The rest of the diagnosis ran without it.`
-            : `The API token lacks a permission: reading ${error.operation} needs "${error.permission ?? 'read access'}" (${error.message}). That part of the diagnosis was skipped.`,
+        code: error.operation.includes('analytics') ? 'analytics.unavailable' : 'cloudflare.not_entitled',
+        severity: 'info',
+        title: `${capitalise(error.operation)}: not available on this zone's plan`,
+        detail: `${capitalise(error.message)}. This is a plan limit, not a token problem; the rest of the diagnosis does not need it.`,
+        evidence,
+      });
+    case 'budget':
+      return finding({
+        code: 'cloudflare.budget_spent',
+        severity: 'info',
+        title: `${capitalise(error.operation)} not read (API call budget)`,
+        detail: `${capitalise(error.message)}; the reads that explain the most went first.`,
         evidence,
       });
     case 'rate_limited':
@@ -53,6 +59,37 @@ function fromApiError(error: CloudflareApiError): Finding {
         evidence,
       });
   }
+}
+
+function authFinding(error: CloudflareApiError, evidence: Record<string, unknown>): Finding {
+  if (error.codes?.length) evidence['codes'] = error.codes;
+  if (error.tokenRejected) {
+    evidence['tokenRejected'] = true;
+    const malformed = error.codes?.some((c) => c === 6003 || c === 6111 || (c >= 6100 && c <= 6103));
+    if (malformed) evidence['malformed'] = true;
+    return finding({
+      code: 'cloudflare.auth_failed',
+      severity: 'warn',
+      title: malformed ? 'Cloudflare cannot parse the API token' : 'Cloudflare rejected the API token',
+      detail: malformed
+        ? `Cloudflare answered HTTP ${error.status ?? 400} "Invalid format for Authorization header" while reading ${error.operation}: CLOUDFLARE_API_TOKEN is not an API token as Cloudflare expects it (a Global API Key, quotes, a "Bearer " prefix or a line break pasted with it). The rest of the diagnosis ran without the API.`
+        : `Cloudflare rejected the API token (HTTP ${error.status ?? '?'}: ${error.message}) while reading ${error.operation}: it is invalid, expired, disabled or revoked. The rest of the diagnosis ran without the API.`,
+      evidence,
+    });
+  }
+  if (error.permission !== undefined) evidence['permission'] = error.permission;
+  if (error.permissionScope !== undefined) evidence['permissionScope'] = error.permissionScope;
+  const account =
+    error.permissionScope === 'account'
+      ? " It is an account permission: the token's Account Resources must include the account that owns this zone."
+      : '';
+  return finding({
+    code: 'cloudflare.auth_failed',
+    severity: 'warn',
+    title: `The API token cannot read ${error.operation}`,
+    detail: `The API token lacks a permission: reading ${error.operation} needs "${error.permission ?? 'read access'}" (${error.message}).${account} That part of the diagnosis was skipped.`,
+    evidence,
+  });
 }
 
 function capitalise(text: string): string {

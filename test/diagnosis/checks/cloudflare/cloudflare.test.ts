@@ -14,6 +14,7 @@ import {
 import {
   type FakeCloudflareApi,
   type FakeScenario,
+  GLOBAL_KEY,
   startFakeCloudflareApi,
 } from '../../../fakes/cloudflare-api.js';
 
@@ -56,9 +57,10 @@ describe('cloudflare check', () => {
     expect(findingOf(report, 'ssl.mode').evidence).toMatchObject({
       mode: 'strict',
       minTlsVersion: '1.2',
-      originMaxHttpVersion: '2',
       alwaysUseHttps: 'on',
     });
+    // Nothing failed: the settings that need their own calls were not read.
+    expect(findingOf(report, 'ssl.mode').evidence['originMaxHttpVersion']).toBeUndefined();
     expect(report.cloudflareApiCalls).toBeLessThanOrEqual(12);
   });
 
@@ -243,7 +245,31 @@ describe('API trouble degrades gracefully', () => {
     expect(report.checks.find((c) => c.name === 'edge')?.status).toBe('passed');
   });
 
-  it('a token without DNS:Read names that permission', async () => {
+  it('a Global API Key pasted as the token (400/6003) is auth_failed with token-format advice, not api_unavailable', async () => {
+    const api = await start(aRecordZone());
+    const { report } = await runDiagnosis(api, HOST, { edge: { status: 200 } }, { token: GLOBAL_KEY });
+    const f = findingOf(report, 'cloudflare.auth_failed');
+    expect(f.evidence).toMatchObject({ status: 400, tokenRejected: true, malformed: true });
+    expect(f.title).toContain('cannot parse the API token');
+    expect(f.remediation[0]).toContain('Global API Key');
+    expect(codes(report)).not.toContain('cloudflare.api_unavailable');
+    expect(JSON.stringify(report)).not.toContain(GLOBAL_KEY);
+  });
+
+  it('a token lacking an account permission says the account must be in its resources', async () => {
+    const s = lbZone(false, true);
+    s.tokenAccounts = ['another-account'];
+    const { report } = await runDiagnosis(await start(s), HOST);
+    const f = findingOf(report, 'cloudflare.auth_failed');
+    expect(f.evidence).toMatchObject({
+      permission: 'Load Balancing: Monitors and Pools Read',
+      permissionScope: 'account',
+    });
+    expect(f.detail).toContain('Account Resources');
+    expect(f.remediation[0]).toContain('Account Resources');
+  });
+
+  it('a token without DNS Read names that permission', async () => {
     const s = aRecordZone();
     s.faults.push({
       match: /dns_records$/,
@@ -252,8 +278,8 @@ describe('API trouble degrades gracefully', () => {
     });
     const { report } = await runDiagnosis(await start(s), HOST);
     const f = findingOf(report, 'cloudflare.auth_failed');
-    expect(f.evidence['permission']).toBe('DNS:Read');
-    expect(f.remediation.join(' ')).toContain('DNS:Read');
+    expect(f.evidence['permission']).toBe('DNS Read');
+    expect(f.remediation.join(' ')).toContain('"DNS Read"');
     expect(codes(report)).toContain('ssl.mode');
   });
 
@@ -298,7 +324,7 @@ describe('API trouble degrades gracefully', () => {
       errors: [{ message: 'zone does not have access to httpRequestsAdaptiveGroups: not authorized' }],
     };
     const { report } = await runDiagnosis(await start(s), HOST);
-    expect(findingOf(report, 'cloudflare.auth_failed').evidence['permission']).toBe('Analytics:Read');
+    expect(findingOf(report, 'cloudflare.auth_failed').evidence['permission']).toBe('Analytics Read');
   });
 });
 
@@ -309,7 +335,8 @@ describe('API budget', () => {
     const first = await runDiagnosis(api, HOST, {}, { cache });
     expect(first.report.cloudflareApiCalls).toBeLessThanOrEqual(12);
     const second = await runDiagnosis(api, HOST, {}, { cache });
-    expect(second.report.cloudflareApiCalls).toBe(first.report.cloudflareApiCalls - 3);
+    // Zone lookups (2), /ips and the analytics plan check are remembered.
+    expect(second.report.cloudflareApiCalls).toBe(first.report.cloudflareApiCalls - 4);
     expect(api.calls.filter((c) => c.path === '/zones')).toHaveLength(2);
     expect(api.calls.filter((c) => c.path === '/ips')).toHaveLength(1);
   });
