@@ -8,6 +8,7 @@ import { auditLog } from './audit-log-reads.js';
 import type { CloudflareCache } from './cloudflare-cache.js';
 import { edgeAnalytics } from './edge-analytics.js';
 import { loadBalancer, monitor, poolHealth, pools } from './lb-reads.js';
+import { originPullSettings, originRulesets } from './origin-reads.js';
 import { obj, strings } from './read-json.js';
 import { tunnel, tunnelConnections, tunnelIngress } from './tunnel-reads.js';
 import { verifyToken } from './verify-token.js';
@@ -102,6 +103,8 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
       });
       return raceSignal(load, signal, 'IP ranges');
     },
+    originRulesets: (zoneId, signal) => originRulesets(api, zoneId, signal),
+    originPullSettings: (zoneId, host, signal) => originPullSettings(api, zoneId, host, signal),
     edgeAnalytics: (zoneTag, host, since, until, signal) =>
       edgeAnalytics(api, zoneTag, host, since, until, signal, (load) =>
         // A plan's dataset limits change rarely: one settings query per zone and hour.

@@ -118,6 +118,8 @@ const SETTING_IDS: Record<string, keyof CfZoneSettings> = {
   min_tls_version: 'minTlsVersion',
   always_use_https: 'alwaysUseHttps',
   origin_error_page_pass_thru: 'originErrorPagePassThru',
+  tls_client_auth: 'tlsClientAuth',
+  proxy_read_timeout: 'proxyReadTimeout',
 };
 
 /**

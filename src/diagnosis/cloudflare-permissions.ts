@@ -68,6 +68,26 @@ export const PERMISSIONS = {
     reads: "the account's audit log (what changed recently)",
     without: 'recent changes: a change that triggered the errors cannot be pointed at',
   },
+  originRules: {
+    name: 'Origin Rules Read',
+    scope: 'zone',
+    reads: "the zone's Origin Rules (Host header, SNI, DNS record and port overrides)",
+    without:
+      'Origin Rules: the origin probe connects to the default port and host, which may not be where Cloudflare goes',
+  },
+  configRules: {
+    name: 'Config Rules Read',
+    scope: 'zone',
+    reads: "the zone's Configuration Rules (the SSL/TLS mode per host or path)",
+    without: "per-host SSL modes: the probe uses the zone's mode, which a Configuration Rule may override",
+  },
+  sslCertificates: {
+    name: 'SSL and Certificates Read',
+    scope: 'zone',
+    reads:
+      'Authenticated Origin Pulls (zone-level and per-hostname), read only when an origin asks for a client certificate',
+    without: 'whether Cloudflare presents a client certificate to an origin that demands one',
+  },
   analytics: {
     name: 'Analytics Read',
     scope: 'zone',

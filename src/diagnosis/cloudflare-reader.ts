@@ -33,6 +33,50 @@ export interface CfZoneSettings {
   alwaysUseHttps?: string;
   originErrorPagePassThru?: string;
   sslAutomaticMode?: string;
+  /** Zone-level Authenticated Origin Pulls as the bulk settings carry it (`tls_client_auth`: on/off). */
+  tlsClientAuth?: string;
+  /** Seconds Cloudflare waits for the origin's first byte before 524 (`proxy_read_timeout`). */
+  proxyReadTimeout?: string;
+}
+
+/**
+ * One rule of a zone's Origin Rules (`http_request_origin`, action `route`) or Configuration Rules
+ * (`http_config_settings`, action `set_config`) entry point, with the parameters that change how
+ * Cloudflare reaches the origin.
+ */
+export interface CfRule {
+  id: string;
+  description?: string;
+  expression: string;
+  enabled: boolean;
+  action: string;
+  /** Origin Rules: Host header override. */
+  hostHeader?: string;
+  /** Origin Rules: SNI override. */
+  sni?: string;
+  /** Origin Rules: DNS record (resolve) override. */
+  originHost?: string;
+  /** Origin Rules: destination port override. */
+  originPort?: number;
+  /** Configuration Rules: SSL/TLS mode for matching requests. */
+  ssl?: string;
+}
+
+export interface CfOriginRulesets {
+  /** Rules of the `http_request_origin` entry point, in execution order ([] when there is none). */
+  origin: CfRule[];
+  /** Rules of the `http_config_settings` entry point, in execution order. */
+  config: CfRule[];
+}
+
+/** Authenticated Origin Pulls as Cloudflare will apply it to this host. */
+export interface CfOriginPullSettings {
+  /** Zone-level AOP (`/origin_tls_client_auth/settings`). */
+  zoneEnabled?: boolean;
+  /** Per-hostname AOP for this host: true/false, null when the association was invalidated, undefined when none. */
+  hostnameEnabled?: boolean | null;
+  /** Status of the per-hostname certificate (active, pending_deployment…). */
+  hostnameCertStatus?: string;
 }
 
 /** Settings that live only at `/zones/{id}/settings/{id}`. */
@@ -220,6 +264,13 @@ export interface CloudflareReader {
   tunnelIngress(accountId: string, id: string, signal: AbortSignal): Promise<CfIngressRule[] | null>;
   ipRanges(signal: AbortSignal): Promise<CfIpRanges>;
   verifyToken(signal: AbortSignal): Promise<CfTokenStatus>;
+  /**
+   * The zone's Origin Rules and Configuration Rules: one list call, then the entry points that
+   * exist (most zones have neither, so this is usually one request).
+   */
+  originRulesets(zoneId: string, signal: AbortSignal): Promise<CfOriginRulesets>;
+  /** Zone-level and per-hostname Authenticated Origin Pulls for `host` (read only when an origin asks for a certificate). */
+  originPullSettings(zoneId: string, host: string, signal: AbortSignal): Promise<CfOriginPullSettings>;
   /** The account's audit log for one zone since `since`, newest first (ONE request, at most 200 entries). */
   auditLog(accountId: string, zoneName: string, since: Date, signal: AbortSignal): Promise<CfAuditEntry[]>;
   edgeAnalytics(

@@ -43,9 +43,20 @@ export function parseSite(raw: string): ParseResult {
 
   const scheme = url.protocol === 'http:' ? 'http' : 'https';
   const target: Target = { host, scheme, path: `${url.pathname}${url.search}`, url: '' };
-  if (url.port !== '') target.port = Number(url.port);
+  // WHATWG URL drops a default port (`https://x:443/` has port ''), but a port the user typed is a
+  // statement about where to connect: keep it so the origin probe uses exactly that port.
+  const typedPort = url.port !== '' ? Number(url.port) : explicitPort(input);
+  if (typedPort !== undefined) target.port = typedPort;
   target.url = `${scheme}://${host}${url.port ? `:${url.port}` : ''}${target.path}`;
   return { ok: true, target };
+}
+
+/** The digits after the host in what the user typed, if any (`host:443`, `https://host:80/x`). */
+function explicitPort(input: string): number | undefined {
+  const authority = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/?#]*)/i.exec(input)?.[1] ?? '';
+  const digits = /:(\d{1,5})$/.exec(authority)?.[1];
+  const port = digits === undefined ? undefined : Number(digits);
+  return port !== undefined && port >= 1 && port <= 65535 ? port : undefined;
 }
 
 function checkHostname(host: string, input: string): string | undefined {

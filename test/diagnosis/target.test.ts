@@ -10,6 +10,16 @@ describe('parseSite', () => {
     });
   });
 
+  it('keeps a default port the user typed (URL parsing drops it), but not one they did not', () => {
+    const typed = parseSite('https://shop.example.com:443/cart');
+    expect(typed.ok && typed.target.port).toBe(443);
+    const bare = parseSite('shop.example.com:80');
+    expect(bare.ok && bare.target.port).toBe(80);
+    const none = parseSite('https://shop.example.com/cart');
+    expect(none.ok && none.target.port).toBeUndefined();
+    expect(typed.ok && typed.target.url).toBe('https://shop.example.com/cart');
+  });
+
   it('accepts any URL form and keeps path, query and port', () => {
     const result = parseSite('http://shop.example.com:8080/cart?x=1');
     expect(result.ok && result.target).toMatchObject({

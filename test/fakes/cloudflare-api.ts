@@ -65,6 +65,15 @@ export interface FakeScenario {
   tunnelConnections: Record<string, unknown[]>;
   tunnelConfigurations: Record<string, unknown>;
   ips: { ipv4_cidrs: string[]; ipv6_cidrs: string[] };
+  /**
+   * Rulesets per zone id, each a whole ruleset as `GET /zones/{id}/rulesets/{ruleset}` returns it
+   * ({ id, name, kind, phase, version, last_updated, rules[] }); the list call leaves `rules` out.
+   */
+  rulesets: Record<string, Record<string, unknown>[]>;
+  /** Zone-level Authenticated Origin Pulls per zone id (`{ enabled }`). */
+  originPull: Record<string, { enabled: boolean }>;
+  /** Per-hostname AOP associations per zone id, keyed by hostname (API shape; absent → 404). */
+  originPullHostnames: Record<string, Record<string, Record<string, unknown>>>;
   /** Audit-log entries (v1 shape, test/fakes/audit-log-entries.ts) per account id, any order. */
   auditLogs: Record<string, Record<string, unknown>[]>;
   /** A fixed GraphQL answer body (data and/or errors), instead of answering from `analytics`. */
@@ -155,6 +164,9 @@ export function emptyScenario(): FakeScenario {
     tunnelConnections: {},
     tunnelConfigurations: {},
     auditLogs: {},
+    rulesets: {},
+    originPull: {},
+    originPullHostnames: {},
     ips: { ipv4_cidrs: ['173.245.48.0/20', '104.16.0.0/13'], ipv6_cidrs: ['2400:cb00::/32'] },
     maxPerPage: 100,
     faults: [],
@@ -470,6 +482,52 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
         paged(url.searchParams.get('direction') === 'asc' ? entries.reverse() : entries);
       },
     ],
+    [
+      'GET',
+      /^\/zones\/([^/]+)\/rulesets$/,
+      ([, zone = '']) => ok((s.rulesets[zone] ?? []).map(({ rules: _rules, ...summary }) => summary)),
+    ],
+    [
+      'GET',
+      /^\/zones\/([^/]+)\/rulesets\/phases\/([^/]+)\/entrypoint$/,
+      ([, zone = '', phase = '']) => {
+        const entry = (s.rulesets[zone] ?? []).find((r) => r['phase'] === phase && r['kind'] === 'zone');
+        // Real answer for a phase the zone never used (captured in public client code):
+        if (!entry) {
+          return send(
+            res,
+            404,
+            envelope(null, [
+              { code: 10003, message: `could not find entrypoint ruleset in the ${phase} phase` },
+            ]),
+          );
+        }
+        return ok(entry);
+      },
+    ],
+    [
+      'GET',
+      /^\/zones\/([^/]+)\/rulesets\/([^/]+)$/,
+      ([, zone = '', id = '']) => {
+        const ruleset = (s.rulesets[zone] ?? []).find((r) => r['id'] === id);
+        return ruleset === undefined ? notFound() : ok(ruleset);
+      },
+    ],
+    [
+      'GET',
+      /^\/zones\/([^/]+)\/origin_tls_client_auth\/settings$/,
+      ([, zone = '']) => ok({ enabled: s.originPull[zone]?.enabled ?? false }),
+    ],
+    [
+      'GET',
+      /^\/zones\/([^/]+)\/origin_tls_client_auth\/hostnames\/([^/]+)$/,
+      ([, zone = '', host = '']) => {
+        const association = s.originPullHostnames[zone]?.[decodeURIComponent(host)];
+        return association === undefined ? notFound() : ok(association);
+      },
+    ],
+    ['GET', /^\/ips$/, () => ok(s.ips)],
+    ['POST', /^\/graphql$/, () => send(res, 200, s.graphql)],
   ];
   for (const [routeMethod, pattern, answer] of routes) {
     const match = method === routeMethod ? pattern.exec(path) : null;
