@@ -51,6 +51,8 @@ export interface ServerConfig extends DiagnosisConfig {
   slack?: SlackConfig;
   discord?: DiscordConfig;
   webhookSecret?: string;
+  /** Secrets of senders that sign their webhooks (CHECK502_PAGERDUTY_WEBHOOK_SECRET, CHECK502_CHECKLY_WEBHOOK_SECRET). */
+  senderSecrets?: { pagerduty?: string; checkly?: string };
   alertSlackChannel?: string;
   alertDiscordChannel?: string;
   workerConcurrency: number;
@@ -128,6 +130,10 @@ export function loadServerConfig(env: Env): ServerConfig {
     if (secret.length < 16) throw new ConfigError('CHECK502_WEBHOOK_SECRET', 'at least 16 characters');
     config.webhookSecret = secret;
   }
+  const pagerduty = text(env, 'CHECK502_PAGERDUTY_WEBHOOK_SECRET');
+  if (pagerduty !== undefined) config.senderSecrets = { ...config.senderSecrets, pagerduty };
+  const checkly = text(env, 'CHECK502_CHECKLY_WEBHOOK_SECRET');
+  if (checkly !== undefined) config.senderSecrets = { ...config.senderSecrets, checkly };
   const slackChannel = text(env, 'ALERT_SLACK_CHANNEL');
   if (slackChannel !== undefined) config.alertSlackChannel = slackChannel;
   const discordChannel = text(env, 'ALERT_DISCORD_CHANNEL');

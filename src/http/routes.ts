@@ -48,6 +48,7 @@ export function buildRoutes(deps: RouteDeps): Route[] {
     // Always mounted: without CHECK502_WEBHOOK_SECRET they refuse every request (product.md).
     ...webhookRoutes({
       secret: deps.config.webhookSecret,
+      ...(deps.config.senderSecrets ? { senderSecrets: deps.config.senderSecrets } : {}),
       incidents: deps.incidents ?? NO_INCIDENTS,
       logger: deps.logger,
     }),

@@ -1,7 +1,18 @@
 // One alert as the incident store sees it, whatever sent it. Parsers turn each source's payload into
 // these; everything after the parser is source-agnostic.
 
-export type AlertSource = 'cloudflare' | 'alertmanager' | 'grafana' | 'generic';
+export type AlertSource =
+  | 'cloudflare'
+  | 'alertmanager'
+  | 'grafana'
+  | 'generic'
+  | 'uptime-kuma'
+  | 'uptimerobot'
+  | 'betterstack'
+  | 'datadog'
+  | 'pagerduty'
+  | 'checkly'
+  | 'pingdom';
 export type AlertStatus = 'firing' | 'resolved';
 
 export interface Alert {

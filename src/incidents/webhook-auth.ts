@@ -1,5 +1,6 @@
 // Who may post alerts: whoever knows CHECK502_WEBHOOK_SECRET. Cloudflare sends it verbatim in
-// `cf-webhook-auth`; the others as `Authorization: Bearer <secret>` (or `X-Check502-Secret`).
+// `cf-webhook-auth`; the others as `Authorization: Bearer <secret>` (or `X-Check502-Secret`), and
+// senders that cannot set headers (UptimeRobot, Pingdom, Better Stack) as `?token=<secret>` in the URL.
 // Compared as SHA-256 digests so timingSafeEqual always sees equal lengths and the length leaks nothing.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -10,22 +11,25 @@ export function checkWebhookSecret(
   headers: IncomingHttpHeaders,
   secret: string | undefined,
   cloudflare: boolean,
+  query?: URLSearchParams,
 ): AuthResult {
-  return webhookSecretChecker(secret)(headers, cloudflare);
+  return webhookSecretChecker(secret)(headers, cloudflare, query);
 }
 
 /** The same check with the configured secret's digest computed once, for the routes' hot path. */
 export function webhookSecretChecker(
   secret: string | undefined,
-): (headers: IncomingHttpHeaders, cloudflare: boolean) => AuthResult {
+): (headers: IncomingHttpHeaders, cloudflare: boolean, query?: URLSearchParams) => AuthResult {
   const expected = secret === undefined || secret === '' ? undefined : digest(secret);
-  return (headers, cloudflare) => {
+  return (headers, cloudflare, query) => {
     if (expected === undefined) {
       return { ok: false, status: 503, reason: 'webhooks are disabled: CHECK502_WEBHOOK_SECRET is not set' };
     }
-    const presented = presentedSecret(headers, cloudflare);
+    const presented = presentedSecret(headers, cloudflare) ?? tokenIn(query);
     if (presented === undefined) {
-      const where = cloudflare ? 'the cf-webhook-auth header' : 'Authorization: Bearer <secret>';
+      const where = cloudflare
+        ? 'the cf-webhook-auth header'
+        : 'Authorization: Bearer <secret>, or ?token=<secret> in the URL';
       return { ok: false, status: 401, reason: `missing webhook secret: send it in ${where}` };
     }
     if (!timingSafeEqual(digest(presented), expected)) {
@@ -46,6 +50,11 @@ function presentedSecret(headers: IncomingHttpHeaders, cloudflare: boolean): str
   }
   const bearer = /^Bearer\s+(.+)$/i.exec(single('authorization') ?? '')?.[1]?.trim();
   return bearer ?? single('x-check502-secret');
+}
+
+function tokenIn(query: URLSearchParams | undefined): string | undefined {
+  const token = query?.get('token');
+  return token === null || token === undefined || token === '' ? undefined : token;
 }
 
 function digest(value: string): Buffer {

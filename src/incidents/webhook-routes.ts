@@ -1,69 +1,65 @@
-// POST /webhooks/{cloudflare,alertmanager,grafana,generic}: authenticate, parse, record, answer.
+// POST /webhooks/<source> (webhook-sources.ts lists them): authenticate, parse, record, answer.
 // Order matters: the secret is checked before the body is even parsed, and 202 is sent only once
 // the alerts are in Redis, so a sender that sees 202 never needs to retry and nothing is lost.
 import type { HttpRequest, HttpResponse, Route } from '../http/route.js';
 import { json } from '../http/route.js';
-import type { AlertSource, ParsedPayload } from './alert.js';
 import type { Logger } from './incident-deps.js';
 import type { IncidentService } from './incident-service.js';
-import { parseJson } from './parsers/json-shape.js';
-import { parseAlertmanager } from './parsers/parse-alertmanager.js';
-import { parseCloudflare } from './parsers/parse-cloudflare.js';
-import { parseGeneric } from './parsers/parse-generic.js';
-import { parseGrafana } from './parsers/parse-grafana.js';
+import { decodeBody } from './parsers/decode-body.js';
 import { webhookSecretChecker } from './webhook-auth.js';
+import { type SenderSecrets, type WebhookSource, webhookSources } from './webhook-sources.js';
 
 export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface WebhookRouteDeps {
   /** `ServerConfig.webhookSecret` (CHECK502_WEBHOOK_SECRET); undefined refuses every webhook. */
   secret: string | undefined;
+  /** Secrets of senders that sign (PagerDuty, Checkly): their signature then authenticates alone. */
+  senderSecrets?: SenderSecrets;
   incidents: Pick<IncidentService, 'ingest'>;
   logger: Logger;
   /** Bound on recording alerts in Redis before answering 503 (default 5 s). */
   ingestTimeoutMs?: number;
 }
 
-const PARSERS: Record<AlertSource, (payload: unknown) => ParsedPayload> = {
-  cloudflare: parseCloudflare,
-  alertmanager: parseAlertmanager,
-  grafana: parseGrafana,
-  generic: parseGeneric,
-};
-
 export function webhookRoutes(deps: WebhookRouteDeps): Route[] {
   const check = webhookSecretChecker(deps.secret);
-  return (Object.keys(PARSERS) as AlertSource[]).map((source) => {
+  return webhookSources(deps.senderSecrets).flatMap((sender) => {
     // Built once per route, not per request: a storm is thousands of requests a second.
-    const route: RouteContext = { deps, source, check, log: deps.logger.child({ webhook: source }) };
-    return {
-      method: 'POST' as const,
-      path: `/webhooks/${source}`,
+    const route: RouteContext = { deps, sender, check, log: deps.logger.child({ webhook: sender.source }) };
+    return sender.methods.map((method) => ({
+      method,
+      path: `/webhooks/${sender.source}`,
       maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
       handle: (request: HttpRequest) => handle(route, request),
-    };
+    }));
   });
 }
 
 interface RouteContext {
   deps: WebhookRouteDeps;
-  source: AlertSource;
+  sender: WebhookSource;
   check: ReturnType<typeof webhookSecretChecker>;
   log: Logger;
 }
 
 async function handle(
-  { deps, source, check, log }: RouteContext,
+  { deps, sender, check, log }: RouteContext,
   request: HttpRequest,
 ): Promise<HttpResponse> {
-  const auth = check(request.headers, source === 'cloudflare');
-  if (!auth.ok) {
-    log.warn({ status: auth.status, remote: request.remoteAddress }, `webhook refused: ${auth.reason}`);
-    return json(auth.status, { error: auth.reason });
+  const signed = sender.signature?.verify(request.headers, request.body) ?? 'absent';
+  if (signed !== 'valid') {
+    const auth = check(request.headers, sender.source === 'cloudflare', request.query);
+    if (!auth.ok) {
+      const reason = signed === 'invalid' ? `wrong ${sender.signature?.header ?? 'signature'}` : auth.reason;
+      const status = signed === 'invalid' ? 401 : auth.status;
+      log.warn({ status, remote: request.remoteAddress }, `webhook refused: ${reason}`);
+      return json(status, { error: reason });
+    }
   }
-  const body = parseJson(request.body);
+  const body = decodeBody(request);
   if (!body.ok) return json(400, { error: body.reason });
-  const parsed = PARSERS[source](body.value);
+  const parsed = sender.parse(body.value);
   if (!parsed.ok) {
     log.info({ reason: parsed.reason }, 'webhook payload rejected');
     return json(400, { error: parsed.reason });

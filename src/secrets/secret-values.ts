@@ -7,6 +7,8 @@ export interface SecretBearingConfig {
   slack?: { signingSecret: string; botToken: string; appToken?: string };
   discord?: { botToken: string };
   webhookSecret?: string;
+  /** Signing secrets of senders that sign their webhooks (PagerDuty, Checkly). */
+  senderSecrets?: { pagerduty?: string; checkly?: string };
   redisUrl?: string;
   /** Redis Cluster / Sentinel seed URLs, when configured. */
   redisUrls?: readonly string[];
@@ -22,6 +24,8 @@ export function secretValues(config: SecretBearingConfig): string[] {
     config.slack?.appToken,
     config.discord?.botToken,
     config.webhookSecret,
+    config.senderSecrets?.pagerduty,
+    config.senderSecrets?.checkly,
     config.redisPassword,
     ...[config.redisUrl, ...(config.redisUrls ?? [])].map(passwordOf),
   ];
