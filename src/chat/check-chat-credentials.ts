@@ -3,8 +3,9 @@
 // warms each platform's HTTP client, whose first request costs real CPU (its HTTP parser is compiled
 // then), at start rather than when an alert storm begins. Bounded and never fatal: a platform that is
 // down now may be up by the time the first message goes out.
-import { withTimeout } from '../jobs/with-timeout.js';
+
 import type { Logger } from '../log/logger.js';
+import { withTimeout } from '../time/with-timeout.js';
 import type { ChatSink, Platform } from './sink.js';
 
 const TOKEN_VARIABLE: Record<Platform, string> = { slack: 'SLACK_BOT_TOKEN', discord: 'DISCORD_BOT_TOKEN' };

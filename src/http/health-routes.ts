@@ -1,5 +1,7 @@
 // GET /healthz (the process answers) and GET /readyz (it can do its job: Redis answers a PING
 // quickly, and the workers run when this process is meant to run them).
+
+import { within } from '../time/with-timeout.js';
 import { json, type Route } from './route.js';
 
 export function healthzRoute(): Route {
@@ -19,23 +21,21 @@ export function readyzRoute(probes: readonly ReadinessProbe[], timeoutMs = 1000)
     path: '/readyz',
     handle: async () => {
       const results = await Promise.all(
-        probes.map(async (probe) => [probe.name, await withTimeout(probe.check(), timeoutMs)] as const),
+        probes.map(
+          async (probe) =>
+            [
+              probe.name,
+              await within(
+                probe.check().catch(() => false),
+                timeoutMs,
+                false,
+              ),
+            ] as const,
+        ),
       );
       const checks = Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'failing']));
       const ready = results.every(([, ok]) => ok);
       return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
     },
   };
-}
-
-async function withTimeout(check: Promise<boolean>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([check.catch(() => false), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

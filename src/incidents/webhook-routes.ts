@@ -3,6 +3,7 @@
 // the alerts are in Redis, so a sender that sees 202 never needs to retry and nothing is lost.
 import type { HttpRequest, HttpResponse, Route } from '../http/route.js';
 import { json } from '../http/route.js';
+import { withTimeout } from '../time/with-timeout.js';
 import type { Logger } from './incident-deps.js';
 import type { IncidentService } from './incident-service.js';
 import { decodeBody } from './parsers/decode-body.js';
@@ -75,7 +76,11 @@ async function handle(
     });
   }
   try {
-    const summary = await bounded(deps.incidents.ingest(parsed.alerts), deps.ingestTimeoutMs ?? 5000);
+    const summary = await withTimeout(
+      deps.incidents.ingest(parsed.alerts),
+      deps.ingestTimeoutMs ?? 5000,
+      'recording alerts',
+    );
     return json(202, {
       accepted: parsed.alerts.length,
       ignored: parsed.ignored.length,
@@ -89,12 +94,4 @@ async function handle(
       { 'retry-after': '30' },
     );
   }
-}
-
-function bounded<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`recording alerts took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ThreadRef } from '../chat/sink.js';
+import { withTimeout } from '../time/with-timeout.js';
 import { ActiveRuns } from './active-runs.js';
 import { type DiagnosisJobData, validateJobData } from './diagnosis-job.js';
 import { DIAGNOSIS_QUEUE } from './queue-names.js';
 import { QueueUnavailableError } from './queue-unavailable-error.js';
 import { closeRedis, createFrontRedis, waitUntilReady } from './redis-clients.js';
-import { withTimeout } from './with-timeout.js';
 
 export interface RequestOutcome {
   outcome: 'queued' | 'joined';

@@ -6,6 +6,7 @@ import type { ChatSink, Platform } from '../chat/sink.js';
 import type { Diagnoser } from '../diagnoser.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { recordWorkerEvents } from '../metrics/worker-events.js';
+import { within } from '../time/with-timeout.js';
 import { ActiveRuns } from './active-runs.js';
 import type { DiagnosisJobResult } from './diagnosis-job.js';
 import { DIAGNOSIS_QUEUE } from './queue-names.js';
@@ -83,13 +84,8 @@ export function startDiagnosisWorkers(options: WorkerOptions): DiagnosisWorkers 
         // Forced: stop renewing locks at once; jobs in flight stall and another worker retries them.
         await worker.close(true).catch(() => {});
       } else {
-        let timer: NodeJS.Timeout | undefined;
         const graceful = worker.close().then(() => 'closed' as const);
-        const late = new Promise<'late'>((resolve) => {
-          timer = setTimeout(() => resolve('late'), timeoutMs);
-        });
-        const outcome = await Promise.race([graceful, late]);
-        clearTimeout(timer);
+        const outcome = await within(graceful, timeoutMs, 'late' as const);
         if (outcome === 'late') {
           // A graceful close cannot be turned into a forced one; cutting Redis stops lock renewal, so
           // the unfinished jobs stall and are retried by another worker (their posts are idempotent).

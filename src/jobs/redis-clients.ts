@@ -2,6 +2,7 @@
 // queue, one retry) so a chat ack never waits on a dead Redis; it reconnects on its own. Worker
 // clients wait for Redis forever, as BullMQ requires for blocking commands.
 import { Redis } from 'ioredis';
+import { within } from '../time/with-timeout.js';
 
 export function createFrontRedis(url: string, options: { autoPipelining?: boolean } = {}): Redis {
   return new Redis(url, {
@@ -44,7 +45,7 @@ export async function closeRedis(redis: Redis): Promise<void> {
     return;
   }
   try {
-    await Promise.race([redis.quit(), new Promise((r) => setTimeout(r, 1000))]);
+    await within(redis.quit(), 1000, undefined);
   } catch {
     // already closing
   }

@@ -2,6 +2,7 @@
 // tests and several roles in one process each get their own). Label values are bounded sets
 // (route paths, states, check names, finding codes, platforms), never user input.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { withTimeout } from '../time/with-timeout.js';
 
 /** Job counts by BullMQ state (`waiting`, `active`, `delayed`, `failed`…), read on each scrape. */
 export type QueueCountsSource = () => Promise<Record<string, number>>;
@@ -43,7 +44,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   let pending: Promise<Record<string, number> | undefined> | undefined;
   const readCounts = () => {
     if (!queueCounts) return Promise.resolve(undefined);
-    pending ??= withTimeout(queueCounts(), timeoutMs)
+    pending ??= withTimeout(queueCounts(), timeoutMs, 'counting the queue')
       .catch(() => undefined) // a scrape must answer while Redis is down; /readyz says why
       .finally(() => {
         pending = undefined;
@@ -138,12 +139,4 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       queueCounts = source;
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -4,6 +4,7 @@
 // abandoned (its jobs stall and another worker retries them) and the exit code is 1. A second
 // signal exits at once.
 import type { Logger } from 'pino';
+import { within } from '../time/with-timeout.js';
 
 export interface ShutdownHandle {
   name: string;
@@ -94,20 +95,13 @@ export function installShutdown(options: ShutdownOptions): Shutdown {
 
 type Outcome = { kind: 'closed' } | { kind: 'late' } | { kind: 'failed'; error: unknown };
 
-async function settle(work: Promise<void>, ms: number): Promise<Outcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'late' }), ms);
-  });
-  try {
-    return await Promise.race([
-      work.then(
-        (): Outcome => ({ kind: 'closed' }),
-        (error: unknown): Outcome => ({ kind: 'failed', error }),
-      ),
-      late,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+function settle(work: Promise<void>, ms: number): Promise<Outcome> {
+  return within(
+    work.then(
+      (): Outcome => ({ kind: 'closed' }),
+      (error: unknown): Outcome => ({ kind: 'failed', error }),
+    ),
+    ms,
+    { kind: 'late' } as Outcome,
+  );
 }
