@@ -1,6 +1,7 @@
 // Architecture check run by `npm run lint`: no import cycles in src/ (type-only imports count too:
 // a type cycle is still two files that cannot be understood one without the other), and the core (src/diagnosis)
-// imports nothing outside itself and no I/O module, so it stays testable without sockets.
+// imports nothing outside itself and no I/O module, so it stays testable without sockets; chat/ does
+// not import jobs/, and http/ knows only routes.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -20,6 +21,12 @@ for (const file of files) {
       deps.push(target);
       if (inCore(file) && !inCore(target))
         problems.push(`${rel(file)}: the core imports ${spec} from outside src/diagnosis`);
+      // The chat side talks to the queue through its own DiagnosisRequester port, never jobs/ itself.
+      if (inside(file, 'chat') && inside(target, 'jobs'))
+        problems.push(`${rel(file)}: chat/ imports ${spec} from jobs/ (use chat/front/diagnosis-request.ts)`);
+      // The HTTP server knows routes only; what is mounted is decided in roles/.
+      if (inside(file, 'http') && !inside(target, 'http') && !inside(target, 'time'))
+        problems.push(`${rel(file)}: http/ imports ${spec}; it should know only routes`);
     } else if (inCore(file) && IO_MODULES.test(spec)) {
       problems.push(`${rel(file)}: the core imports the I/O module ${spec}`);
     }
@@ -55,7 +62,10 @@ function walk(dir) {
   });
 }
 function inCore(file) {
-  return file.startsWith(join(root, 'diagnosis'));
+  return inside(file, 'diagnosis');
+}
+function inside(file, folder) {
+  return file.startsWith(join(root, folder) + '/');
 }
 function rel(file) {
   return relative(resolve(root, '..'), file);

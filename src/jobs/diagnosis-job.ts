@@ -2,7 +2,8 @@
 // worker that meets it anyway (old deployment, hand-edited Redis) fails it without retrying.
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import type { Platform, ReplyTarget, ThreadRef } from '../chat/sink.js';
+import type { DiagnosisRequest } from '../chat/front/diagnosis-request.js';
+import type { Platform, ThreadRef } from '../chat/sink.js';
 
 const platform = z.enum(['slack', 'discord']);
 const id = z.string().min(1).max(200);
@@ -34,19 +35,8 @@ const schema = z.object({
   origin: z.string().max(253).optional(),
 });
 
-export interface DiagnosisJobData {
-  site: string;
-  input: string;
-  requestedBy?: string;
-  reply: ReplyTarget;
-  thread?: ThreadRef;
-  run?: number;
-  /** The incident this run serves; `firstSeen` (its first alert) tells when the errors began. */
-  incident?: { id: string; firstSeen?: string };
-  /** Per-probe budget (default 10 s). */
-  timeoutMs?: number;
-  origin?: string;
-}
+/** The chat front's request, as the queue carries it. */
+export type DiagnosisJobData = DiagnosisRequest;
 
 /** What a finished job returns (stored with it until trimmed). */
 export interface DiagnosisJobResult {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ThreadRef } from '../chat/sink.js';
+import type { DiagnosisRequester, RequestOptions, RequestOutcome } from '../chat/front/diagnosis-request.js';
 import { withTimeout } from '../time/with-timeout.js';
 import { ActiveRuns } from './active-runs.js';
 import { type DiagnosisJobData, validateJobData } from './diagnosis-job.js';
@@ -12,20 +12,9 @@ import { DIAGNOSIS_QUEUE } from './queue-names.js';
 import { QueueUnavailableError } from './queue-unavailable-error.js';
 import { closeRedis, createFrontRedis, waitUntilReady } from './redis-clients.js';
 
-export interface RequestOutcome {
-  outcome: 'queued' | 'joined';
-  jobId: string;
-  /** The thread already answering (joined runs whose root is posted; re-runs). */
-  thread?: ThreadRef;
-}
+export type { RequestOptions, RequestOutcome };
 
-export interface RequestOptions {
-  /** Idempotency key from the platform (colon-free); a random id when absent. */
-  jobId?: string;
-}
-
-export interface DiagnosisProducer {
-  request(data: DiagnosisJobData, options?: RequestOptions): Promise<RequestOutcome>;
+export interface DiagnosisProducer extends DiagnosisRequester {
   /** A cheap PING, for /readyz. */
   ping(): Promise<boolean>;
   /** Waits (at most `ms`) for the first connection; false when Redis is not there yet. Never throws. */

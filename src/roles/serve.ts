@@ -1,15 +1,13 @@
 // `check502 serve`: the one HTTP server (Slack, health, readiness, and the routes other features
-// add in src/http/routes.ts) plus, unless `worker: false`, diagnosis workers in the same process.
+// add in src/roles/routes.ts) plus, unless `worker: false`, diagnosis workers in the same process.
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { checkChatCredentials } from '../chat/check-chat-credentials.js';
+import { createChatFront } from '../chat/front/chat-front.js';
 import type { ChatSink, Platform } from '../chat/sink.js';
-import { responseUrlGuard } from '../chat/slack/response-url.js';
-import { createSlackFront, type SlackFront } from '../chat/slack/slack-front.js';
 import type { ServerConfig } from '../config.js';
 import type { Diagnoser } from '../diagnoser.js';
 import type { Route } from '../http/route.js';
-import { buildRoutes } from '../http/routes.js';
 import { createHttpServer } from '../http/server.js';
 import type { IncidentTimings } from '../incidents/incident-deps.js';
 import { createDiagnosisProducer } from '../jobs/diagnosis-producer.js';
@@ -19,8 +17,9 @@ import { instrumentProducer } from '../metrics/instrument-producer.js';
 import { recordServerAnswer } from '../metrics/instrument-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
-import { createAddressPolicy } from '../probes/address-policy.js';
 import { secretValues } from '../secrets/secret-values.js';
+import { buildChatAdapters } from './chat-adapters.js';
+import { buildRoutes } from './routes.js';
 import { buildSinks } from './sinks.js';
 import { createPoolIncidents, type RoleHandle, startWorkerPool } from './worker.js';
 
@@ -82,24 +81,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }
   // Only a process that posts checks its chat tokens (the front alone never posts).
   const credentials = options.worker ? checkChatCredentials(sinks, logger) : Promise.resolve();
-  let slack: SlackFront | undefined;
-  if (config.slack) {
-    const slackSink = sinks.slack;
-    slack = createSlackFront({
-      config: config.slack,
-      producer,
-      logger,
-      responseUrls: responseUrlGuard({
-        ...(config.slack.apiUrl !== undefined ? { apiUrl: config.slack.apiUrl } : {}),
-        policy: createAddressPolicy(config.allowPrivateNets),
-      }),
-      // Works through decorators (metrics) too; Slack's archive links redirect to the workspace.
-      threadLink: (thread) =>
-        slackSink?.threadLink?.(thread) ??
-        `https://slack.com/archives/${thread.channel}/p${thread.root.replace('.', '')}`,
-    });
-    await slack.start();
-  }
+  const front = createChatFront({ requester: producer, logger });
+  const adapters = buildChatAdapters(config, front, logger);
+  await Promise.all(adapters.map((adapter) => adapter.start()));
   const routeDeps: Parameters<typeof buildRoutes>[0] = {
     config,
     logger,
@@ -108,7 +92,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     incidents: incidents.service,
   };
   if (pool) routeDeps.workers = pool.workers;
-  if (slack) routeDeps.slackRoutes = slack.routes;
+  routeDeps.chatRoutes = adapters.flatMap((adapter) => adapter.routes);
   if (options.extraRoutes) routeDeps.extraRoutes = options.extraRoutes;
   const http = createHttpServer({
     routes: buildRoutes(routeDeps),
@@ -137,7 +121,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       const deadline = Date.now() + deadlineMs;
       closing ??= (async () => {
         await http.close(Math.min(5000, deadlineMs));
-        await slack?.stop().catch((e: unknown) => logger.warn({ err: e }, 'slack stop failed'));
+        for (const adapter of adapters)
+          await adapter.stop().catch((e: unknown) => logger.warn({ err: e }, 'chat adapter stop failed'));
         if (pool) {
           await pool.workers.close(Math.max(0, deadline - Date.now() - 1000));
           await pool.incidentWorkers

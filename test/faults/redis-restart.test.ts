@@ -3,7 +3,8 @@
 // diagnoses work again after Redis returns, without restarting anything.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNAVAILABLE_REPLY } from '../../src/chat/slack/command-replies.js';
+import { answerText } from '../../src/chat/front/answer-text.js';
+import { slackMarkup } from '../../src/chat/slack/slack-markup.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { fastSink, logger, testConfig, threadOf } from '../chat/slack/support/harness.js';
 import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
@@ -74,7 +75,9 @@ describe('Redis stopped and restarted during traffic', () => {
     const readyzDownMs = Date.now() - stoppedAt;
     const down = await command('during.example.com');
     expect(down.status).toBe(200);
-    expect(down.json?.text).toBe(UNAVAILABLE_REPLY);
+    expect(down.json?.text).toBe(
+      answerText({ kind: 'unavailable', site: 'during.example.com' }, slackMarkup),
+    );
     expect(JSON.parse((await httpCall(`${serve.url}/readyz`)).text)).toMatchObject({
       status: 'not ready',
       checks: { redis: 'failing' },
@@ -93,7 +96,7 @@ describe('Redis stopped and restarted during traffic', () => {
     const readyzUpMs = Date.now() - startedAt;
     // A command after recovery is queued and answered in a thread by the same, never restarted, process.
     await waitUntil(
-      async () => (await command('after.example.com')).json?.text !== UNAVAILABLE_REPLY,
+      async () => !String((await command('after.example.com')).json?.text).includes("can't queue"),
       'commands to be queued again',
       30_000,
     );

@@ -16,6 +16,7 @@ import {
   type ThreadRef,
   UndeliverableError,
 } from '../sink.js';
+import { threadLink } from '../thread-link.js';
 import {
   type ChannelMessages,
   channelMessages,
@@ -165,10 +166,8 @@ export class DiscordSink implements ChatSink {
   }
 
   threadLink(thread: ThreadRef): string | undefined {
-    const id = thread.thread ?? thread.channel;
-    const guild = this.guilds.get(id);
-    // Without the guild, a channel mention is still a link inside Discord.
-    return guild === undefined ? `<#${id}>` : `https://discord.com/channels/${guild}/${id}`;
+    const guildId = this.guilds.get(thread.thread ?? thread.channel);
+    return threadLink(thread, guildId !== undefined ? { guildId } : {});
   }
 
   private async postRoot(

@@ -1,7 +1,12 @@
 // Turns a verified interaction body into the few shapes check502 acts on. The body is signed by
 // Discord, yet it is still outside input: every field is checked, and anything unexpected becomes a
 // reason (answered 400) rather than an exception.
-import { ChannelType, ComponentType, InteractionType } from 'discord-api-types/v10';
+import {
+  ApplicationCommandOptionType,
+  ChannelType,
+  ComponentType,
+  InteractionType,
+} from 'discord-api-types/v10';
 import { parseRerunId } from './render/rerun-button.js';
 
 export const COMMAND_NAME = 'check502';
@@ -17,7 +22,14 @@ interface Common {
 
 export type ParsedInteraction =
   | { kind: 'ping' }
-  | (Common & { kind: 'command'; name: string; site: string | undefined })
+  | (Common & {
+      kind: 'command';
+      name: string;
+      /** `/check502 watch …`: the first-level subcommand; absent for `/check502 site:<site>`. */
+      subcommand?: string;
+      /** The rest as a user would type it after the command on Slack: nested subcommands, then option values. */
+      text: string;
+    })
   | (Common & {
       kind: 'rerun';
       /** The site from the button, or undefined when it did not fit and the embed's URL is the fallback. */
@@ -61,7 +73,17 @@ export function parseInteraction(body: Buffer): ParsedInteraction {
   if (type === InteractionType.ApplicationCommand) {
     const name = data['name'];
     if (typeof name !== 'string') return invalid('data.name is missing');
-    return { ...common, kind: 'command', name, site: siteOption(data['options']) };
+    const options = data['options'];
+    const first = Array.isArray(options) ? options[0] : undefined;
+    if (
+      isObject(first) &&
+      (first['type'] === ApplicationCommandOptionType.Subcommand ||
+        first['type'] === ApplicationCommandOptionType.SubcommandGroup)
+    ) {
+      const subcommand = String(first['name']);
+      return { ...common, kind: 'command', name, subcommand, text: optionText(first['options']) };
+    }
+    return { ...common, kind: 'command', name, text: optionText(options) };
   }
 
   const customId = data['custom_id'];
@@ -106,14 +128,20 @@ function parseCommon(raw: Record<string, unknown>): Common | string {
   return common;
 }
 
-function siteOption(options: unknown): string | undefined {
-  if (!Array.isArray(options)) return undefined;
+/** Option values in order (a subcommand group's name first), as one line of text: `add shop.example.com 5m`. */
+function optionText(options: unknown, depth = 0): string {
+  if (!Array.isArray(options) || depth > 2) return '';
+  const words: string[] = [];
   for (const option of options) {
-    if (isObject(option) && option['name'] === 'site' && typeof option['value'] === 'string') {
-      return option['value'];
+    if (!isObject(option)) continue;
+    const value = option['value'];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      words.push(String(value));
+    } else if (Array.isArray(option['options'])) {
+      words.push(String(option['name']), optionText(option['options'], depth + 1));
     }
   }
-  return undefined;
+  return words.filter((word) => word !== '').join(' ');
 }
 
 function invalid(reason: string): ParsedInteraction {

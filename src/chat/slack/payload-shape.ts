@@ -1,8 +1,8 @@
-// The shape a signed Slack payload must have before Bolt sees it. Bolt trusts Slack's payloads
-// and throws (a 500, with a stack trace in the log) on one with a missing or mistyped field:
+// The shape a signed Slack payload must have before the front sees it. Code that trusts Slack's
+// payloads throws (a 500, with a stack trace in the log) on one with a missing or mistyped field:
 // `command.text.trim()` on a command without `text` was the red team's case. A signed request
 // is not proof of a well-formed one (a proxy, a replayed test payload, a future Slack change), so
-// each field the front or Bolt reads is checked here and a bad one gets a clear answer.
+// each field the adapter reads is checked here and a bad one gets a clear answer.
 export type ShapeCheck = { ok: true; body: Record<string, unknown> } | { ok: false; problem: string };
 
 const COMMAND_FIELDS = ['command', 'team_id', 'channel_id', 'user_id'] as const;

@@ -13,6 +13,7 @@ import {
   type ThreadRef,
   UndeliverableError,
 } from '../sink.js';
+import { threadLink } from '../thread-link.js';
 import type { SlackMessage } from './block-kit.js';
 import { classify, SlackCallError, SlackOutbox } from './outbox.js';
 import { renderCheck, renderNote, renderRoot, renderSummary } from './render.js';
@@ -141,8 +142,10 @@ export class SlackSink implements ChatSink {
   }
 
   threadLink(thread: ThreadRef): string {
-    const base = this.options.linkBase ?? 'https://slack.com';
-    return `${base}/archives/${thread.channel}/p${thread.root.replace('.', '')}`;
+    return threadLink(
+      thread,
+      this.options.linkBase !== undefined ? { slackBase: this.options.linkBase } : {},
+    );
   }
 
   private async postAll(thread: ThreadRef, messages: SlackMessage[]): Promise<void> {

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { createDiscordRest } from '../../../src/chat/discord/api/rest-client.js';
 import { discordRoutes } from '../../../src/chat/discord/discord-routes.js';
 import { createDiscordSink } from '../../../src/chat/discord/discord-sink.js';
+import { createChatFront } from '../../../src/chat/front/chat-front.js';
 import { createHttpServer, type HttpServer } from '../../../src/http/server.js';
 import { createDiagnosisProducer, type DiagnosisProducer } from '../../../src/jobs/diagnosis-producer.js';
 import { type DiagnosisWorkers, startDiagnosisWorkers } from '../../../src/jobs/diagnosis-workers.js';
@@ -51,7 +52,11 @@ async function startStack(options: { redis?: string; gate?: () => Promise<void>;
     });
   }
   const http: HttpServer = createHttpServer({
-    routes: discordRoutes({ publicKey: keys.publicKeyHex, jobs: producer, logger }),
+    routes: discordRoutes({
+      publicKey: keys.publicKeyHex,
+      front: createChatFront({ requester: producer, logger }),
+      logger,
+    }),
     logger,
   });
   const address = await http.listen(0, '127.0.0.1');

@@ -1,8 +1,9 @@
-// The list of routes `serve` mounts, built from configuration. Each feature adds ONE line here
-// with its route factory (Discord interactions, alert webhooks, /metrics).
+// The list of routes `serve` mounts. Each feature adds ONE line here with its route factory (alert
+// webhooks, /metrics); the chat platforms' routes come from their adapters (chat-adapters.ts).
 import type { Logger } from 'pino';
-import { discordRoutes } from '../chat/discord/discord-routes.js';
 import type { ServerConfig } from '../config.js';
+import { healthzRoute, type ReadinessProbe, readyzRoute } from '../http/health-routes.js';
+import type { Route } from '../http/route.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import { webhookRoutes } from '../incidents/webhook-routes.js';
 import type { DiagnosisProducer } from '../jobs/diagnosis-producer.js';
@@ -10,8 +11,6 @@ import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
 import { instrumentRoutes } from '../metrics/instrument-routes.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { metricsRoute } from '../metrics/metrics-route.js';
-import { healthzRoute, type ReadinessProbe, readyzRoute } from './health-routes.js';
-import type { Route } from './route.js';
 
 export interface RouteDeps {
   config: ServerConfig;
@@ -19,8 +18,8 @@ export interface RouteDeps {
   producer: DiagnosisProducer;
   /** Present when this process runs workers: /readyz then also requires them to run. */
   workers?: DiagnosisWorkers;
-  /** Routes of fronts built by the caller (Slack's POST /slack/events). */
-  slackRoutes?: Route[];
+  /** The chat platforms' inbound routes (POST /slack/events, POST /discord/interactions). */
+  chatRoutes?: Route[];
   /** Anything else the caller mounts (tests, integrator). */
   extraRoutes?: Route[];
   /** Serves GET /metrics and counts every route's requests by outcome. */
@@ -41,10 +40,7 @@ export function buildRoutes(deps: RouteDeps): Route[] {
   const routes = [
     healthzRoute(),
     readyzRoute(probes),
-    ...(deps.slackRoutes ?? []),
-    ...(deps.config.discord
-      ? discordRoutes({ publicKey: deps.config.discord.publicKey, jobs: deps.producer, logger: deps.logger })
-      : []),
+    ...(deps.chatRoutes ?? []),
     // Always mounted: without CHECK502_WEBHOOK_SECRET they refuse every request (product.md).
     ...webhookRoutes({
       secret: deps.config.webhookSecret,

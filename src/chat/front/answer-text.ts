@@ -1,0 +1,29 @@
+// The words of every answer the front gives, written once; a platform's Markup styles them.
+import type { CommandAnswer } from './command-input.js';
+import type { Markup } from './markup.js';
+
+export function usageText(m: Markup): string {
+  return [
+    `${m.bold('Usage:')} ${m.code(m.command(['<site>']))} — e.g. ${m.code(m.command(['shop.example.com']))} or ${m.code(m.command(['https://shop.example.com/cart']))}`,
+    'I check DNS, the Cloudflare edge, the Cloudflare API and the origin, then post the findings in a thread here.',
+  ].join('\n');
+}
+
+/** The ephemeral text for an answer; undefined for `queued` when the platform shows its own progress. */
+export function answerText(answer: CommandAnswer, m: Markup): string {
+  switch (answer.kind) {
+    case 'usage':
+      return usageText(m);
+    case 'invalid':
+      return `❌ I can't check that: ${m.text(answer.reason)}.\n${usageText(m)}`;
+    case 'queued':
+      return `Diagnosing ${m.text(answer.site)}… the findings will appear in a thread in this channel.`;
+    case 'joined':
+      if (answer.here) return 'A diagnosis is already running in this thread.';
+      return answer.link
+        ? `A diagnosis of ${m.text(answer.site)} is already running — see ${m.link(answer.link, 'its thread')}.`
+        : `A diagnosis of ${m.text(answer.site)} is already running; its thread will appear in this channel in a moment.`;
+    case 'unavailable':
+      return `⚠️ I can't queue a diagnosis of ${m.bold(m.text(answer.site))} right now; try again in a minute.`;
+  }
+}

@@ -1,0 +1,77 @@
+// The chat front: one function per command, called by every platform adapter with a CommandInput,
+// answering a CommandAnswer. Validation, queueing, joining a run already answering, and what to
+// say when the queue is down live here once; the adapters only translate wire formats.
+//
+// Adding a command: write `requestX(input): Promise<CommandAnswer>` here (or in its own file,
+// added to ChatFront), name it in commands.ts, and give the Discord command definition its option.
+import type { Logger } from 'pino';
+import { parseSite } from '../../diagnosis/target.js';
+import { withTimeout } from '../../time/with-timeout.js';
+import { threadLink } from '../thread-link.js';
+import type { CommandAnswer, CommandInput } from './command-input.js';
+import type { DiagnosisRequest, DiagnosisRequester, RequestOutcome } from './diagnosis-request.js';
+
+export interface ChatFrontDeps {
+  requester: DiagnosisRequester;
+  logger: Logger;
+  /** Bound on queueing before we answer anyway (the producer has its own, shorter one). */
+  requestTimeoutMs?: number;
+}
+
+export interface ChatFront {
+  /** `/check502 <site>` and the Re-run button (with `input.thread` and `input.run`). */
+  requestDiagnosis(input: CommandInput): Promise<CommandAnswer>;
+}
+
+export function createChatFront(deps: ChatFrontDeps): ChatFront {
+  const timeoutMs = deps.requestTimeoutMs ?? 2500;
+
+  async function request(data: DiagnosisRequest, input: CommandInput): Promise<RequestOutcome | undefined> {
+    const log = deps.logger.child({ platform: input.platform, site: data.site });
+    try {
+      const outcome = await withTimeout(
+        deps.requester.request(data, input.key !== undefined ? { jobId: input.key } : {}),
+        timeoutMs,
+        'queueing the diagnosis',
+      );
+      log.info(
+        { jobId: outcome.jobId, outcome: outcome.outcome, rerun: data.thread !== undefined },
+        'diagnosis requested',
+      );
+      return outcome;
+    } catch (error) {
+      // Still answer the user inside the platform's 3 s rather than letting the request fail.
+      log.warn({ err: error }, 'could not queue the diagnosis; told the user to retry');
+      return undefined;
+    }
+  }
+
+  return {
+    async requestDiagnosis(input) {
+      const typed = input.text.trim();
+      if (typed === '' || typed.toLowerCase() === 'help') return { kind: 'usage' };
+      const parsed = parseSite(typed);
+      if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
+      const site = parsed.target.host;
+      const data: DiagnosisRequest = { site, input: typed, reply: input.reply };
+      if (input.user !== undefined) data.requestedBy = input.user;
+      if (input.thread !== undefined) data.thread = input.thread;
+      if (input.run !== undefined) data.run = input.run;
+      const outcome = await request(data, input);
+      if (outcome === undefined) return { kind: 'unavailable', site };
+      if (outcome.outcome === 'queued') return { kind: 'queued', site };
+      const here =
+        input.thread !== undefined &&
+        outcome.thread?.root === input.thread.root &&
+        outcome.thread.channel === input.thread.channel;
+      const joined: CommandAnswer = { kind: 'joined', site, here };
+      if (outcome.thread) {
+        joined.link = threadLink(
+          outcome.thread,
+          input.guildId !== undefined ? { guildId: input.guildId } : {},
+        );
+      }
+      return joined;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// What every chat command receives, whatever the platform: the adapters (Slack, Discord) translate
+// their wire formats into this and nothing else, so a command is written once.
+import type { Platform, ReplyTarget, ThreadRef } from '../sink.js';
+
+export interface CommandInput {
+  platform: Platform;
+  /** What the user typed after the command's name (Slack text, Discord options joined). */
+  text: string;
+  /** The user's platform id, when known. */
+  user?: string;
+  /** Where a new thread should be started. */
+  reply: ReplyTarget;
+  /** A button pressed inside a thread: answer in that thread. */
+  thread?: ThreadRef;
+  /** The run number a Re-run button carries (2 for the first re-run). */
+  run?: number;
+  /** The platform's unique id for this request (Slack trigger, Discord interaction): a redelivery is a no-op. */
+  key?: string;
+  /** Discord only: the guild, for links to threads. */
+  guildId?: string;
+}
+
+/** What a command answers the requester, before any platform styles it. */
+export type CommandAnswer =
+  | { kind: 'usage' }
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'queued'; site: string }
+  /** Already running: `link` reaches its thread when known; `here` when that thread is this one. */
+  | { kind: 'joined'; site: string; link?: string; here: boolean }
+  | { kind: 'unavailable'; site: string };

@@ -1,0 +1,98 @@
+// Slack's wire format in, the front's answer out: a slash command's form fields or a button's
+// block_actions payload become a CommandInput; the CommandAnswer becomes the ack body (commands)
+// or an ephemeral follow-up through the response_url (buttons, which Slack acks empty). Used by
+// both receivers, HTTP (slack-routes.ts) and Socket Mode (slack-adapter.ts).
+import { createHash } from 'node:crypto';
+import { parseSite } from '../../diagnosis/target.js';
+import { answerText } from '../front/answer-text.js';
+import type { ChatFront } from '../front/chat-front.js';
+import { commandOf, runCommand } from '../front/commands.js';
+import { RERUN_ACTION_ID, type RerunValue } from './render.js';
+import { slackMarkup } from './slack-markup.js';
+
+export interface SlackReply {
+  /** The HTTP answer to Slack (ack); undefined acks with an empty 200. */
+  ack?: { response_type: 'ephemeral'; text: string };
+  /** An ephemeral message to post to the response_url after acking. */
+  followUp?: { url: string; text: string };
+}
+
+const BROKEN_BUTTON = '❌ This button is broken; run `/check502 <site>` instead.';
+
+export async function slackInbound(body: Record<string, unknown>, front: ChatFront): Promise<SlackReply> {
+  if (typeof body['command'] === 'string') return slashCommand(body, front);
+  if (body['type'] === 'block_actions') return buttonPress(body, front);
+  return {};
+}
+
+async function slashCommand(body: Record<string, unknown>, front: ChatFront): Promise<SlackReply> {
+  const { name, text } = commandOf(str(body['text']) ?? '');
+  const channel = str(body['channel_id']) ?? '';
+  const responseUrl = str(body['response_url']);
+  const trigger = str(body['trigger_id']);
+  const user = str(body['user_id']);
+  const answer = await runCommand(front, name, {
+    platform: 'slack',
+    text,
+    reply: { platform: 'slack', channel, ...(responseUrl !== undefined ? { responseUrl } : {}) },
+    ...(user !== undefined ? { user } : {}),
+    // trigger_id is unique per invocation: a duplicate delivery maps to the same job and is a no-op.
+    ...(trigger ? { key: `slack-${safeId(str(body['team_id']) ?? '')}-${hash(trigger)}` } : {}),
+  });
+  return { ack: { response_type: 'ephemeral', text: answerText(answer, slackMarkup) } };
+}
+
+async function buttonPress(body: Record<string, unknown>, front: ChatFront): Promise<SlackReply> {
+  const payload = body as {
+    actions?: { action_id?: string; value?: unknown }[];
+    channel?: { id?: string };
+    container?: { channel_id?: string; thread_ts?: string };
+    message?: { ts?: string; thread_ts?: string };
+    user?: { id?: string };
+    response_url?: string;
+  };
+  const action = payload.actions?.[0];
+  if (action?.action_id !== RERUN_ACTION_ID) return {};
+  const url = payload.response_url;
+  const reply = (text: string): SlackReply => (url !== undefined ? { followUp: { url, text } } : {});
+  const value = rerunValue(action.value);
+  const channel = payload.channel?.id ?? payload.container?.channel_id;
+  const root = payload.message?.thread_ts ?? payload.container?.thread_ts ?? payload.message?.ts;
+  if (!value || !channel || !root) return reply(BROKEN_BUTTON);
+  const answer = await runCommand(front, 'diagnose', {
+    platform: 'slack',
+    text: value.site,
+    reply: { platform: 'slack', channel, ...(url !== undefined ? { responseUrl: url } : {}) },
+    thread: { platform: 'slack', channel, root },
+    run: value.run,
+    ...(payload.user?.id !== undefined ? { user: payload.user.id } : {}),
+  });
+  // The thread itself shows a queued re-run; only a refusal needs words.
+  return answer.kind === 'queued' ? {} : reply(answerText(answer, slackMarkup));
+}
+
+function rerunValue(raw: unknown): RerunValue | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<RerunValue>;
+    if (typeof value.site !== 'string') return undefined;
+    const parsed = parseSite(value.site);
+    if (!parsed.ok) return undefined;
+    const run = Number.isInteger(value.run) && (value.run ?? 0) > 1 ? (value.run as number) : 2;
+    return { site: parsed.target.host, run: Math.min(run, 10_000) };
+  } catch {
+    return undefined;
+  }
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function hash(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 24);
+}
+
+function safeId(value: string): string {
+  return value.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'team';
+}
