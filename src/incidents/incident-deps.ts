@@ -6,14 +6,17 @@ import type { Report } from '../diagnosis/report.js';
 
 /** The subset of the jobs producer incidents use (its `request` satisfies this). */
 export interface DiagnosisRequester {
-  request(data: {
-    site: string;
-    input: string;
-    requestedBy?: string;
-    reply: ReplyTarget;
-    thread?: ThreadRef;
-    incident?: { id: string; firstSeen?: string };
-  }): Promise<{ outcome: 'queued' | 'joined'; jobId: string; thread?: ThreadRef }>;
+  request(
+    data: {
+      site: string;
+      input: string;
+      requestedBy?: string;
+      reply: ReplyTarget;
+      thread?: ThreadRef;
+      incident?: { id: string; firstSeen?: string };
+    },
+    options?: { jobId?: string },
+  ): Promise<{ outcome: 'queued' | 'joined'; jobId: string; thread?: ThreadRef }>;
 }
 
 /** Runs one diagnosis without posting it (the re-check before closing an incident). */
@@ -37,6 +40,8 @@ export interface IncidentTimings {
   editIntervalMs: number;
   /** At most one "more alerts" thread reply per incident per window (default 5 min). */
   noteIntervalMs: number;
+  /** How often open incidents are swept for actions a Redis or process crash lost (default 30 s). */
+  reconcileIntervalMs: number;
 }
 
 export const DEFAULT_TIMINGS: IncidentTimings = {
@@ -44,6 +49,7 @@ export const DEFAULT_TIMINGS: IncidentTimings = {
   maxRechecks: 3,
   editIntervalMs: 10_000,
   noteIntervalMs: 5 * 60_000,
+  reconcileIntervalMs: 30_000,
 };
 
 export type { Logger };

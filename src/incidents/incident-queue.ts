@@ -27,6 +27,22 @@ export async function queueOpen(queue: Queue, id: string): Promise<void> {
   await queue.add('open', job, { ...BASE, jobId: jobId(job, 'root') });
 }
 
+/**
+ * The reconciler's version: BullMQ ignores an add whose id exists, so an open job that used up its
+ * attempts during a Redis outage (or completed without opening) would block every later add.
+ * A failed one is retried, a finished one replaced; one waiting or running is left alone.
+ */
+export async function ensureOpen(queue: Queue, id: string): Promise<void> {
+  const existing = await queue.getJob(jobId({ kind: 'open', id }, 'root'));
+  if (!existing) return queueOpen(queue, id);
+  const state = await existing.getState();
+  if (state === 'failed') await existing.retry('failed');
+  else if (state === 'completed') {
+    await existing.remove();
+    await queueOpen(queue, id);
+  }
+}
+
 /** Delayed by the edit window so the edit shows every alert counted during it. */
 export async function queueEdit(
   queue: Queue,

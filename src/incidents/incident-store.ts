@@ -149,8 +149,23 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       return (await redis.hget(`${P}:site:${site}`, 'current')) ?? undefined;
     },
     /** Claims a one-time step (posting a root, a note); false when someone already did or is doing it. */
-    async claim(id: string, step: string): Promise<boolean> {
-      return (await redis.hsetnx(incKey(id), `claim:${step}`, new Date().toISOString())) === 1;
+    async claim(id: string, step: string, token = ''): Promise<boolean> {
+      return (await redis.hsetnx(incKey(id), `claim:${step}`, `${new Date().toISOString()}|${token}`)) === 1;
+    },
+    /** Who claimed a step and how long ago, or undefined when it is not claimed. */
+    async claimOf(
+      id: string,
+      step: string,
+      now = Date.now(),
+    ): Promise<{ ageMs: number; token: string } | undefined> {
+      const value = await redis.hget(incKey(id), `claim:${step}`);
+      if (value === null) return undefined;
+      const [at = '', token = ''] = value.split('|');
+      return { ageMs: now - Date.parse(at), token };
+    },
+    /** Takes a stale or own claim over (the caller has decided the earlier holder never posted). */
+    async takeOver(id: string, step: string, token: string): Promise<void> {
+      await redis.hset(incKey(id), `claim:${step}`, `${new Date().toISOString()}|${token}`);
     },
     async release(id: string, step: string): Promise<void> {
       await redis.hdel(incKey(id), `claim:${step}`);

@@ -1,6 +1,7 @@
 // Workers for incident actions: post the root message (once per platform), start the diagnosis in
 // that thread, edit the root as alerts are counted, and close the incident only after the bot's own
 // re-check agrees. Every chat post is claimed in Redis first, so a retried job never posts twice.
+import { randomUUID } from 'node:crypto';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Platform, ReplyTarget, RunContext, ThreadRef } from '../chat/sink.js';
@@ -16,7 +17,7 @@ import {
   type Sinks,
 } from './incident-deps.js';
 import { joinedNote, moreAlertsNote, resolvedNote, stillFailingNote } from './incident-notes.js';
-import { INCIDENT_QUEUE, type IncidentJob, queueEdit, queueOpen, queueRecheck } from './incident-queue.js';
+import { ensureOpen, INCIDENT_QUEUE, type IncidentJob, queueEdit, queueRecheck } from './incident-queue.js';
 import { type IncidentService, incidentContext } from './incident-service.js';
 import type { IncidentRecord } from './incident-store.js';
 
@@ -35,7 +36,16 @@ export interface IncidentWorkerDeps {
   concurrency?: number;
   /** How often open incidents are swept for lost actions (default 30 s; 0 disables). */
   reconcileIntervalMs?: number;
+  /** Stall detection of incident jobs, for tests (BullMQ defaults otherwise). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
+
+/**
+ * How long a claimed root post without a result is waited for (retried) before it is taken for a
+ * process that died mid-post; longer than a post can take (the sink's timeout and rate-limit waits).
+ */
+const ROOT_LEASE_MS = 2 * 60_000;
 
 export interface IncidentWorkers {
   /** Re-queues actions a crashed front or worker may have lost. */
@@ -59,57 +69,114 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     return context;
   };
 
+  let closed = false;
   /** Posts once: a claim that exists without a result means a crash mid-post; never post again. */
   const once = async (id: string, step: string, post: () => Promise<void>): Promise<void> => {
     if (!(await store.claim(id, step))) return;
     try {
       await post();
     } catch (error) {
-      await store.release(id, step);
+      releaseLater(id, step);
       throw error;
     }
   };
+
+  // Roots this process has seen posted, so a retry whose Redis write of it failed builds on it.
+  const postedRoots = new Map<string, ThreadRef>();
+  // Tokens of root claims this process made whose post has not happened (bounded by open incidents).
+  const ownClaims = new Set<string>();
+  // Claims whose release failed (Redis went away mid-step): released as soon as Redis is back.
+  const releases = new Set<string>();
+  const releaseLater = (id: string, step: string) => {
+    const key = `${id}\u0000${step}`;
+    if (releases.has(key)) return;
+    releases.add(key);
+    const started = Date.now();
+    const attempt = () => {
+      store.release(id, step).then(
+        () => releases.delete(key),
+        () => {
+          if (Date.now() - started < ROOT_LEASE_MS && !closed) setTimeout(attempt, 250).unref();
+          else releases.delete(key);
+        },
+      );
+    };
+    attempt();
+  };
+
+  async function postRoot(record: IncidentRecord, platform: Platform): Promise<void> {
+    const id = record.id;
+    const step = `root:${platform}`;
+    const key = `${id}\u0000${platform}`;
+    const reply = { platform, channel: deps.channels[platform]! } as ReplyTarget;
+    // Every read happens before the claim, so only the post itself sits between claim and result.
+    const context = await runContext(record, platform);
+    const pending = postedRoots.get(key) ?? record.pendingRoots[platform];
+    const token = randomUUID();
+    // Remembered before asking: if Redis dies with the answer in flight, the claim may be ours.
+    ownClaims.add(token);
+    if (!(await store.claim(id, step, token)) && !pending) {
+      const holder = await store.claimOf(id, step);
+      if (holder && !ownClaims.has(holder.token) && holder.ageMs < ROOT_LEASE_MS) {
+        // Another attempt is posting, or failed and its release has not reached Redis yet.
+        ownClaims.delete(token);
+        throw new Error(
+          `root of ${id} was claimed ${Math.round(holder.ageMs)} ms ago with no result yet; retrying`,
+        );
+      }
+      // Our own earlier claim (its post never started), or one whose holder died: a 2xx promised
+      // this alert a thread, so after the lease it is posted (at least once, see docs/operations.md).
+      if (holder && !ownClaims.has(holder.token))
+        log.warn({ incident: id, platform }, 'root claim expired without a result; posting it now');
+      await store.takeOver(id, step, token);
+    }
+    if (pending) context.root = pending;
+    context.onRoot = (root) => {
+      ownClaims.delete(token);
+      postedRoots.set(key, root);
+      return store.setPendingRoot(id, root);
+    };
+    try {
+      const thread = await deps.sinks[platform]!.startThread(reply, context);
+      await store.setThread(id, thread);
+      record.threads[platform] = thread;
+      postedRoots.delete(key);
+      ownClaims.delete(token);
+    } catch (error) {
+      releaseLater(id, step);
+      throw error;
+    }
+  }
 
   async function open(id: string): Promise<void> {
     const record = await store.get(id);
     if (!record) return;
     for (const platform of platforms) {
-      if (record.threads[platform]) continue;
-      const reply = { platform, channel: deps.channels[platform]! } as ReplyTarget;
-      await once(id, `root:${platform}`, async () => {
-        // A root posted by an earlier attempt whose thread step failed is reused, never posted again.
-        const context = await runContext(record, platform);
-        const pending = record.pendingRoots[platform];
-        if (pending) context.root = pending;
-        context.onRoot = (root) => store.setPendingRoot(id, root);
-        const thread = await deps.sinks[platform]!.startThread(reply, context);
-        await store.setThread(id, thread);
-        record.threads[platform] = thread;
-      });
-      if (!record.threads[platform])
-        log.warn(
-          { incident: id, platform },
-          'root message was claimed by an earlier attempt; not posting twice',
-        );
+      if (!record.threads[platform]) await postRoot(record, platform);
     }
     for (const platform of platforms) {
       const thread = record.threads[platform];
       if (!thread) continue;
-      await once(id, `diagnosis:${platform}`, async () => {
-        const reply = { platform, channel: thread.channel } as ReplyTarget;
-        const result = await deps.producer.request({
+      // The job id is the incident's, so asking again after a failure (Redis gone between the
+      // add and its answer) finds the job already there instead of queueing a second one.
+      const reply = { platform, channel: thread.channel } as ReplyTarget;
+      const result = await deps.producer.request(
+        {
           site: record.site,
           input: record.site,
           requestedBy: `alert (${record.sources.join(', ')})`,
           reply,
           thread,
           incident: record.firstSeen ? { id, firstSeen: record.firstSeen } : { id },
-        });
-        if (result.outcome === 'joined' && result.thread && result.thread.root !== thread.root) {
-          const link = deps.sinks[platform]?.threadLink?.(result.thread);
-          await deps.sinks[platform]!.postNote(thread, joinedNote(record.site, link));
-        }
-      });
+        },
+        { jobId: `incident-${platform}-${id}`.replaceAll(':', '_') },
+      );
+      if (result.outcome === 'joined' && result.thread && result.thread.root !== thread.root) {
+        const link = deps.sinks[platform]?.threadLink?.(result.thread);
+        await once(id, `joined:${platform}`, () =>
+          deps.sinks[platform]!.postNote(thread, joinedNote(record.site, link)),
+        );
+      }
     }
     await store.setFields(id, { opened: '1' });
     // Alerts counted while the root was being posted were skipped by edits (not opened yet): show them.
@@ -180,7 +247,13 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
       if (data.kind === 'edit') return edit(data.id);
       if (data.kind === 'recheck') return recheck(data.id, data.gen, data.attempt);
     },
-    { connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 8 },
+    {
+      connection,
+      prefix: deps.prefix,
+      concurrency: deps.concurrency ?? 8,
+      ...(deps.lockDurationMs !== undefined ? { lockDuration: deps.lockDurationMs } : {}),
+      ...(deps.stalledIntervalMs !== undefined ? { stalledInterval: deps.stalledIntervalMs } : {}),
+    },
   );
   worker.on('error', (error) => log.warn({ err: error }, 'incident worker error'));
   worker.on('failed', (job, error) =>
@@ -192,13 +265,13 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     for (const id of await store.openIds()) {
       const record = await store.get(id);
       if (!record) continue;
-      if (!record.opened) await queueOpen(queue, id);
+      if (!record.opened) await ensureOpen(queue, id);
       if (record.state === 'resolving') await queueRecheck(queue, id, record.gen, record.rechecks, timings);
       if (record.opened && record.alerts !== record.rendered)
         await queueEdit(queue, id, Math.floor(now / 60_000), timings);
     }
   }
-  const interval = deps.reconcileIntervalMs ?? 30_000;
+  const interval = deps.reconcileIntervalMs ?? timings.reconcileIntervalMs;
   const timer =
     interval > 0
       ? setInterval(() => {
@@ -210,6 +283,7 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
   return {
     reconcile,
     async close() {
+      closed = true;
       if (timer) clearInterval(timer);
       await worker.close();
       connection.disconnect();

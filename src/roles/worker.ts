@@ -105,6 +105,8 @@ export function startWorkerPool(options: WorkerRoleOptions): {
     },
     logger,
     ...(options.incidentTimings ? { timings: options.incidentTimings } : {}),
+    ...(options.lockDurationMs !== undefined ? { lockDurationMs: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs !== undefined ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
   });
   return { workers, diagnoser, incidentWorkers };
 }

@@ -1,8 +1,13 @@
-// Starts a throwaway redis-server from PATH on a free loopback port (no persistence), for tests
-// and benchmarks that must not depend on a Redis someone started by hand.
+// Starts a throwaway redis-server from PATH on a free loopback port, for tests and benchmarks that
+// must not depend on a Redis someone started by hand. No persistence by default; `appendOnly` gives
+// it an append-only file in a temp folder (fsync on every write), so a SIGKILL loses nothing it
+// acknowledged — the production setting the fault drills kill it under.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface RedisServer {
   url: string;
@@ -11,6 +16,8 @@ export interface RedisServer {
   stop(hard?: boolean): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
+  /** Stops it for good and removes its temp folder. */
+  remove(): Promise<void>;
 }
 
 export const INSTALL_HINT =
@@ -33,10 +40,28 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startRedisServer(port?: number): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** `appendonly yes`, `appendfsync always`, in a temp folder removed by `remove()`. */
+  appendOnly?: boolean;
+  /** Extra `--name value` arguments (e.g. cluster mode). */
+  args?: string[];
+  /** Working folder (the AOF and cluster files); a temp one when needed and absent. */
+  dir?: string;
+}
+
+export async function startRedisServer(
+  port?: number,
+  options: RedisServerOptions = {},
+): Promise<RedisServer> {
   if (!hasRedisServer()) throw new Error(INSTALL_HINT);
   const chosen = port ?? (await freePort());
   let child: ChildProcess | undefined;
+  const dir =
+    options.dir ??
+    (options.appendOnly || options.args ? mkdtempSync(join(tmpdir(), 'check502-redis-')) : undefined);
+  const persistence = options.appendOnly
+    ? ['--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
 
   const start = async () => {
     child = spawn(
@@ -48,8 +73,9 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
         '127.0.0.1',
         '--save',
         '',
-        '--appendonly',
-        'no',
+        ...persistence,
+        ...(dir !== undefined ? ['--dir', dir] : []),
+        ...(options.args ?? []),
         '--loglevel',
         'warning',
       ],
@@ -68,7 +94,16 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${chosen}`, port: chosen, stop, start };
+  return {
+    url: `redis://127.0.0.1:${chosen}`,
+    port: chosen,
+    stop,
+    start,
+    async remove() {
+      await stop(true);
+      if (dir !== undefined && options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function waitForPing(port: number, timeoutMs: number): Promise<void> {

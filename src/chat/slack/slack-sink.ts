@@ -103,13 +103,17 @@ export class SlackSink implements ChatSink {
   async startThread(reply: ReplyTarget, context: RunContext): Promise<ThreadRef> {
     if (reply.platform !== 'slack')
       throw new UndeliverableError('not a Slack reply target', 'wrong_platform');
+    // A Slack thread is its root message: one an earlier attempt posted is the whole answer.
+    if (context.root?.platform === 'slack') return { ...context.root };
     const message = renderRoot(context);
     try {
       const result = await this.outbox.post({ channel: reply.channel, ...message });
       const ts = result['ts'];
       if (typeof ts !== 'string') throw new SlackCallError('chat.postMessage returned no ts', 'no_ts', true);
       const channel = typeof result['channel'] === 'string' ? result['channel'] : reply.channel;
-      return { platform: 'slack', channel, root: ts };
+      const root: ThreadRef = { platform: 'slack', channel, root: ts };
+      await context.onRoot?.({ ...root });
+      return root;
     } catch (error) {
       if (error instanceof SlackCallError && NOT_POSTABLE.has(error.reason)) {
         if (reply.responseUrl !== undefined) {

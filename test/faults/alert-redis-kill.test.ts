@@ -1,0 +1,133 @@
+// Drill: Redis (append-only file, fsync on every write, as docs/operations.md recommends) is
+// SIGKILLed at random moments while alerts arrive, many times over. Senders behave like real
+// ones: a 5xx or a dropped connection is retried with the same payload. The promise of a 2xx is
+// that the alert will be acted on: every site whose alert got a 2xx ends up with exactly one
+// incident thread (one root message, and the diagnosis posted under it), none with two.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerConfig } from '../../src/config.js';
+import { type ServeHandle, startServe } from '../../src/roles/serve.js';
+import { fastSink, logger, testConfig } from '../chat/slack/support/harness.js';
+import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
+import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { httpCall } from './support/check502-process.js';
+
+const SECRET = 'kill-drill-webhook-secret-0123';
+const CHANNEL = 'C0ALERTS';
+const KILLS = Number(process.env['KILL_DRILL_KILLS'] ?? 12);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('alerts accepted while Redis is killed', () => {
+  let redis: RedisServer;
+  let slackApi: FakeSlackApi;
+  let serve: ServeHandle;
+
+  beforeAll(async () => {
+    redis = await startRedisServer(undefined, { appendOnly: true });
+    slackApi = await startFakeSlackApi();
+    const prefix = `{k${randomUUID().replace(/-/g, '').slice(0, 10)}}`;
+    const config: ServerConfig = {
+      ...testConfig(redis.url, slackApi.apiUrl, prefix),
+      webhookSecret: SECRET,
+      alertSlackChannel: CHANNEL,
+    };
+    serve = await startServe({
+      config,
+      worker: true,
+      logger,
+      diagnoser: scriptedDiagnoser(),
+      sinks: { slack: fastSink(slackApi.apiUrl) },
+      lockDurationMs: 2000,
+      stalledIntervalMs: 1000,
+      incidentTimings: { editIntervalMs: 300, reconcileIntervalMs: 1000 },
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await serve?.close(5000);
+    await slackApi?.close();
+    await redis?.remove();
+  }, 30_000);
+
+  /** A sender that retries a failed delivery like Alertmanager does (same payload, short backoff). */
+  async function deliver(site: string): Promise<boolean> {
+    const body = JSON.stringify({
+      site,
+      status: 'firing',
+      summary: `${site} returns 502`,
+      fingerprint: site,
+    });
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const response = await httpCall(
+        `${serve.url}/webhooks/generic`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+          body,
+        },
+        3000,
+      );
+      if (response.status >= 200 && response.status < 300) return true;
+      await sleep(100 + Math.random() * 200);
+    }
+    return false;
+  }
+
+  const rootsFor = (site: string) =>
+    slackApi
+      .callsOf('chat.postMessage')
+      .filter(
+        (c) =>
+          c.result?.['ok'] === true &&
+          c.args['channel'] === CHANNEL &&
+          c.args['thread_ts'] === undefined &&
+          JSON.stringify(c.args).includes(site),
+      );
+  const repliesUnder = (ts: unknown) =>
+    slackApi
+      .callsOf('chat.postMessage')
+      .filter((c) => c.result?.['ok'] === true && c.args['thread_ts'] === ts);
+
+  it(`gives every 2xx exactly one thread across ${KILLS} SIGKILLs`, async () => {
+    const started = Date.now();
+    const accepted = new Set<string>();
+    const refused = new Set<string>();
+    let sending = true;
+    let n = 0;
+    const senders = Array.from({ length: 4 }, async (_, lane) => {
+      while (sending) {
+        const site = `a${lane}-${++n}.example.com`;
+        (await deliver(site)) ? accepted.add(site) : refused.add(site);
+        await sleep(Math.random() * 60);
+      }
+    });
+    for (let kill = 0; kill < KILLS; kill++) {
+      await sleep(150 + Math.random() * 650);
+      await redis.stop(true);
+      await sleep(100 + Math.random() * 400);
+      await redis.start();
+    }
+    sending = false;
+    await Promise.all(senders);
+    const trafficMs = Date.now() - started;
+
+    const complete = () =>
+      [...accepted].every((site) => {
+        const roots = rootsFor(site);
+        return roots.length === 1 && repliesUnder(roots[0]?.result?.['ts']).length > 0;
+      });
+    await slackApi.waitFor(complete, 30_000).catch(() => {});
+    const missing = [...accepted].filter((site) => rootsFor(site).length === 0);
+    const doubled = [...accepted, ...refused].filter((site) => rootsFor(site).length > 1);
+    const undiagnosed = [...accepted].filter(
+      (site) => rootsFor(site).length === 1 && repliesUnder(rootsFor(site)[0]?.result?.['ts']).length === 0,
+    );
+    console.info(
+      `[figure] alert kill drill: ${KILLS} SIGKILLs in ${trafficMs} ms, ${accepted.size} alerts accepted, ${refused.size} never accepted, ` +
+        `${missing.length} without a thread, ${doubled.length} with two, ${undiagnosed.length} without a diagnosis; settled ${Date.now() - started} ms after start`,
+    );
+    expect(accepted.size).toBeGreaterThan(KILLS);
+    expect({ missing, doubled, undiagnosed }).toEqual({ missing: [], doubled: [], undiagnosed: [] });
+  }, 90_000);
+});
