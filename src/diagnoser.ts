@@ -14,6 +14,7 @@ import type { Report } from './diagnosis/report.js';
 import type { Target } from './diagnosis/target.js';
 import { createAddressPolicy } from './probes/address-policy.js';
 import { createEdgeProber } from './probes/edge-prober.js';
+import { createKeepAliveProber } from './probes/keepalive-prober.js';
 import { createOriginProber } from './probes/origin-prober.js';
 import { createPublicResolver, resolveAddresses } from './probes/public-resolver.js';
 import { scrubValue } from './secrets/scrub-value.js';
@@ -51,6 +52,7 @@ export function createDiagnoser(
     addresses: policy,
     edge: createEdgeProber({ resolve, policy, ...extraCa }),
     origin: createOriginProber({ resolve, policy, ...extraCa }),
+    keepAlive: createKeepAliveProber({ resolve, policy }),
     clock: { now: () => new Date() },
     ...overrides.ports,
   };

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, type Env, loadDiagnosisConfig } from '../config.js';
 import { createDiagnoser } from '../diagnoser.js';
+import { MAX_SAMPLES } from '../diagnosis/checks/origin-samples/schedule.js';
 import { parseSite } from '../diagnosis/target.js';
 import { createProgress } from './progress.js';
 import { renderHuman } from './render-human.js';
@@ -44,6 +45,11 @@ export async function runDiagnose(argv: string[], env: Env, stdout: Output, stde
     return fail('--origin must be an IP address or a hostname');
   }
 
+  const samples = values.samples === undefined ? undefined : Number(values.samples);
+  if (samples !== undefined && (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES)) {
+    return fail(`--samples must be a whole number from 1 to ${MAX_SAMPLES}`);
+  }
+
   let config: ReturnType<typeof loadDiagnosisConfig>;
   try {
     config = loadDiagnosisConfig(env);
@@ -59,7 +65,11 @@ export async function runDiagnose(argv: string[], env: Env, stdout: Output, stde
   try {
     const report = await diagnoser.run(
       site.target,
-      { timeoutMs: Math.round(timeoutS * 1000), ...(origin ? { origin } : {}) },
+      {
+        timeoutMs: Math.round(timeoutS * 1000),
+        ...(origin ? { origin } : {}),
+        ...(samples !== undefined ? { samples } : {}),
+      },
       {
         onCheck(summary, findings) {
           for (const f of findings) checkOf.set(f.code, summary.name);
@@ -85,6 +95,7 @@ function parse(argv: string[]) {
       json: { type: 'boolean', default: false },
       timeout: { type: 'string' },
       origin: { type: 'string' },
+      samples: { type: 'string' },
     },
   });
 }

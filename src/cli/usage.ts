@@ -4,11 +4,12 @@ export function usage(): string {
   return `check502 ${VERSION} — why does my site behind Cloudflare show 502?
 
 Usage:
-  check502 diagnose <site> [--json] [--timeout <s>] [--origin <ip-or-host>]
+  check502 diagnose <site> [--json] [--timeout <s>] [--origin <ip-or-host>] [--samples <n>] [--watch <duration>]
       One diagnosis, in-process (no Redis). <site> is a hostname or URL.
       --json            print the JSON report on stdout
       --timeout <s>     budget of each probe in seconds (default 10)
       --origin <addr>   the origin's IP or hostname, when the Cloudflare API cannot name it
+      --samples <n>     requests per sampled leg (origin fresh, origin kept-alive, edge; default 5, 1 = one glance)
       Exit: 0 no error found, 1 an error was found, 2 could not run.
   check502 serve [--no-worker]   HTTP server (Slack, Discord, webhooks, health, metrics) + workers
   check502 worker                workers only, against the same Redis (REDIS_URL)

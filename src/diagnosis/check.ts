@@ -10,6 +10,8 @@ export interface DiagnoseOptions {
   origin?: string;
   /** When the errors began, when the caller knows (an incident's first alert; RFC 3339). */
   errorsSince?: string;
+  /** Requests per sampled leg (origin fresh, origin kept-alive, edge); 1 = one glance, no sampling (default 5). */
+  samples?: number;
 }
 
 export interface CheckContext {

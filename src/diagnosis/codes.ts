@@ -31,6 +31,8 @@ export const FINDING_CODES = [
   'edge.error',
   'edge.unreachable',
   'edge.not_probed',
+  'edge.sampled',
+  'edge.intermittent',
   // origin, probed directly
   'origin.ok',
   'origin.not_specified',
@@ -50,6 +52,13 @@ export const FINDING_CODES = [
   'origin.http_5xx',
   'origin.headers_too_large',
   'origin.blocks_cloudflare',
+  // origin, sampled (several requests, fresh and kept-alive connections)
+  'origin.sampled',
+  'origin.intermittent',
+  'origin.slow',
+  'origin.keepalive_ok',
+  'origin.keepalive_disabled',
+  'origin.keepalive_closed_early',
   // tunnels
   'tunnel.ok',
   'tunnel.down',

@@ -2,6 +2,7 @@
 // Each check owns one entry; its type lives here so dependants need not import the check.
 import type { Change } from './change.js';
 import type { DnsAnswer, EdgeObservation, OriginObservation } from './ports.js';
+import type { EdgeSamplesFacts, KeepAliveFacts, OriginSamplesFacts } from './sampling-facts.js';
 
 export type SslMode = 'off' | 'flexible' | 'full' | 'strict' | 'origin_pull';
 
@@ -84,6 +85,9 @@ export interface Facts {
   origin: OriginFacts;
   analytics: AnalyticsFacts;
   changes: ChangeFacts;
+  originSamples: OriginSamplesFacts;
+  edgeSamples: EdgeSamplesFacts;
+  keepAlive: KeepAliveFacts;
 }
 
 export type CheckName = keyof Facts;

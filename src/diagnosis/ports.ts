@@ -170,6 +170,65 @@ export interface OriginProber {
   probe(request: OriginProbeRequest, signal: AbortSignal): Promise<OriginObservation>;
 }
 
+// ---- origin, kept alive -----------------------------------------------------------------------
+// The port through which the sampling checks hold one connection to the origin open, the way
+// Cloudflare reuses its connections: several requests on it, then an idle wait to see whether (and
+// when) the origin closes it. Implemented in src/probes/keepalive-prober.ts.
+
+/** One request sent on the kept connection. */
+export interface KeptExchange {
+  /** 0 for the first request on the connection, 1+ for requests that reuse it. */
+  index: number;
+  /** When the request was sent, ms after the connection was ready. */
+  atMs: number;
+  outcome: OriginOutcome;
+  error?: ErrorInfo;
+  status?: number;
+  ttfbMs?: number;
+  /** The response's `Connection` and `Keep-Alive` headers, as sent. */
+  connection?: string;
+  keepAlive?: string;
+  /** False when the response ended the connection's use: `Connection: close`, a body delimited by the close, or too long to read. */
+  reusable?: boolean;
+}
+
+export interface KeepAlivePlan {
+  /** Requests sent one after the other on the connection (the first opens it). */
+  requests: number;
+  /** Pause between them, ms. */
+  gapMs: number;
+  /**
+   * How long to leave the connection idle after the last request, given the first response's
+   * headers (the origin may announce its timeout in `Keep-Alive: timeout=N`); 0 for no idle watch.
+   */
+  idleMs(headers: Record<string, string>): number;
+  /** After an idle watch the origin did not end, send one more request on the connection. */
+  requestAfterIdle: boolean;
+}
+
+export interface KeepAliveObservation {
+  request: OriginProbeRequest;
+  resolvedAddress?: string;
+  /** Set when no request could be sent at all (guard, resolution, TCP, TLS). */
+  setupFailure?: { outcome: OriginOutcome; error?: ErrorInfo };
+  exchanges: KeptExchange[];
+  /** The origin ended the connection (FIN or RST) while no request was in flight. */
+  closedByOrigin?: {
+    /** Index of the last exchange answered before it closed. */
+    afterExchange: number;
+    /** ms between the end of that response and the close. */
+    idleMs: number;
+  };
+  /** How long the connection was watched idle (ms); equals the plan's window when it stayed open. */
+  idleWatchedMs: number;
+  /** The idle window that was planned, ms. */
+  idlePlannedMs: number;
+}
+
+export interface KeepAliveProber {
+  probe(request: OriginProbeRequest, plan: KeepAlivePlan, signal: AbortSignal): Promise<KeepAliveObservation>;
+}
+
 // ---- all of it -----------------------------------------------------------------------------------
 
 export interface Clock {
@@ -180,6 +239,8 @@ export interface Ports {
   resolver: PublicResolver;
   edge: EdgeProber;
   origin: OriginProber;
+  /** One connection held open like Cloudflare's; absent: the keep-alive samples are skipped. */
+  keepAlive?: KeepAliveProber;
   addresses: AddressPolicy;
   /** Absent when no API token is configured. */
   cloudflare?: CloudflareReader;

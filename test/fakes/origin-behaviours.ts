@@ -72,9 +72,68 @@ export const NGINX_NO_CLIENT_CERT_PAGE = `<html>
 </html>
 `;
 
+const OK_PAGE = '<!doctype html><title>shop</title>ok';
+
+/**
+ * A web server that keeps connections alive the way nginx does: answers every request on the
+ * connection with a framed 200, and closes the connection once it has been idle `idleMs` (nginx's
+ * `keepalive_timeout`, default 75 s; Apache/Node 5 s; gunicorn 2 s). `hint` announces the timeout in
+ * `Keep-Alive: timeout=N` as Apache and Node do.
+ */
+function keepAlive(idleMs: number, hint = false): Responder {
+  return (socket) => {
+    let idle: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => socket.end(), idleMs);
+      idle.unref();
+    };
+    socket.on('close', () => clearTimeout(idle));
+    const next = () =>
+      onRequestHead(socket, () => {
+        clearTimeout(idle);
+        const headers: Record<string, string> = {
+          'Content-Type': 'text/html; charset=utf-8',
+          Server: 'lab-origin',
+          Connection: 'keep-alive',
+          ...(hint ? { 'Keep-Alive': `timeout=${Math.round(idleMs / 1000)}` } : {}),
+        };
+        socket.write(httpResponse('200 OK', headers, OK_PAGE));
+        arm();
+        next();
+      });
+    arm();
+    next();
+  };
+}
+
+/** Every `n`th connection accepted (counted per origin) gets `bad`; the others `good`. */
+function everyNth(n: number, bad: Responder, good: Responder): Responder {
+  let count = 0;
+  return (socket, tcp) => {
+    count += 1;
+    (count % n === 0 ? bad : good)(socket, tcp);
+  };
+}
+
+const resetAfterRequest: Responder = (socket, tcp) => onRequestHead(socket, () => tcp.resetAndDestroy());
+
 export const responders = {
-  ok: respond(
-    httpResponse('200 OK', { ...HTML, Server: 'lab-origin' }, '<!doctype html><title>shop</title>ok'),
+  /** Keeps connections alive like nginx's default (75 s idle). */
+  ok: keepAlive(75_000),
+  /** Answers `Connection: close` and closes after every response (keep-alive off). */
+  okClose: respond(httpResponse('200 OK', { ...HTML, Server: 'lab-origin' }, OK_PAGE)),
+  /** Keep-alive, but idle connections are closed after 2 s, unannounced (gunicorn's default). */
+  okIdleClose2s: keepAlive(2000),
+  /** Keep-alive with a 3 s idle timeout announced as `Keep-Alive: timeout=3` (Apache/Node style). */
+  okIdleClose3sHint: keepAlive(3000, true),
+  /** One connection in three is reset after the request arrives; the others are answered. */
+  flakyReset: everyNth(3, resetAfterRequest, keepAlive(75_000)),
+  /** One connection in three gets the web server's 502 page; the others are answered. */
+  flaky502: everyNth(
+    3,
+    respond(httpResponse('502 Bad Gateway', { ...HTML, Server: 'nginx/1.24.0' }, NGINX_502_PAGE)),
+    keepAlive(75_000),
   ),
   noClientCert: respond(
     httpResponse('400 Bad Request', { ...HTML, Server: 'nginx' }, NGINX_NO_CLIENT_CERT_PAGE),
@@ -116,7 +175,7 @@ export const responders = {
     tcp.resetAndDestroy();
   }) as Responder,
   /** Reads the request, then resets instead of answering. */
-  resetAfterRequest: ((socket, tcp) => onRequestHead(socket, () => tcp.resetAndDestroy())) as Responder,
+  resetAfterRequest,
   /** Answers a ClientHello with a fatal TLS alert (handshake_failure), byte for byte. */
   tlsAlert: ((socket) => {
     socket.once('data', () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28])));

@@ -67,6 +67,16 @@ export const LAB_ORIGINS = {
   http10: { http: plain('http10'), https: tls('http10') },
   closeMidHeaders: { http: plain('closeMidHeaders'), https: tls('closeMidHeaders') },
   slowBody: { http: plain('slowBody'), https: tls('slowBody') },
+  /** `Connection: close` on every response: keep-alive off. */
+  noKeepAlive: { http: plain('okClose'), https: tls('okClose') },
+  /** Closes idle kept-alive connections after 2 s without announcing it (gunicorn's default). */
+  idleClose: { http: plain('okIdleClose2s'), https: tls('okIdleClose2s') },
+  /** Closes idle connections after 3 s and says so in `Keep-Alive: timeout=3`. */
+  idleCloseHinted: { http: plain('okIdleClose3sHint'), https: tls('okIdleClose3sHint') },
+  /** Resets one connection in three after reading the request. */
+  flakyReset: { http: plain('flakyReset'), https: tls('flakyReset') },
+  /** Answers one connection in three with a 502 page. */
+  flaky502: { http: plain('flaky502'), https: tls('flaky502') },
   /** Authenticated Origin Pulls: the origin demands a client certificate the prober does not have. */
   clientCert: {
     http: plain('ok'),

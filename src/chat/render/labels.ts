@@ -35,6 +35,9 @@ const CHECK_TITLES: Record<string, string> = {
   edge: 'Cloudflare edge',
   cloudflare: 'Cloudflare API',
   origin: 'Origin (direct)',
+  originSamples: 'Origin samples',
+  keepAlive: 'Origin keep-alive',
+  edgeSamples: 'Edge samples',
   analytics: 'Cloudflare analytics',
 };
 

@@ -3,7 +3,10 @@ import { analyticsCheck } from './analytics/index.js';
 import { changesCheck } from './changes/index.js';
 import { cloudflareCheck } from './cloudflare/index.js';
 import { edgeCheck } from './edge/index.js';
+import { edgeSamplesCheck } from './edge-samples/index.js';
+import { keepAliveCheck } from './keepalive/index.js';
 import { originCheck } from './origin/index.js';
+import { originSamplesCheck } from './origin-samples/index.js';
 import { publicDnsCheck } from './public-dns/index.js';
 
 // Every check of a diagnosis, in the order their findings are listed in the report.
@@ -11,7 +14,10 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   cloudflareCheck,
   publicDnsCheck,
   edgeCheck,
+  edgeSamplesCheck,
   originCheck,
+  originSamplesCheck,
+  keepAliveCheck,
   analyticsCheck,
   changesCheck,
 ];

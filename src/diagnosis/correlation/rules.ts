@@ -1,4 +1,5 @@
 import { flexibleRedirectRule } from './flexible-redirect-rule.js';
+import { intermittentRule } from './intermittent-rule.js';
 import { noHealthyPoolRule } from './no-healthy-pool-rule.js';
 import { originBlocksCloudflareRule } from './origin-blocks-cloudflare-rule.js';
 import { privateAddressRule } from './private-address-rule.js';
@@ -20,4 +21,5 @@ export const RULES: readonly Rule[] = [
   strictCertRule,
   flexibleRedirectRule,
   publicDnsRule,
+  intermittentRule,
 ];

@@ -11,6 +11,7 @@ import { ENGINE_STEPS } from './engine.js';
 import { LB_STEPS } from './lb.js';
 import { ORIGIN_STEPS } from './origin.js';
 import { PUBLIC_DNS_STEPS } from './public-dns.js';
+import { SAMPLING_STEPS } from './sampling.js';
 import { SSL_STEPS } from './ssl.js';
 import type { Steps } from './steps.js';
 import { TUNNEL_STEPS } from './tunnel.js';
@@ -27,6 +28,7 @@ const CATALOGUE: Partial<Record<FindingCode, Steps>> = {
   ...ANALYTICS_STEPS,
   ...ORIGIN_STEPS,
   ...CHANGE_STEPS,
+  ...SAMPLING_STEPS,
 };
 
 export function remediationFor(code: FindingCode, evidence: Record<string, unknown>): string[] {
