@@ -16,11 +16,11 @@ export const intermittentRule: Rule = {
   name: 'intermittent-failure-mode',
   apply(input) {
     const effect = sampledIntermittent(input) ?? probeOnlyFailure(input);
-    if (!effect) return edgeOnly(input);
+    if (!effect) return withoutOtherErrors(input, edgeOnly(input));
     let findings = effect.findings ?? input.findings;
     findings = annotate(findings, 'edge.intermittent', EDGE_NOTE);
     findings = annotate(findings, 'edge.error', EDGE_NOTE);
-    return { ...effect, findings };
+    return withoutOtherErrors(input, { ...effect, findings });
   },
 };
 
@@ -118,6 +118,21 @@ function edgeOnly(input: CorrelationInput): RuleEffect | undefined {
       : f,
   );
   return { findings, cause: 'edge.error' };
+}
+
+/**
+ * An intermittent failure explains the edge's errors, not a steady one found beside it (an expired
+ * certificate under Full (strict) fails every request): then the causal order decides.
+ */
+function withoutOtherErrors(input: CorrelationInput, effect: RuleEffect | undefined): RuleEffect | undefined {
+  if (!effect?.cause) return effect;
+  const explained = new Set<string>([effect.cause, 'origin.intermittent', 'edge.intermittent', 'edge.error']);
+  const steady = (effect.findings ?? input.findings).some(
+    (f) => f.severity === 'error' && !explained.has(f.code) && f.evidence['intermittent'] !== true,
+  );
+  if (!steady) return effect;
+  const { cause: _cause, ...rest } = effect;
+  return rest;
 }
 
 function answered(o: OriginObservation): boolean {

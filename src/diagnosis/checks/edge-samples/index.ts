@@ -30,7 +30,7 @@ export const edgeSamplesCheck: Check<'edgeSamples'> = {
     // Guarded or unresolvable: the edge check and public DNS say so; nothing was sampled.
     if (samples.every((s) => s.errorCode === 'EGUARDED' || isResolution(s.errorCode)))
       return { status: 'skipped', findings: [], facts };
-    const result = judge(samples, target.url);
+    const result = judge(samples, target.url, options.timeoutMs);
     return { status: result.severity === 'error' ? 'failed' : 'passed', findings: [result], facts };
   },
 };
@@ -49,7 +49,7 @@ function sampleOf(atMs: number, seen: EdgeObservation): EdgeSample {
   return sample;
 }
 
-function judge(samples: EdgeSample[], url: string): Finding {
+function judge(samples: EdgeSample[], url: string, budgetMs: number): Finding {
   const failed = samples.filter((s) => !s.ok);
   const n = samples.length;
   const ttfb = spread(samples.filter((s) => s.ttfbMs !== undefined).map((s) => s.ttfbMs!));
@@ -72,6 +72,18 @@ function judge(samples: EdgeSample[], url: string): Finding {
     ttfbMs: ttfb ?? null,
   };
   const summary = describe(samples);
+  // Only timeouts, while the answers took over half the budget: the slow tail, not a separate failure.
+  const slowTail =
+    ttfb !== undefined && ttfb.max >= budgetMs / 2 && failed.every((s) => s.errorCode === 'ETIMEDOUT');
+  if (failed.length > 0 && failed.length < n && slowTail) {
+    return finding({
+      code: 'edge.sampled',
+      severity: 'info',
+      title: `${failed.length} of ${n} edge requests ran out of the ${Math.round(budgetMs / 1000)} s budget; the others were slow too`,
+      detail: `${summary}; the answers took up to ${ttfb.max} ms, over half the probe budget. Raise --timeout to see the slow ones finish.`,
+      evidence,
+    });
+  }
   if (failed.length > 0 && failed.length < n) {
     return finding({
       code: 'edge.intermittent',

@@ -98,7 +98,17 @@ function judgeEndpoint(endpoint: EndpointSamples, samples: OriginSample[], conte
     ttfbMs: ttfb ?? null,
   };
   const out: Finding[] = [];
-  if (failed.length > 0 && failed.length < samples.length) {
+  if (failed.length > 0 && failed.length < samples.length && slowTail(failed, ttfb, context.budgetMs)) {
+    out.push(
+      finding({
+        code: 'origin.sampled',
+        severity: 'info',
+        title: `${failed.length} of ${samples.length} origin samples ran out of the ${Math.round(context.budgetMs / 1000)} s budget; the others were slow too`,
+        detail: `The answered samples to ${label} took up to ${ttfb!.max} ms (${ttfbText(ttfb!)}), over half the probe budget, so the ones without an answer are the slow tail of the same distribution rather than a separate failure. Raise --timeout to see them finish.`,
+        evidence,
+      }),
+    );
+  } else if (failed.length > 0 && failed.length < samples.length) {
     out.push(...intermittent(endpoint, samples, failed, evidence, context));
   } else if (failed.length === samples.length) {
     out.push(
@@ -187,6 +197,20 @@ function slowFinding(
     detail: `Time to first byte from ${label}: ${ttfbText(ttfb)}. Cloudflare waits at most the zone's Proxy Read Timeout (${context.proxyReadTimeoutS} s) for the response headers and shows 524 after it; a slower moment than these samples will cross it.`,
     evidence: { ...evidence, proxyReadTimeoutS: context.proxyReadTimeoutS },
   });
+}
+
+const TIMEOUTS = new Set(['response_timeout', 'connect_timeout']);
+
+/**
+ * Failures that are only timeouts, while the answered samples already took over half the budget:
+ * slowness running past our own budget (a busy origin, or a busy prober), not an intermittent failure.
+ */
+export function slowTail(
+  failed: readonly OriginSample[],
+  ttfb: Spread | undefined,
+  budgetMs: number,
+): boolean {
+  return ttfb !== undefined && ttfb.max >= budgetMs / 2 && failed.every((s) => TIMEOUTS.has(s.outcome));
 }
 
 type Count = { total: number; failed: number };
