@@ -47,6 +47,8 @@ export interface CloudflareFacts {
   /** Cloudflare's published ranges, for the firewall advice. */
   ipRanges?: { ipv4: string[]; ipv6: string[] };
   tunnel?: { id: string; name: string; status: string; activeConnections: number; service?: string };
+  /** The Worker a Workers route runs for this host (and path). */
+  worker?: { script: string; pattern: string };
   [extra: string]: unknown;
 }
 

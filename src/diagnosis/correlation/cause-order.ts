@@ -4,6 +4,7 @@ import type { FindingCode } from '../codes.js';
 // (a record pointing at a private address explains everything after it; an origin that refuses
 // explains the edge's 521). Codes not listed rank last.
 export const CAUSE_ORDER: readonly FindingCode[] = [
+  'worker.error',
   'dns.origin_private_address',
   'cloudflare.zone_not_found',
   'cloudflare.zone_inactive',
@@ -30,6 +31,7 @@ export const CAUSE_ORDER: readonly FindingCode[] = [
   'origin.intermittent',
   'ssl.flexible_redirect_loop',
   'tunnel.degraded',
+  'lb.fallback_serving',
   'lb.pool_unhealthy',
   'dns.public_private_address',
   'dns.public_resolution_failed',

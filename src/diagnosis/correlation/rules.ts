@@ -9,9 +9,11 @@ import { sslNoHttpsRule } from './ssl-no-https-rule.js';
 import { strictCertRule } from './strict-cert-rule.js';
 import { tunnelDownRule } from './tunnel-down-rule.js';
 import { tunnelServiceRule } from './tunnel-service-rule.js';
+import { workerErrorRule } from './worker-error-rule.js';
 
 // Ordered: the first rule that names a cause wins, so the strongest explanations come first.
 export const RULES: readonly Rule[] = [
+  workerErrorRule,
   privateAddressRule,
   tunnelDownRule,
   noHealthyPoolRule,

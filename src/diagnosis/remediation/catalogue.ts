@@ -15,6 +15,7 @@ import { SAMPLING_STEPS } from './sampling.js';
 import { SSL_STEPS } from './ssl.js';
 import type { Steps } from './steps.js';
 import { TUNNEL_STEPS } from './tunnel.js';
+import { WORKER_STEPS } from './worker.js';
 
 const CATALOGUE: Partial<Record<FindingCode, Steps>> = {
   ...ENGINE_STEPS,
@@ -24,6 +25,7 @@ const CATALOGUE: Partial<Record<FindingCode, Steps>> = {
   ...EDGE_STEPS,
   ...SSL_STEPS,
   ...TUNNEL_STEPS,
+  ...WORKER_STEPS,
   ...LB_STEPS,
   ...ANALYTICS_STEPS,
   ...ORIGIN_STEPS,

@@ -9,9 +9,10 @@ import type { CloudflareFacts } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import { apiFinding, dedupe } from './api-finding.js';
 import { readLoadBalancer } from './lb.js';
-import { readRecords } from './records.js';
+import { isAddressRecord, type RecordsContext, readRecords, tunnelIdOf } from './records.js';
 import { sslFinding, sslModeOf } from './ssl.js';
 import { readTunnel } from './tunnel.js';
+import { isWorkerPlaceholder } from './workers.js';
 
 /** Kept back from the budget so a slow API still leaves time to report what was read. */
 const REPORT_MARGIN_MS = 1000;
@@ -114,10 +115,32 @@ async function readZone(
     findings.push(apiFinding(records.failure));
     return done();
   }
-  const outcome = await readRecords(ctx, zone.name, records);
+  const context: RecordsContext = {};
+  let own = records;
+  if (!own.some(isAddressRecord)) {
+    // `name.exact` never returns a wildcard: look for the most specific `*.parent` that has one.
+    const wild = await cf.wildcardRecords(zone.id, host, signal).catch((e: unknown) => failed(e));
+    if ('failure' in wild) findings.push(apiFinding(wild.failure));
+    else {
+      const name = wild.find(isAddressRecord)?.name;
+      if (name) {
+        own = wild.filter((r) => r.name === name);
+        context.wildcard = name;
+      }
+    }
+  }
+  const tunnelHost = own.some((r) => r.type === 'CNAME' && tunnelIdOf(r.content) !== undefined);
+  // Workers routes: always for a placeholder record; otherwise when the budget leaves room for the
+  // reads that follow (IP ranges, analytics, audit log).
+  if (own.some(isWorkerPlaceholder) || (own.some(isAddressRecord) && !tunnelHost && cf.callsLeft >= 5)) {
+    context.routes = await cf.workerRoutes(zone.id, signal).catch((e: unknown) => asError(e));
+    if (context.routes instanceof Error) findings.push(apiFinding(context.routes));
+  }
+  const outcome = await readRecords(ctx, zone.name, own, context);
   findings.push(...outcome.findings);
   facts.origins.push(...outcome.origins);
   if (outcome.proxied !== undefined) facts.proxied = outcome.proxied;
+  if (outcome.worker) facts['worker'] = outcome.worker;
   if (outcome.tunnelId) {
     const tunnel = await readTunnel(cf, host, zone.accountId, outcome.tunnelId, signal);
     findings.push(...tunnel.findings);
@@ -169,4 +192,8 @@ function zoneFinding(zone: CfZone): Finding {
 
 function failed(error: unknown): { failure: unknown } {
   return { failure: error };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

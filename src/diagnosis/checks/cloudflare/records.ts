@@ -1,10 +1,18 @@
 // The host's DNS records in its zone: missing, DNS-only, or pointing somewhere Cloudflare cannot
 // reach (private/reserved: never probed). A/AAAA contents and resolved CNAME targets become the
 // origins the origin probe checks; a CNAME to <uuid>.cfargotunnel.com is a tunnel, handled apart.
+// A host without a record of its own may be answered by a wildcard (`*.parent`, the most specific
+// one), and a Worker placeholder (100:: / 192.0.2.1) is served by the Worker its route names.
 import type { CheckContext } from '../../check.js';
-import type { CfDnsRecord } from '../../cloudflare-reader.js';
+import type { CfDnsRecord, CfWorkerRoute } from '../../cloudflare-reader.js';
 import type { OriginCandidate } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
+import {
+  isWorkerPlaceholder,
+  matchRoute,
+  unservedPlaceholderFinding,
+  workerRouteFinding,
+} from './workers.js';
 
 const TUNNEL_TARGET =
   /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.cfargotunnel\.com\.?$/i;
@@ -14,6 +22,19 @@ export interface RecordsOutcome {
   origins: OriginCandidate[];
   proxied?: boolean;
   tunnelId?: string;
+  /** The Worker that serves the host (a matching route with a script). */
+  worker?: { script: string; pattern: string };
+}
+
+export interface RecordsContext {
+  /** The wildcard name (`*.example.com`) the records came from, when the host has none of its own. */
+  wildcard?: string;
+  /** The zone's Workers routes; an Error when they could not be read; undefined when not read. */
+  routes?: CfWorkerRoute[] | Error;
+}
+
+export function isAddressRecord(r: CfDnsRecord): boolean {
+  return r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME';
 }
 
 export function tunnelIdOf(target: string): string | undefined {
@@ -24,9 +45,10 @@ export async function readRecords(
   ctx: CheckContext,
   zoneName: string,
   all: CfDnsRecord[],
+  context: RecordsContext = {},
 ): Promise<RecordsOutcome> {
   const host = ctx.target.host;
-  const records = all.filter((r) => r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME');
+  const records = all.filter(isAddressRecord);
   if (records.length === 0) {
     return {
       origins: [],
@@ -35,7 +57,7 @@ export async function readRecords(
           code: 'dns.record_missing',
           severity: 'error',
           title: `No DNS record for ${host}`,
-          detail: `The zone ${zoneName} has no A, AAAA or CNAME record (and no load balancer) named ${host}, so Cloudflare has nowhere to send its traffic.${all.length ? ` Other record types exist: ${[...new Set(all.map((r) => r.type))].join(', ')}.` : ''}`,
+          detail: `The zone ${zoneName} has no A, AAAA or CNAME record (and no load balancer) named ${host}, and no wildcard record covers it, so Cloudflare has nowhere to send its traffic.${all.length ? ` Other record types exist: ${[...new Set(all.map((r) => r.type))].join(', ')}.` : ''}`,
           evidence: { host, zone: zoneName, otherTypes: [...new Set(all.map((r) => r.type))] },
         }),
       ],
@@ -43,7 +65,28 @@ export async function readRecords(
   }
 
   const out: RecordsOutcome = { findings: [], origins: [], proxied: records.every((r) => r.proxied) };
-  const listed = records.map((r) => `${r.type} ${r.content}${r.proxied ? ' (proxied)' : ' (DNS only)'}`);
+  const via = context.wildcard ? ` (from the wildcard record ${context.wildcard})` : '';
+  const listed = records.map(
+    (r) => `${r.type} ${r.content}${r.proxied ? ' (proxied)' : ' (DNS only)'}${via}`,
+  );
+  const path = ctx.target.path || '/';
+  const routes = Array.isArray(context.routes) ? context.routes : undefined;
+  const route = routes ? matchRoute(routes, host, path) : undefined;
+  const served = route?.script ? { ...route, script: route.script } : undefined;
+  if (served) out.worker = { script: served.script, pattern: served.pattern };
+  const placeholder = records.find(isWorkerPlaceholder);
+  if (served) out.findings.push(workerRouteFinding(host, path, served, placeholder));
+  else if (placeholder && context.routes instanceof Error) {
+    out.findings.push(
+      finding({
+        code: 'worker.route',
+        severity: 'info',
+        title: `${host} is a Workers placeholder record`,
+        detail: `The proxied ${placeholder.type} ${placeholder.content} record is Cloudflare's placeholder for a host served by a Worker; the zone's Workers routes could not be read (see the API finding), so which Worker serves it is not known. The placeholder was not probed.`,
+        evidence: { host, path, placeholder: `${placeholder.type} ${placeholder.content}` },
+      }),
+    );
+  }
   const dnsOnly = records.filter((r) => !r.proxied);
   if (dnsOnly.length > 0) {
     out.findings.push(
@@ -58,6 +101,12 @@ export async function readRecords(
   }
 
   for (const record of records) {
+    if (isWorkerPlaceholder(record)) {
+      // Never probed: Cloudflare does not connect to it. Unserved only when the routes say so.
+      if (!served && Array.isArray(context.routes))
+        out.findings.push(unservedPlaceholderFinding(host, path, record));
+      continue;
+    }
     if (record.type === 'CNAME') {
       const tunnelId = tunnelIdOf(record.content);
       if (tunnelId) {
@@ -75,14 +124,22 @@ export async function readRecords(
     out.origins.push({ address: record.content, source: 'dns', label: `${record.type} record` });
   }
 
+  if (context.wildcard) {
+    // Every DNS finding says the records came from the wildcard, not from a record of the host.
+    for (const f of out.findings) if (f.code.startsWith('dns.')) f.evidence['wildcard'] = context.wildcard;
+  }
   if (!out.findings.some((f) => f.severity === 'error' || f.severity === 'warn')) {
     out.findings.unshift(
       finding({
         code: 'dns.record_ok',
         severity: 'ok',
-        title: `DNS record for ${host} is proxied`,
-        detail: `${listed.join(', ')}.`,
-        evidence: { host, records: records.map(plain) },
+        title: `DNS record for ${host} is proxied${context.wildcard ? ` (wildcard ${context.wildcard})` : ''}`,
+        detail: `${listed.join(', ')}.${context.wildcard ? ` ${host} has no record of its own: the most specific wildcard, ${context.wildcard}, answers for it.` : ''}`,
+        evidence: {
+          host,
+          records: records.map(plain),
+          ...(context.wildcard ? { wildcard: context.wildcard, matchedName: context.wildcard } : {}),
+        },
       }),
     );
   }

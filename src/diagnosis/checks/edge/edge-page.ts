@@ -90,6 +90,10 @@ const MEANINGS: Record<number, string> = {
   530: 'Cloudflare could not reach the origin (see the 1xxx code)',
   1016: "Cloudflare could not resolve the origin's DNS name",
   1033: 'the Cloudflare Tunnel has no healthy cloudflared connector',
+  1101: 'the Worker serving this host threw an exception',
+  1102: 'the Worker serving this host exceeded its CPU or memory limit',
+  1104: 'the Worker script of the route was not found',
+  1105: 'the Worker is temporarily unavailable',
 };
 
 // ---- markers ------------------------------------------------------------------------------------
