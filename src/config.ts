@@ -62,6 +62,10 @@ export interface ServerConfig extends DiagnosisConfig {
   shutdownTimeoutMs: number;
   /** `check502 worker` serves /healthz, /readyz and /metrics on this port when set. */
   workerOpsPort?: number;
+  /** Slack user IDs allowed to apply guarded fixes (CHECK502_FIX_ALLOWED_USERS). */
+  fixAllowedUsers: string[];
+  /** Discord role IDs allowed to apply guarded fixes (CHECK502_FIX_ALLOWED_ROLES). */
+  fixAllowedRoles: string[];
 }
 
 export function loadDiagnosisConfig(env: Env): DiagnosisConfig {
@@ -72,10 +76,37 @@ export function loadDiagnosisConfig(env: Env): DiagnosisConfig {
   const token = text(env, 'CLOUDFLARE_API_TOKEN');
   if (token !== undefined) config.cloudflareApiToken = token;
   const fixToken = text(env, 'CLOUDFLARE_FIX_TOKEN');
-  if (fixToken !== undefined) config.cloudflareFixToken = fixToken;
+  if (fixToken !== undefined) {
+    // A separate token, so reads never carry write rights and fixes can be revoked on their own.
+    if (fixToken === token)
+      throw new ConfigError(
+        'CLOUDFLARE_FIX_TOKEN',
+        'a separate token from CLOUDFLARE_API_TOKEN (write-only scope)',
+      );
+    if (!/^[A-Za-z0-9_-]{20,200}$/.test(fixToken))
+      throw new ConfigError(
+        'CLOUDFLARE_FIX_TOKEN',
+        'an API token (letters, digits, - and _; no "Bearer " or quotes)',
+      );
+    config.cloudflareFixToken = fixToken;
+  }
   const base = url(env, 'CLOUDFLARE_BASE_URL');
   if (base !== undefined) config.cloudflareBaseUrl = base;
   return config;
+}
+
+/** What `check502 fix` needs: a diagnosis, plus Redis for the once-keys, Undo and the audit trail. */
+export interface FixCliConfig extends DiagnosisConfig {
+  redisUrl: string;
+  queuePrefix: string;
+}
+
+export function loadFixCliConfig(env: Env): FixCliConfig {
+  return {
+    ...loadDiagnosisConfig(env),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
+    queuePrefix: text(env, 'CHECK502_QUEUE_PREFIX') ?? 'check502',
+  };
 }
 
 export function loadServerConfig(env: Env): ServerConfig {
@@ -89,6 +120,22 @@ export function loadServerConfig(env: Env): ServerConfig {
     logLevel:
       oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'info',
     shutdownTimeoutMs: (integer(env, 'CHECK502_SHUTDOWN_TIMEOUT', 1, 3600) ?? 25) * 1000,
+    fixAllowedUsers: list(env, 'CHECK502_FIX_ALLOWED_USERS').map((u) => {
+      if (!/^[UW][A-Z0-9]{2,20}$/.test(u))
+        throw new ConfigError(
+          'CHECK502_FIX_ALLOWED_USERS',
+          `comma-separated Slack user IDs (U…/W…), got "${u.slice(0, 20)}"`,
+        );
+      return u;
+    }),
+    fixAllowedRoles: list(env, 'CHECK502_FIX_ALLOWED_ROLES').map((r) => {
+      if (!/^\d{5,25}$/.test(r))
+        throw new ConfigError(
+          'CHECK502_FIX_ALLOWED_ROLES',
+          `comma-separated Discord role IDs (numbers), got "${r.slice(0, 20)}"`,
+        );
+      return r;
+    }),
   };
   const opsPort = integer(env, 'CHECK502_WORKER_OPS_PORT', 1, 65535);
   if (opsPort !== undefined) config.workerOpsPort = opsPort;

@@ -10,6 +10,10 @@ async function main(): Promise<number> {
       const { runDiagnose } = await import('./diagnose.js');
       return runDiagnose(rest, process.env, process.stdout, process.stderr);
     }
+    case 'fix': {
+      const { runFix } = await import('./fix.js');
+      return runFix(rest, process.env, process.stdout, process.stderr);
+    }
     case 'serve':
     case 'worker': {
       const { runRole } = await import('./role.js');

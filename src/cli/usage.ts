@@ -11,6 +11,10 @@ Usage:
       --origin <addr>   the origin's IP or hostname, when the Cloudflare API cannot name it
       --samples <n>     requests per sampled leg (origin fresh, origin kept-alive, edge; default 5, 1 = one glance)
       Exit: 0 no error found, 1 an error was found, 2 could not run.
+  check502 fix <site> <action> [--yes]
+      A guarded fix the diagnosis supports (needs CLOUDFLARE_FIX_TOKEN and Redis): prints the
+      preview (from → to); applies it only with --yes, then re-checks. Actions: purge, rollback,
+      ssl-full, http2-off, disable-origin, enable-fallback; \`undo <fix-id>\` within an hour.
   check502 serve [--no-worker]   HTTP server (Slack, Discord, webhooks, health, metrics) + workers
   check502 worker                workers only, against the same Redis (REDIS_URL)
   check502 discord register [--guild <id>]   register the /check502 Discord command

@@ -82,3 +82,28 @@ describe('loadServerConfig', () => {
     expect(config.port).toBe(3000);
   });
 });
+
+describe('guarded-fix configuration', () => {
+  const read = 'read-token-0123456789abcdefghij';
+  it('takes a separate fix token and the allow-lists', () => {
+    const config = loadServerConfig({
+      CLOUDFLARE_API_TOKEN: read,
+      CLOUDFLARE_FIX_TOKEN: 'fix-token-0123456789abcdefghij',
+      CHECK502_FIX_ALLOWED_USERS: 'U0ALICE, W0BOB',
+      CHECK502_FIX_ALLOWED_ROLES: '123456789012345678',
+    });
+    expect(config.cloudflareFixToken).toBe('fix-token-0123456789abcdefghij');
+    expect(config.fixAllowedUsers).toEqual(['U0ALICE', 'W0BOB']);
+    expect(config.fixAllowedRoles).toEqual(['123456789012345678']);
+    expect(loadServerConfig({}).fixAllowedUsers).toEqual([]);
+  });
+
+  it.each([
+    [{ CLOUDFLARE_API_TOKEN: read, CLOUDFLARE_FIX_TOKEN: read }, 'CLOUDFLARE_FIX_TOKEN: a separate token'],
+    [{ CLOUDFLARE_FIX_TOKEN: 'Bearer abcdefghijklmnopqrstuvwxyz' }, 'CLOUDFLARE_FIX_TOKEN: an API token'],
+    [{ CHECK502_FIX_ALLOWED_USERS: 'alice' }, 'CHECK502_FIX_ALLOWED_USERS'],
+    [{ CHECK502_FIX_ALLOWED_ROLES: 'admins' }, 'CHECK502_FIX_ALLOWED_ROLES'],
+  ])('refuses %o with one line naming the variable', (env, message) => {
+    expect(() => loadServerConfig(env)).toThrow(message);
+  });
+});

@@ -3,48 +3,17 @@
 // misbehaving origins, fake Cloudflare API), trust through NODE_EXTRA_CA_CERTS. Every scenario
 // asserts the JSON report's verdict, primary cause, the finding's evidence and the exit code, and
 // that nothing the child did left 127.0.0.0/8.
-import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/diagnosis/finding.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { FAKE_TOKEN } from '../fakes/cloudflare-api.js';
 import type { EdgeBehaviour } from '../fakes/fake-edge.js';
 import type { LabOriginName } from '../fakes/origin-lab.js';
+import { buildIfStale } from './support/build-if-stale.js';
 import { type E2eLab, SITE, startE2eLab, TUNNEL_ID } from './support/lab.js';
-import { type CliRun, offLoopback, ROOT, runCli } from './support/run-cli.js';
+import { type CliRun, offLoopback, runCli } from './support/run-cli.js';
 
 let lab: E2eLab;
-
-/** Builds dist/ only when a source file is newer than the compiled CLI (`npm test` builds first). */
-function buildIfStale(): void {
-  const built = join(ROOT, 'dist', 'cli', 'main.js');
-  const stamp = (() => {
-    try {
-      return statSync(built).mtimeMs;
-    } catch {
-      return 0;
-    }
-  })();
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
-      ),
-    );
-  if (newest(join(ROOT, 'src')) > stamp) {
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: ROOT,
-        stdio: 'ignore',
-      },
-    );
-  }
-}
 
 beforeAll(async () => {
   buildIfStale();

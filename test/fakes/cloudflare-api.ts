@@ -5,7 +5,9 @@
 // 403/10000 for a permission (or account) the token lacks, 404/7003 for unknown paths, 429 with
 // Retry-After, 5xx (faults). GraphQL answers under the aliases the query asks for, with only the
 // dimensions it asks for, and refuses fields the plan lacks ("does not have access to the path")
-// with HTTP 200 or another status. Every request is logged so tests can count the API budget.
+// with HTTP 200 or another status. The guarded fixes' writes (setting and DNS record PATCH, cache
+// purge, pool PATCH) change the scenario as the real API would, and only the fix token may make them
+// (the read token gets 403/10000). Every request is logged so tests can count the API budget.
 // Sources of each shape are noted beside it; driven by the real SDK (baseURL = fake.baseUrl).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +23,8 @@ export interface FakeZone {
 export interface FakeScenario {
   /** Bearer token accepted. A malformed one gets 400/6003, another well-formed one 403/9109. */
   token: string;
+  /** The write-scoped fix token: the only one the fake lets write (the read token gets 403/10000). */
+  fixToken?: string;
   /** What /user/tokens/verify says of `token` (expired/disabled tokens are refused elsewhere). */
   tokenStatus: 'active' | 'expired' | 'disabled';
   /** Permission names the token holds (PERMISSIONS[*].name); undefined = all of them. */
@@ -117,6 +121,8 @@ export interface FakeCloudflareApi {
 
 /** API tokens are 40 characters of [A-Za-z0-9_-]; anything else is malformed to the API. */
 export const FAKE_TOKEN = 'Fk3_test-token-0123456789abcdefABCDEFghi';
+/** CLOUDFLARE_FIX_TOKEN of the tests: a separate, well-formed token. */
+export const FAKE_FIX_TOKEN = 'Fix_test-token-0123456789abcdefABCDEFgh0';
 /** A well-formed token the fake does not know (revoked, or from another user). */
 export const UNKNOWN_TOKEN = 'Unknown0token-0123456789abcdefABCDEFghij';
 /** A Global API Key (37 hex characters) pasted as a token. */
@@ -140,6 +146,7 @@ export const ADAPTIVE_FIELDS = [
 export function emptyScenario(): FakeScenario {
   return {
     token: FAKE_TOKEN,
+    fixToken: FAKE_FIX_TOKEN,
     tokenStatus: 'active',
     workerRoutes: {},
     monitors: {},
@@ -243,6 +250,12 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
   const denied = authAnswer(s, req.headers.authorization, path);
   if (denied) {
     send(res, denied.status, envelope(null, denied.errors));
+    return;
+  }
+  // A token scoped to reads cannot write: the fixes' writes need the fix token.
+  const isFixToken = s.fixToken !== undefined && req.headers.authorization === `Bearer ${s.fixToken}`;
+  if (method !== 'GET' && path !== '/graphql' && !isFixToken) {
+    send(res, 403, envelope(null, [{ code: 10000, message: 'Authentication error' }]));
     return;
   }
   const page = Math.max(1, Number(url.searchParams.get('page') ?? '1') || 1);
@@ -526,8 +539,62 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
         return association === undefined ? notFound() : ok(association);
       },
     ],
-    ['GET', /^\/ips$/, () => ok(s.ips)],
-    ['POST', /^\/graphql$/, () => send(res, 200, s.graphql)],
+    // ---- the guarded fixes' writes (and the reads of the one resource each changes) ----
+    [
+      'PATCH',
+      /^\/zones\/([^/]+)\/settings\/([a-z0-9_]+)$/,
+      ([, zone = '', id = '']) => {
+        const value = (call.body as { value?: unknown } | undefined)?.value;
+        const settings = s.settings[zone];
+        if (!settings || value === undefined) return notFound();
+        settings[id] = value;
+        ok({ id, value, editable: true, modified_on: new Date().toISOString() });
+      },
+    ],
+    [
+      'GET',
+      /^\/zones\/([^/]+)\/dns_records\/([^/]+)$/,
+      ([, zone = '', id = '']) => {
+        const record = (s.records[zone] ?? []).find((r) => r['id'] === id);
+        return record
+          ? ok({ ttl: 1, proxiable: true, ...record })
+          : notFound(81044, 'Record does not exist.');
+      },
+    ],
+    [
+      'PATCH',
+      /^\/zones\/([^/]+)\/dns_records\/([^/]+)$/,
+      ([, zone = '', id = '']) => {
+        const record = (s.records[zone] ?? []).find((r) => r['id'] === id);
+        if (!record) return notFound(81044, 'Record does not exist.');
+        Object.assign(record, call.body as Record<string, unknown>);
+        ok({ ttl: 1, proxiable: true, ...record });
+      },
+    ],
+    [
+      'POST',
+      /^\/zones\/([^/]+)\/purge_cache$/,
+      // api: POST /zones/{zone_id}/purge_cache → { result: { id: <zone id> } }
+      ([, zone = '']) => (s.zones.some((z) => z.id === zone) ? ok({ id: zone }) : notFound()),
+    ],
+    [
+      'GET',
+      /^\/accounts\/([^/]+)\/load_balancers\/pools\/([^/]+)$/,
+      ([, acc = '', id = '']) => {
+        const pool = (s.pools[acc] ?? []).find((p) => p['id'] === id);
+        return pool ? ok(pool) : notFound();
+      },
+    ],
+    [
+      'PATCH',
+      /^\/accounts\/([^/]+)\/load_balancers\/pools\/([^/]+)$/,
+      ([, acc = '', id = '']) => {
+        const pool = (s.pools[acc] ?? []).find((p) => p['id'] === id);
+        if (!pool) return notFound();
+        Object.assign(pool, call.body as Record<string, unknown>);
+        ok(pool);
+      },
+    ],
   ];
   for (const [routeMethod, pattern, answer] of routes) {
     const match = method === routeMethod ? pattern.exec(path) : null;
@@ -572,7 +639,7 @@ function authAnswer(
     };
   }
   const verify = path === '/user/tokens/verify';
-  if (token !== s.token) {
+  if (token !== s.token && token !== s.fixToken) {
     return verify
       ? { status: 401, errors: [{ code: 1000, message: 'Invalid API Token' }] }
       : { status: 403, errors: [{ code: 9109, message: 'Invalid access token' }] };

@@ -153,6 +153,8 @@ function zoneFinding(zone: CfZone): Finding {
   const evidence = {
     zone: zone.name,
     zoneId: zone.id,
+    // Guarded fixes on load balancer pools address the account (src/fixes/plan-fixes.ts).
+    ...(zone.accountId ? { accountId: zone.accountId } : {}),
     status: zone.status,
     paused: zone.paused,
     nameServers: zone.nameServers,

@@ -1,0 +1,112 @@
+// `check502 fix` end to end, as a user runs it: the BUILT CLI against the loopback lab (fake API with
+// an audit log, fake edge answering 526, a self-signed origin) and real Redis. After "SSL/TLS mode
+// full → strict" breaks the site: the preview changes nothing, --yes rolls it back once with the fix
+// token only, re-checks, and undo puts it back. Without CLOUDFLARE_FIX_TOKEN nothing is even read.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { settingChanged } from '../fakes/audit-log-entries.js';
+import { FAKE_FIX_TOKEN, FAKE_TOKEN } from '../fakes/cloudflare-api.js';
+import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { buildIfStale } from './support/build-if-stale.js';
+import { ACCOUNT_ID, type E2eLab, startE2eLab, ZONE, ZONE_ID } from './support/lab.js';
+import { type CliRun, offLoopback, runCli } from './support/run-cli.js';
+
+const redisUrl = inject('redisUrl');
+const prefix = `t${randomUUID().slice(0, 8)}`;
+let lab: E2eLab;
+
+beforeAll(async () => {
+  buildIfStale();
+  lab = await startE2eLab();
+}, 120_000);
+afterAll(async () => {
+  await lab?.close();
+  await removePrefix(redisUrl, prefix);
+});
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    CHECK502_DNS_SERVERS: `127.0.0.1:${lab.dns.port}`,
+    CHECK502_ALLOW_PRIVATE_NETS: '127.0.0.0/8',
+    NODE_EXTRA_CA_CERTS: lab.caFile,
+    NO_COLOR: '1',
+    CLOUDFLARE_API_TOKEN: FAKE_TOKEN,
+    CLOUDFLARE_BASE_URL: lab.api.baseUrl,
+    REDIS_URL: redisUrl,
+    CHECK502_QUEUE_PREFIX: prefix,
+    ...extra,
+  };
+}
+
+async function cli(args: string[], extra: Record<string, string> = {}): Promise<CliRun> {
+  const run = await runCli(['fix', lab.url, ...args, '--timeout', '2'], env(extra), { logDir: lab.dir });
+  expect(run.signal, `the CLI was killed; stderr: ${run.stderr}`).toBeNull();
+  expect(offLoopback(run.net)).toEqual([]);
+  return run;
+}
+
+function brokenByAChange(): void {
+  const s = lab.zone({ type: 'A', content: lab.origins.origins.selfSigned.address }, 'strict');
+  s.fixToken = FAKE_FIX_TOKEN;
+  s.auditLogs[ACCOUNT_ID] = [
+    settingChanged({
+      zone: ZONE,
+      zoneId: ZONE_ID,
+      setting: 'ssl',
+      from: 'full',
+      to: 'strict',
+      by: 'alice@example.com',
+      when: new Date(Date.now() - 15 * 60_000),
+    }),
+  ];
+  lab.api.scenario = s;
+  lab.api.calls.length = 0;
+  lab.edge.setBehaviour({ kind: 'branded', code: 526, errorSource: 'host' });
+}
+const writes = () => lab.api.calls.filter((c) => c.method !== 'GET' && c.path !== '/graphql');
+
+describe('check502 fix (built CLI)', () => {
+  it('without CLOUDFLARE_FIX_TOKEN: refuses at once, reads and writes nothing', async () => {
+    brokenByAChange();
+    const run = await cli(['rollback', '--yes']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('fixes are disabled: set CLOUDFLARE_FIX_TOKEN');
+    expect(lab.api.calls).toHaveLength(0);
+  });
+
+  it('previews, applies with --yes once, re-checks, and undo puts it back', async () => {
+    brokenByAChange();
+    const fixEnv = { CLOUDFLARE_FIX_TOKEN: FAKE_FIX_TOKEN };
+    const preview = await cli(['rollback'], fixEnv);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain('SSL/TLS mode: strict → full');
+    expect(preview.stdout).toContain('Gives up: Cloudflare stops validating');
+    expect(preview.stdout).toContain('Nothing changed. Re-run with --yes');
+    expect(writes()).toHaveLength(0);
+
+    const applied = await cli(['rollback', '--yes'], fixEnv);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('Done: SSL/TLS mode: strict → full');
+    expect(applied.stdout).toMatch(/Re-check: shop\.lab\.test is \w+/);
+    expect(writes().map((c) => [c.method, c.path, c.body, c.authorization])).toEqual([
+      ['PATCH', `/zones/${ZONE_ID}/settings/ssl`, { value: 'full' }, `Bearer ${FAKE_FIX_TOKEN}`],
+    ]);
+    expect(lab.api.scenario.settings[ZONE_ID]?.['ssl']).toBe('full');
+    const undoCommand = /check502 fix \S+ undo (\S+) --yes/.exec(applied.stdout);
+    expect(undoCommand).not.toBeNull();
+
+    const undone = await cli(['undo', undoCommand?.[1] ?? '', '--yes'], fixEnv);
+    expect(undone.code, undone.stderr).toBe(0);
+    expect(undone.stdout).toContain('Undone: SSL/TLS mode is strict again');
+    expect(lab.api.scenario.settings[ZONE_ID]?.['ssl']).toBe('strict');
+    expect(writes()).toHaveLength(2);
+  });
+
+  it('an action the evidence does not support is refused with what is available', async () => {
+    brokenByAChange();
+    const run = await cli(['purge', '--yes'], { CLOUDFLARE_FIX_TOKEN: FAKE_FIX_TOKEN });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/does not support "purge".*available: rollback/);
+    expect(writes()).toHaveLength(0);
+  });
+});
