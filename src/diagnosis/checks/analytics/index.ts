@@ -26,7 +26,9 @@ export const analyticsCheck: Check<'analytics'> = {
     try {
       data = await cf.edgeAnalytics(zone.id, ctx.target.host, since, until, ctx.signal);
     } catch (error) {
-      return { status: 'failed', findings: [apiFinding(error)] };
+      // A plan without the dataset or field is analytics.unavailable (info), never a token problem.
+      const f = apiFinding(error);
+      return { status: f.severity === 'info' ? 'skipped' : 'failed', findings: [f] };
     }
     const byStatus = [...data.errors].sort((a, b) => b.count - a.count).slice(0, 10);
     const errors5xx = data.errors.reduce((n, g) => n + g.count, 0);
@@ -39,10 +41,16 @@ export const analyticsCheck: Check<'analytics'> = {
     };
     if (data.firstErrorAt !== undefined) facts.firstErrorAt = data.firstErrorAt;
     const share = data.total > 0 ? errors5xx / data.total : 0;
-    const noAnswer = data.errors.filter((g) => g.originStatus === 0).reduce((n, g) => n + g.count, 0);
-    const fromOrigin = data.errors.filter((g) => g.originStatus >= 500).reduce((n, g) => n + g.count, 0);
-    const evidence = {
-      windowMinutes: WINDOW_MINUTES,
+    // Without originResponseStatus (the plan lacks it) nothing can be said about the split.
+    const split0 = data.limited?.originStatus === false;
+    const noAnswer = split0
+      ? 0
+      : data.errors.filter((g) => g.originStatus === 0).reduce((n, g) => n + g.count, 0);
+    const fromOrigin = split0
+      ? 0
+      : data.errors.filter((g) => g.originStatus >= 500).reduce((n, g) => n + g.count, 0);
+    const evidence: Record<string, unknown> & { sharePercent: number } = {
+      windowMinutes: data.limited?.windowMinutes ?? WINDOW_MINUTES,
       total: data.total,
       errors5xx,
       sharePercent: Math.round(share * 1000) / 10,
@@ -50,6 +58,7 @@ export const analyticsCheck: Check<'analytics'> = {
       originProduced: fromOrigin,
       byStatus,
     };
+    if (data.limited) evidence['limitedBy'] = data.limited.reason;
     if (errors5xx < WARN_COUNT || share < WARN_SHARE) {
       return {
         status: 'passed',
@@ -67,12 +76,15 @@ export const analyticsCheck: Check<'analytics'> = {
     }
     const top = byStatus
       .slice(0, 4)
-      .map(
-        (g) => `${g.edgeStatus} (origin ${g.originStatus === 0 ? 'no answer' : g.originStatus}): ${g.count}`,
+      .map((g) =>
+        split0
+          ? `${g.edgeStatus}: ${g.count}`
+          : `${g.edgeStatus} (origin ${g.originStatus === 0 ? 'no answer' : g.originStatus}): ${g.count}`,
       )
       .join(', ');
-    const split =
-      noAnswer >= fromOrigin
+    const split = split0
+      ? `the zone's plan does not offer the origin's status, so the split by origin answer is unknown`
+      : noAnswer >= fromOrigin
         ? `${noAnswer} of them got no HTTP answer from the origin (origin status 0): Cloudflare could not connect, or TLS failed`
         : `${fromOrigin} of them were 5xx answered by the origin itself and passed on by Cloudflare`;
     return {

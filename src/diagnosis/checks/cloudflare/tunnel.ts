@@ -23,11 +23,17 @@ export async function readTunnel(
   signal: AbortSignal,
 ): Promise<TunnelOutcome> {
   if (!accountId) return { findings: [] };
-  const [tunnel, connectors, ingress] = await Promise.all([
+  const [tunnel, connectors] = await Promise.all([
     cf.tunnel(accountId, id, signal).catch((e: unknown) => asError(e)),
     cf.tunnelConnections(accountId, id, signal).catch((e: unknown) => asError(e)),
-    cf.tunnelIngress(accountId, id, signal).catch((e: unknown) => asError(e)),
   ]);
+  // A locally-managed tunnel (config_src "local") has no remote configuration: its ingress rules
+  // live in config.yml on the connector host, so the call is skipped (it would answer 404).
+  const remote =
+    !(tunnel instanceof Error) && tunnel !== null && !tunnel.deleted && tunnel.configSource !== 'local';
+  const ingress = remote
+    ? await cf.tunnelIngress(accountId, id, signal).catch((e: unknown) => asError(e))
+    : null;
   const findings: Finding[] = [];
   for (const r of [tunnel, connectors, ingress]) if (r instanceof Error) findings.push(apiFinding(r));
   if (tunnel instanceof Error) return { findings };
@@ -109,7 +115,7 @@ function statusFinding(
     code: 'tunnel.ok',
     severity: 'ok',
     title: `Tunnel ${name} is ${tunnel.status}`,
-    detail: `${active ?? '?'} active connection${active === 1 ? '' : 's'} from ${connectors?.length ?? '?'} connector${connectors?.length === 1 ? '' : 's'}.${evidence['service'] ? ` Ingress for ${host}: ${String(evidence['service'])}.` : ''}`,
+    detail: `${active ?? '?'} active connection${active === 1 ? '' : 's'} from ${connectors?.length ?? '?'} connector${connectors?.length === 1 ? '' : 's'}.${evidence['service'] ? ` Ingress for ${host}: ${String(evidence['service'])}.` : ''}${evidence['ingress'] ? ` The tunnel is ${String(evidence['ingress'])} (not visible to the API).` : ''}`,
     evidence,
   });
 }
@@ -150,7 +156,9 @@ function evidenceOf(
     }));
   }
   if (tunnel.connsInactiveAt) evidence['connsInactiveAt'] = tunnel.connsInactiveAt;
-  if (ingress === null) evidence['ingress'] = 'locally managed (config.yml on the connector host)';
+  if (tunnel.configSource) evidence['configSource'] = tunnel.configSource;
+  if (ingress === null)
+    evidence['ingress'] = "locally managed: the ingress rules live in the connector's config.yml";
   if (rule) {
     evidence['service'] = rule.service;
     if (rule.hostname) evidence['ingressHostname'] = rule.hostname;

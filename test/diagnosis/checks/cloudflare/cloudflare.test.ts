@@ -176,13 +176,41 @@ describe('cloudflare check', () => {
     expect(findingOf(report, 'tunnel.no_ingress_rule').severity).toBe('error');
   });
 
-  it('a locally managed tunnel is judged on status alone and says its ingress is not visible', async () => {
+  it('a locally managed tunnel (config_src local) skips the remote configuration and says where the rules live', async () => {
     const s = tunnelZone('healthy', 4);
+    s.tunnels[TUNNEL_ID]!['config_src'] = 'local';
     delete s.tunnelConfigurations[TUNNEL_ID];
-    const { report, cloudflareFacts } = await runDiagnosis(await start(s), HOST, { edge: { status: 200 } });
-    expect(findingOf(report, 'tunnel.ok').evidence['ingress']).toContain('locally managed');
+    const api = await start(s);
+    const { report, cloudflareFacts } = await runDiagnosis(api, HOST, { edge: { status: 200 } });
+    const f = findingOf(report, 'tunnel.ok');
+    expect(f.evidence['ingress']).toContain("connector's config.yml");
+    expect(f.evidence['configSource']).toBe('local');
+    expect(api.calls.filter((c) => c.path.endsWith('/configurations'))).toHaveLength(0);
     expect(codes(report)).not.toContain('tunnel.no_ingress_rule');
     expect(cloudflareFacts?.tunnel?.service).toBeUndefined();
+    expect(report.verdict).toBe('healthy');
+  });
+
+  it.each(['not_found', 'null_config'] as const)(
+    'a remote-managed tunnel whose configuration answers %s is not a warning',
+    async (answer) => {
+      const s = tunnelZone('healthy', 4);
+      delete s.tunnelConfigurations[TUNNEL_ID];
+      s.localConfigAnswer = answer;
+      const { report } = await runDiagnosis(await start(s), HOST, { edge: { status: 200 } });
+      expect(report.findings.filter((f) => f.severity === 'warn' || f.severity === 'error')).toEqual([]);
+    },
+  );
+
+  it('analytics on a plan without the dataset is analytics.unavailable (info), never auth_failed', async () => {
+    const s = aRecordZone();
+    s.analytics.enabled = false;
+    s.analytics.deniedStatus = 403;
+    const { report } = await runDiagnosis(await start(s), HOST, { edge: { status: 200 } });
+    const f = findingOf(report, 'analytics.unavailable');
+    expect(f.severity).toBe('info');
+    expect(codes(report)).not.toContain('cloudflare.auth_failed');
+    expect(report.verdict).toBe('healthy');
   });
 
   it('a wildcard ingress rule matches', async () => {
