@@ -4,10 +4,13 @@ import { parseArgs } from 'node:util';
 import { ConfigError, type Env, loadDiagnosisConfig } from '../config.js';
 import { createDiagnoser } from '../diagnoser.js';
 import { MAX_SAMPLES } from '../diagnosis/checks/origin-samples/schedule.js';
+import type { Report } from '../diagnosis/report.js';
 import { parseSite } from '../diagnosis/target.js';
+import { parseDuration } from '../watch/watch-state.js';
 import { createProgress } from './progress.js';
 import { renderHuman } from './render-human.js';
 import { styleFor } from './style.js';
+import { runWatchLoop } from './watch-loop.js';
 
 interface Output {
   write(text: string): unknown;
@@ -50,6 +53,11 @@ export async function runDiagnose(argv: string[], env: Env, stdout: Output, stde
     return fail(`--samples must be a whole number from 1 to ${MAX_SAMPLES}`);
   }
 
+  const watchMs = values.watch === undefined ? undefined : parseDuration(values.watch);
+  if (values.watch !== undefined && watchMs === undefined) {
+    return fail('--watch takes a duration such as 30m, 2h or 90s (at most 24h)');
+  }
+
   let config: ReturnType<typeof loadDiagnosisConfig>;
   try {
     config = loadDiagnosisConfig(env);
@@ -62,8 +70,8 @@ export async function runDiagnose(argv: string[], env: Env, stdout: Output, stde
   const progress = values.json ? undefined : createProgress(stderr, env);
   const diagnoser = createDiagnoser(config);
   const checkOf = new Map<string, string>();
-  try {
-    const report = await diagnoser.run(
+  const runOnce = () =>
+    diagnoser.run(
       site.target,
       {
         timeoutMs: Math.round(timeoutS * 1000),
@@ -77,8 +85,41 @@ export async function runDiagnose(argv: string[], env: Env, stdout: Output, stde
         },
       },
     );
+  const print = (report: Report) => {
     progress?.clear();
     stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderHuman(report, checkOf, style));
+  };
+  try {
+    if (watchMs !== undefined) {
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      try {
+        const state = await runWatchLoop({
+          site: site.target.host,
+          durationMs: watchMs,
+          run: runOnce,
+          // --json: one report per run, one JSON document a line; otherwise the first in full, then changes.
+          printFirst: values.json ? () => {} : print,
+          print: values.json ? () => {} : (line) => stdout.write(`${line}\n`),
+          signal: stop.signal,
+          ...(values.json
+            ? {
+                run: async () => {
+                  const report = await runOnce();
+                  stdout.write(`${JSON.stringify(report)}\n`);
+                  return report;
+                },
+              }
+            : {}),
+        });
+        return state.outcome === 'recovered' || state.outcome === 'healthy' ? 0 : 1;
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+      }
+    }
+    const report = await runOnce();
+    print(report);
     return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
   } finally {
     progress?.clear();
@@ -96,6 +137,7 @@ function parse(argv: string[]) {
       timeout: { type: 'string' },
       origin: { type: 'string' },
       samples: { type: 'string' },
+      watch: { type: 'string' },
     },
   });
 }

@@ -10,6 +10,8 @@ Usage:
       --timeout <s>     budget of each probe in seconds (default 10)
       --origin <addr>   the origin's IP or hostname, when the Cloudflare API cannot name it
       --samples <n>     requests per sampled leg (origin fresh, origin kept-alive, edge; default 5, 1 = one glance)
+      --watch <d>       re-diagnose (after 30 s, then every minute) until healthy 3 runs in a row or <d>
+                        (e.g. 30m) runs out; prints the first report, then only changes, then the outcome
       Exit: 0 no error found, 1 an error was found, 2 could not run.
   check502 fix <site> <action> [--yes]
       A guarded fix the diagnosis supports (needs CLOUDFLARE_FIX_TOKEN and Redis): prints the

@@ -325,6 +325,12 @@ describe('check502 diagnose samples what one probe misses', () => {
     expect(find(run.report, 'origin.keepalive_disabled').remediation.join(' ')).toMatch(/keepalive_timeout/);
   });
 
+  it('rejects a --watch that is not a duration', async () => {
+    const run = await cli(['diagnose', lab.url, '--watch', 'forever']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--watch/);
+  });
+
   it('rejects --samples 0', async () => {
     const run = await cli(['diagnose', lab.url, '--samples', '0']);
     expect(run.code).toBe(2);
