@@ -33,6 +33,7 @@ export const FINDING_CODES = [
   'edge.not_probed',
   'edge.sampled',
   'edge.intermittent',
+  'edge.cached_error',
   // origin, probed directly
   'origin.ok',
   'origin.not_specified',
@@ -59,6 +60,9 @@ export const FINDING_CODES = [
   'origin.keepalive_ok',
   'origin.keepalive_disabled',
   'origin.keepalive_closed_early',
+  'origin.rule_applied',
+  'origin.requires_client_cert',
+  'origin.http2_broken',
   // tunnels
   'tunnel.ok',
   'tunnel.down',

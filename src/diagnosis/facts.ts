@@ -37,10 +37,43 @@ export interface PublicDnsFacts {
   answer: DnsAnswer;
 }
 
+/** An Origin or Configuration Rule and what it changes for this request. */
+export interface AppliedRule {
+  id: string;
+  description?: string;
+  phase: 'origin' | 'config';
+  expression: string;
+  /** Human words for each override, e.g. "destination port 8443". */
+  changes: string[];
+}
+
+/**
+ * How Cloudflare reaches the origin for this request once Origin Rules and Configuration Rules
+ * are applied (later matching rules override earlier ones, as the ruleset engine does).
+ */
+export interface OriginRoute {
+  hostHeader?: string;
+  /** The SNI sent: an SNI override, else a Host header override (which also sets the SNI). */
+  sni?: string;
+  /** DNS record override: the name Cloudflare resolves instead of the host. */
+  resolveHost?: string;
+  port?: number;
+  /** A Configuration Rule's SSL/TLS mode for this request. */
+  sslMode?: SslMode;
+  rules: AppliedRule[];
+  /** Rules whose filter depends on what the bot cannot know (the visitor's country, headers…). */
+  uncertain: AppliedRule[];
+}
+
 /** What the Cloudflare API said about this host; extended by the Cloudflare checks. */
 export interface CloudflareFacts {
   zone?: { id: string; name: string; status: string; accountId?: string };
+  /** The SSL/TLS mode in force for this request (a Configuration Rule's, else the zone's). */
   sslMode?: SslMode;
+  /** The zone-wide mode, when a Configuration Rule overrides it for this request. */
+  zoneSslMode?: SslMode;
+  /** Origin and Configuration Rules that apply to this request. */
+  route?: OriginRoute;
   /** Origins the probe should check directly (empty for a tunnel). */
   origins: OriginCandidate[];
   proxied?: boolean;

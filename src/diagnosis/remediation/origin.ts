@@ -62,8 +62,31 @@ export const ORIGIN_STEPS: StepsByCode = {
     `Test the raw answer: \`curl -sv --resolve ${str(e['host'], '<site>')}:${port(e)}:${str(e['resolvedAddress'], '<origin-ip>')} ${str(e['scheme'], 'https')}://${str(e['host'], '<site>')}/\`.`,
   ],
   'origin.response_timeout': (e) => [
-    `${where(e)} accepts the request but does not answer: look for stuck workers or slow queries (application logs, \`top\`, database slow-query log).`,
-    'Move long-running work to background jobs; Cloudflare waits 100 s before showing 524 (Enterprise can raise it).',
+    `${where(e)} accepts the request but sent nothing within ${Math.round(Number(e['waitedMs'] ?? 10000) / 1000)} s: look for stuck workers or slow queries (application logs, \`top\`, database slow-query log), and time it yourself: \`curl -so /dev/null -w '%{time_starttransfer}\\n' --resolve ${str(e['host'], '<site>')}:${port(e)}:${str(e['resolvedAddress'], '<origin-ip>')} ${str(e['scheme'], 'https')}://${str(e['host'], '<site>')}/\`.`,
+    `Cloudflare waits ${str(e['proxyReadTimeoutS'], '100')} s (proxy_read_timeout) before showing 524: move long-running work to background jobs with polling; Enterprise zones can raise proxy_read_timeout (zone setting, or per path with a Cache Rule).`,
+  ],
+  'origin.requires_client_cert': (e) => {
+    const aop = str(e['aop'], 'unknown');
+    const cloudflareSide =
+      "In Cloudflare: SSL/TLS → Origin Server → Authenticated Origin Pulls. Zone-level AOP presents Cloudflare's shared certificate (the origin trusts `authenticated_origin_pull_ca.pem` from Cloudflare's docs); per-zone or per-hostname AOP presents a certificate you upload, for hosts you associate with it.";
+    const originSide = `On the origin ${where(e)}: trust exactly the certificate Cloudflare presents (nginx: \`ssl_client_certificate /etc/ssl/authenticated_origin_pull_ca.pem; ssl_verify_client on;\`), or stop requiring client certificates (\`ssl_verify_client off\`) if you did not mean to.`;
+    if (aop === 'on')
+      return [
+        `Cloudflare presents its certificate (${str(e['aopSource'], 'AOP on')}). If the edge still fails, the origin does not trust that certificate: the shared one and a per-zone/per-hostname upload are different certificates.`,
+        originSide,
+        cloudflareSide,
+      ];
+    return [
+      aop === 'off'
+        ? `Cloudflare does not present a client certificate (${str(e['aopSource'], 'AOP off')}): turn Authenticated Origin Pulls on for this host, or the origin keeps refusing Cloudflare.`
+        : `Check whether Authenticated Origin Pulls is on for this host (${str(e['aopSource'], 'unknown')}); without it Cloudflare presents no certificate and the origin refuses it.`,
+      cloudflareSide,
+      originSide,
+    ];
+  },
+  'origin.http2_broken': (e) => [
+    `Turn off HTTP/2 to the origin until ${where(e)} speaks it properly: Speed → Optimization → Protocol Optimization → "HTTP/2 to Origin" off (API: zone setting origin_max_http_version = "1").`,
+    `Or stop advertising h2 on the origin: remove \`http2\` from the \`listen ${port(e)} ssl\` line (nginx) or \`Protocols h2\` (Apache), or fix the proxy in front that offers h2 it cannot serve; test with \`curl -sv --http2 --resolve ${str(e['host'], '<site>')}:${port(e)}:${str(e['resolvedAddress'], '<origin-ip>')} https://${str(e['host'], '<site>')}/\`.`,
   ],
   'origin.http_5xx': (e) => [
     typeof e['gatewayPage'] === 'string'

@@ -9,6 +9,7 @@ import type { CloudflareFacts } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import { apiFinding, dedupe } from './api-finding.js';
 import { readLoadBalancer } from './lb.js';
+import { readOriginRoute } from './origin-route.js';
 import { isAddressRecord, type RecordsContext, readRecords, tunnelIdOf } from './records.js';
 import { sslFinding, sslModeOf } from './ssl.js';
 import { readTunnel } from './tunnel.js';
@@ -141,6 +142,11 @@ async function readZone(
   facts.origins.push(...outcome.origins);
   if (outcome.proxied !== undefined) facts.proxied = outcome.proxied;
   if (outcome.worker) facts['worker'] = outcome.worker;
+  // Origin and Configuration Rules change where the probe must connect; a tunnel has no origin to
+  // probe, so its hosts skip the read (and its API calls).
+  if (!outcome.tunnelId && !outcome.worker && facts.origins.length > 0) {
+    findings.push(...(await readOriginRoute(ctx, cf, zone, facts, signal)));
+  }
   if (outcome.tunnelId) {
     const tunnel = await readTunnel(cf, host, zone.accountId, outcome.tunnelId, signal);
     findings.push(...tunnel.findings);

@@ -170,7 +170,7 @@ async function followCname(ctx: CheckContext, record: CfDnsRecord, out: RecordsO
   }
 }
 
-function privateAddress(
+export function privateAddress(
   host: string,
   record: CfDnsRecord,
   address: string,

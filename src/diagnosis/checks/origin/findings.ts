@@ -4,6 +4,8 @@ import type { SslMode } from '../../facts.js';
 import { type Finding, finding, type Severity } from '../../finding.js';
 import type { OriginObservation } from '../../ports.js';
 import { certificateFindings } from './cert.js';
+import { type AopState, clientCertFinding, demandsClientCert } from './client-cert.js';
+import { http2Broken, http2BrokenFinding } from './http2.js';
 
 /** Cloudflare answers 520 when an origin's response headers pass about 16 KB (its documented limit). */
 export const HEADER_LIMIT_BYTES = 16 * 1024;
@@ -25,15 +27,31 @@ export function baseEvidence(o: OriginObservation): Record<string, unknown> {
   return evidence;
 }
 
+/** What the probe alone cannot know about the connection Cloudflare makes. */
+export interface ObservationContext {
+  /** Whether Cloudflare presents a client certificate (read only when an origin demands one). */
+  aop?: AopState;
+  /** The zone's `proxy_read_timeout` in seconds, when read (Cloudflare's 524 window). */
+  proxyReadTimeoutS?: number;
+  /** Where the candidate came from (the DNS record, an Origin Rule…), for findings that name it. */
+  via?: string;
+}
+
+/** Cloudflare's default wait for the first byte before 524 (connection-limits page). */
+export const DEFAULT_PROXY_READ_TIMEOUT_S = 100;
+
 export function observationFindings(
   o: OriginObservation,
   mode: SslMode | undefined,
   budgetMs: number,
   now: Date,
+  context: ObservationContext = {},
 ): Finding[] {
   const e = baseEvidence(o);
+  if (context.via) e['via'] = context.via;
   const at = `${e['endpoint']} (${e['scheme']})`;
   const err = o.error ? ` (${o.error.code})` : '';
+  if (demandsClientCert(o)) return [clientCertFinding(o, context.aop, e)];
   switch (o.outcome) {
     case 'guarded':
       return [
@@ -120,15 +138,24 @@ export function observationFindings(
           e,
         ),
       ];
-    case 'response_timeout':
+    case 'response_timeout': {
+      // The bot waited its own budget, not Cloudflare's: an origin slower than the bot but faster
+      // than proxy_read_timeout still serves visitors (slowly). The edge's 524 is what makes it an error.
+      const waitS = context.proxyReadTimeoutS ?? DEFAULT_PROXY_READ_TIMEOUT_S;
+      const waitedS = Math.round(budgetMs / 1000);
+      const beyond = waitedS >= waitS;
       return [
         problem(
           'origin.response_timeout',
-          'The origin accepts the connection but does not answer',
-          `${at} accepted the request and sent no response headers within the ${Math.round(budgetMs / 1000)} s budget. Cloudflare waits 100 s and then shows 524; a much slower origin is in trouble anyway.`,
-          e,
+          beyond
+            ? 'The origin accepts the connection but does not answer'
+            : `The origin did not answer within the bot's ${waitedS} s`,
+          `${at} accepted the request and sent no response headers within ${waitedS} s. Cloudflare waits ${waitS} s (the zone's proxy read timeout${context.proxyReadTimeoutS === undefined ? ', 100 s unless changed' : ''}) before showing 524${beyond ? '' : ': an origin this slow may still answer Cloudflare in time, or it may be stuck — the edge decides'}.`,
+          { ...e, waitedMs: budgetMs, proxyReadTimeoutS: waitS },
+          beyond ? 'error' : 'warn',
         ),
       ];
+    }
     case 'response':
       return responseFindings(o, mode, e, now);
   }
@@ -164,6 +191,8 @@ function responseFindings(
       ),
     );
   }
+  if (http2Broken(o)) out.push(http2BrokenFinding(o, evidence));
+  if (o.http2?.offered && o.http2.outcome === 'response') evidence['http2'] = 'works';
   if (http.headerBytes > HEADER_LIMIT_BYTES) {
     out.push(
       finding({
@@ -181,7 +210,7 @@ function responseFindings(
         code: 'origin.ok',
         severity: 'ok',
         title: `The origin answers HTTP ${http.status} on port ${o.request.port}`,
-        detail: `${at} answered ${http.status}${http.statusText ? ` ${http.statusText}` : ''} (HTTP/${http.httpVersion}${http.server ? `, ${http.server}` : ''}) in ${http.ttfbMs} ms.${http.status === 403 || http.status === 429 ? ' A 403/429 to the bot may mean a security layer that could also block Cloudflare.' : ''}`,
+        detail: `${at} answered ${http.status}${http.statusText ? ` ${http.statusText}` : ''} (HTTP/${http.httpVersion}${http.server ? `, ${http.server}` : ''}) in ${http.ttfbMs} ms.${o.http2?.offered && o.http2.outcome === 'response' ? ` HTTP/2 (which it offers in ALPN, as Cloudflare would use) answers ${o.http2.status} too.` : ''}${o.clientCertRequested ? ' It asks for a client certificate but serves the request without one.' : ''}${http.status === 403 || http.status === 429 ? ' A 403/429 to the bot may mean a security layer that could also block Cloudflare.' : ''}`,
         evidence,
       }),
     );
@@ -189,10 +218,7 @@ function responseFindings(
   return out;
 }
 
-/** The origin asked for a client certificate (Authenticated Origin Pulls), which only Cloudflare has. */
-export function demandsClientCert(o: OriginObservation): boolean {
-  return o.outcome === 'tls_failed' && (o.error?.code.includes('CERTIFICATE_REQUIRED') ?? false);
-}
+export { demandsClientCert };
 
 function tlsReason(code: string | undefined): string {
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return ': the port answers plain HTTP, not TLS';

@@ -4,11 +4,13 @@
 // unreachable, reset, no TLS, bad certificate, no answer, or the origin's own 5xx. Addresses the
 // guard refuses become `dns.origin_private_address` and are never connected to (the prober checks).
 import type { Check, CheckContext, CheckResult } from '../../check.js';
+import type { CfZoneSettings } from '../../cloudflare-reader.js';
 import { deadline } from '../../deadline.js';
 import type { OriginCandidate, OriginFacts, SslMode } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
-import type { OriginObservation } from '../../ports.js';
-import { baseEvidence, demandsClientCert, observationFindings } from './findings.js';
+import type { OriginObservation, OriginProbeRequest } from '../../ports.js';
+import { readAopState } from './client-cert.js';
+import { baseEvidence, demandsClientCert, type ObservationContext, observationFindings } from './findings.js';
 import {
   dedupe,
   type OriginPorts,
@@ -59,33 +61,59 @@ async function runOriginCheck(
   const probeDeadline = deadline(ctx.signal, ctx.options.timeoutMs);
   const signal = probeDeadline.signal;
   const observations = await Promise.all(
-    plans.map((plan) =>
-      ctx.ports.origin.probe(
-        {
-          host: ctx.target.host,
-          address: plan.candidate.address,
-          port: plan.port,
-          tls: plan.tls,
-          path: ctx.target.path,
-        },
-        signal,
-      ),
-    ),
+    plans.map((plan) => ctx.ports.origin.probe(probeRequest(ctx, plan), signal)),
   ).finally(probeDeadline.done);
   const now = ctx.ports.clock.now();
+  const context = await observationContext(ctx, observations);
   const findings = candidates.flatMap((candidate) => {
     const mine = plans.flatMap((plan, i) =>
       plan.candidate === candidate ? [{ plan, seen: observations[i]! }] : [],
     );
-    return candidateFindings(mine, mode, ctx.options.timeoutMs, now);
+    const own = candidate.label ? { ...context, via: candidate.label } : context;
+    return candidateFindings(mine, mode, ctx.options.timeoutMs, now, own);
   });
   const failed = findings.some((f) => f.severity === 'error');
   return { status: failed ? 'failed' : 'passed', findings, facts: facts(observations) };
 }
 
+/** The connection Cloudflare makes: Origin Rule overrides of SNI and Host, HTTP/2 unless the zone caps it at 1.x. */
+function probeRequest(ctx: CheckContext, plan: PlannedProbe): OriginProbeRequest {
+  const route = ctx.facts.cloudflare?.route;
+  const settings = ctx.facts.cloudflare?.['settings'] as CfZoneSettings | undefined;
+  const request: OriginProbeRequest = {
+    host: ctx.target.host,
+    address: plan.candidate.address,
+    port: plan.port,
+    tls: plan.tls,
+    path: ctx.target.path,
+    // origin_max_http_version defaults to "2" on every plan but Enterprise ("1"); unknown → try it.
+    http2: settings?.originMaxHttpVersion !== '1',
+  };
+  if (route?.sni) request.sni = route.sni;
+  if (route?.hostHeader) request.hostHeader = route.hostHeader;
+  return request;
+}
+
+async function observationContext(
+  ctx: CheckContext,
+  observations: readonly OriginObservation[],
+): Promise<ObservationContext> {
+  const context: ObservationContext = {};
+  const settings = ctx.facts.cloudflare?.['settings'] as CfZoneSettings | undefined;
+  const timeout = Number(settings?.proxyReadTimeout);
+  if (Number.isFinite(timeout) && timeout > 0) context.proxyReadTimeoutS = timeout;
+  const aop = await readAopState(ctx, observations, ctx.signal);
+  if (aop) context.aop = aop;
+  return context;
+}
+
 function candidatesOf(ctx: CheckContext): OriginCandidate[] {
-  if (ctx.options.origin !== undefined && ctx.options.origin.trim() !== '')
-    return [parseOriginOption(ctx.options.origin)];
+  if (ctx.options.origin !== undefined && ctx.options.origin.trim() !== '') {
+    // An Origin Rule's port still applies to the origin the user names, unless they name a port.
+    const named = parseOriginOption(ctx.options.origin);
+    const port = ctx.facts.cloudflare?.route?.port;
+    return [named.port === undefined && port !== undefined ? { ...named, port } : named];
+  }
   const seen = new Set<string>();
   return (ctx.facts.cloudflare?.origins ?? []).filter((c) => {
     const key = `${c.address.toLowerCase()}|${c.port ?? ''}`;
@@ -105,12 +133,13 @@ function candidateFindings(
   mode: SslMode | undefined,
   budgetMs: number,
   now: Date,
+  context: ObservationContext,
 ): Finding[] {
   // A guarded or unresolvable address gives the same answer on every port: say it once.
   const stop =
     probed.find((p) => p.seen.outcome === 'guarded') ??
     probed.find((p) => p.seen.outcome === 'resolve_failed');
-  if (stop) return observationFindings(stop.seen, mode, budgetMs, now);
+  if (stop) return observationFindings(stop.seen, mode, budgetMs, now, context);
 
   const main = probed.filter((p) => p.plan.role === 'main');
   const https = main.find((p) => p.plan.tls);
@@ -125,14 +154,22 @@ function candidateFindings(
   const unknownSplit =
     mode === undefined && https && http && http.plan.role === 'main' && answered(https) !== answered(http);
   for (const p of main) {
-    const own = observationFindings(p.seen, mode, budgetMs, now);
+    const own = observationFindings(p.seen, mode, budgetMs, now, context);
     if (unknownSplit && !answered(p)) {
       const note = p.plan.tls
         ? `The SSL mode is unknown: this matters if it is Full or Full (strict), which connect to port ${p.plan.port}; Flexible uses port ${http!.plan.port}, which answers.`
         : `The SSL mode is unknown: this matters only if it is Flexible, which connects to port ${p.plan.port}; Full and Full (strict) use port ${https!.plan.port}, which answers.`;
       out.push(
         ...own.map((f) =>
-          f.severity === 'error' ? { ...f, severity: 'info' as const, detail: `${f.detail} ${note}` } : f,
+          // The edge may still say this is the leg Cloudflare uses (unknown-mode-leg rule): keep the grade.
+          f.severity === 'error'
+            ? {
+                ...f,
+                severity: 'info' as const,
+                detail: `${f.detail} ${note}`,
+                evidence: { ...f.evidence, unknownModeSeverity: 'error' },
+              }
+            : f,
         ),
       );
       if (p.plan.tls && NO_HTTPS.has(p.seen.outcome))

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../../src/diagnosis/check.js';
 import { createOriginCheck, originCheck } from '../../../../src/diagnosis/checks/origin/index.js';
+import type { CloudflareReader } from '../../../../src/diagnosis/cloudflare-reader.js';
 import type { CloudflareFacts, OriginFacts, SslMode } from '../../../../src/diagnosis/facts.js';
 import type { Finding } from '../../../../src/diagnosis/finding.js';
 import type { AddressPolicy, Ports } from '../../../../src/diagnosis/ports.js';
@@ -28,6 +29,10 @@ interface RunOptions {
   resolve?: (host: string) => Promise<string[]>;
   site?: string;
   noCloudflare?: boolean;
+  /** More of what the Cloudflare check learned (settings, Origin Rules, the zone). */
+  facts?: Partial<CloudflareFacts>;
+  /** A Cloudflare reader for the reads the origin check makes itself (Authenticated Origin Pulls). */
+  reader?: Partial<CloudflareReader>;
 }
 
 async function run(
@@ -48,6 +53,7 @@ async function run(
     }),
     addresses: policy,
     clock: { now: () => new Date() },
+    ...(opts.reader ? { cloudflare: opts.reader as CloudflareReader } : {}),
   };
   const parsed = parseSite(opts.site ?? 'https://shop.example.com/cart?x=1');
   if (!parsed.ok) throw new Error(parsed.reason);
@@ -55,6 +61,7 @@ async function run(
   const cloudflare: CloudflareFacts = {
     origins: opts.candidates ?? (name ? [{ address: lab.origins[name].address, source: 'dns' }] : []),
     ...(opts.mode ? { sslMode: opts.mode } : {}),
+    ...opts.facts,
   };
   const check = createOriginCheck({ ports: { http: lab.httpPort, https: lab.httpsPort } });
   return check.run({
@@ -118,9 +125,17 @@ describe('origin check against the lab', () => {
     expect(result.findings[0]?.detail).toContain('522');
   });
 
-  it('an origin that never answers is a response timeout (524)', async () => {
+  it('an origin slower than the bot but within Cloudflare’s wait is a warning quoting that wait, not a 524 claim', async () => {
     const result = await run('stall', { mode: 'flexible', timeoutMs: 600 });
-    expect(codes(result.findings)).toEqual(['origin.response_timeout:error']);
+    expect(codes(result.findings)).toEqual(['origin.response_timeout:warn']);
+    expect(result.findings[0]?.detail).toContain('100 s');
+    const quoted = await run('stall', {
+      mode: 'flexible',
+      timeoutMs: 600,
+      facts: { settings: { proxyReadTimeout: '300' } },
+    });
+    expect(quoted.findings[0]?.evidence['proxyReadTimeoutS']).toBe(300);
+    expect(quoted.findings[0]?.remediation.join(' ')).toContain('300 s');
   });
 
   it('the refused address and port are in the remediation', async () => {
@@ -188,13 +203,72 @@ describe('origin check against the lab', () => {
     }
   });
 
-  it('Authenticated Origin Pulls (a client certificate demanded) is noted, not alarmed', async () => {
-    const strict = await run('clientCert', { mode: 'strict' });
-    expect(strict.status).toBe('passed');
-    expect(codes(strict.findings)).toEqual(['origin.tls_handshake_failed:info']);
-    expect(strict.findings[0]?.detail).toContain('Authenticated Origin Pulls');
-    const unknown = await run('clientCert');
-    expect(problems(unknown.findings)).toEqual([]);
+  it('a client certificate demanded: info when Cloudflare presents one, error when it does not, warn when unknown', async () => {
+    const zone = { zone: { id: 'z1', name: 'example.com', status: 'active' } };
+    const aop = (zoneEnabled: boolean, hostnameEnabled?: boolean) => ({
+      originPullSettings: async () => ({
+        zoneEnabled,
+        ...(hostnameEnabled !== undefined ? { hostnameEnabled } : {}),
+      }),
+    });
+    const on = await run('clientCert', { mode: 'strict', facts: zone, reader: aop(true) });
+    expect(on.status).toBe('passed');
+    expect(codes(on.findings)).toEqual(['origin.requires_client_cert:info']);
+    const off = await run('clientCertTls12', { mode: 'strict', facts: zone, reader: aop(false) });
+    expect(codes(off.findings)).toEqual(['origin.requires_client_cert:error']);
+    expect(off.findings[0]?.remediation.join(' ')).toContain('Authenticated Origin Pulls');
+    expect(off.findings[0]?.remediation.join(' ')).toContain('ssl_verify_client');
+    // Per-hostname AOP off wins over zone-level on.
+    const perHost = await run('clientCert', { mode: 'strict', facts: zone, reader: aop(true, false) });
+    expect(codes(perHost.findings)).toEqual(['origin.requires_client_cert:error']);
+    // nginx `optional`: the handshake completes and the origin answers 400 itself.
+    const optional = await run('clientCertOptional', { mode: 'full', facts: zone, reader: aop(false) });
+    expect(codes(optional.findings)).toEqual(['origin.requires_client_cert:error']);
+    expect(optional.findings[0]?.detail).toContain('400');
+    const unknown = await run('clientCert', { mode: 'strict' });
+    expect(codes(unknown.findings)).toEqual(['origin.requires_client_cert:warn']);
+  });
+
+  it('HTTP/2 offered then broken is an error; working h2 and a zone capped at HTTP/1.1 are fine', async () => {
+    const broken = await run('http2Broken', { mode: 'full' });
+    expect(codes(broken.findings)).toEqual(['origin.http2_broken:error', 'origin.ok:ok', 'origin.tls_ok:ok']);
+    expect(broken.findings.find((f) => f.code === 'origin.http2_broken')?.remediation.join(' ')).toContain(
+      'HTTP/2 to Origin',
+    );
+    const capped = await run('http2Broken', {
+      mode: 'full',
+      facts: { settings: { originMaxHttpVersion: '1' } },
+    });
+    expect(problems(capped.findings)).toEqual([]);
+    const working = await run('http2', { mode: 'full' });
+    expect(problems(working.findings)).toEqual([]);
+  });
+
+  it('an Origin Rule’s destination port, Host and SNI are where the probe goes', async () => {
+    const route = {
+      port: lab.altPort,
+      hostHeader: 'shop.example.com',
+      sni: 'shop.example.com',
+      rules: [],
+      uncertain: [],
+    };
+    const moved = await run('altPortOnly', {
+      mode: 'full',
+      facts: { route },
+      candidates: [{ address: lab.origins.altPortOnly.address, source: 'dns', port: lab.altPort }],
+    });
+    expect(problems(moved.findings)).toEqual([]);
+    expect(moved.facts?.observations[0]?.request).toMatchObject({
+      port: lab.altPort,
+      sni: 'shop.example.com',
+    });
+    // --origin without a port still follows the rule's port.
+    const named = await run(undefined, {
+      mode: 'full',
+      facts: { route },
+      origin: lab.origins.altPortOnly.address,
+    });
+    expect(problems(named.findings)).toEqual([]);
   });
 
   it('the web server’s own 502 page → origin.http_5xx naming the upstream', async () => {

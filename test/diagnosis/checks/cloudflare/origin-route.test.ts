@@ -1,0 +1,163 @@
+// Origin Rules and Configuration Rules read from the fake API in their real shapes and applied to
+// the diagnosed request: what the origin check is told to connect to, and what the report says.
+import { afterEach, describe, expect, it } from 'vitest';
+import { codes, findingOf, runDiagnosis } from '../../../cloudflare/harness.js';
+import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../cloudflare/scenarios.js';
+import {
+  type FakeCloudflareApi,
+  type FakeScenario,
+  startFakeCloudflareApi,
+} from '../../../fakes/cloudflare-api.js';
+import {
+  configRuleset,
+  managedRuleset,
+  originRuleset,
+  routeRule,
+  setConfigRule,
+} from '../../../fakes/origin-rules.js';
+
+let fake: FakeCloudflareApi | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function start(s: FakeScenario): Promise<FakeCloudflareApi> {
+  fake = await startFakeCloudflareApi(s);
+  return fake;
+}
+
+function withRules(...rulesets: Record<string, unknown>[]): FakeScenario {
+  const s = aRecordZone();
+  s.rulesets[ZONE_ID] = [managedRuleset(), ...rulesets];
+  return s;
+}
+
+describe('Origin Rules and Configuration Rules', () => {
+  it('a port override matching the host moves the probe and is reported', async () => {
+    const api = await start(
+      withRules(
+        originRuleset(
+          routeRule('(http.host eq "www.example.com")', { origin: { port: 9000 } }, 'www only'),
+          routeRule(`(http.host eq "${HOST}")`, { origin: { port: 8443 } }, 'shop on 8443'),
+        ),
+      ),
+    );
+    const { report, cloudflareFacts } = await runDiagnosis(api, HOST, { edge: { status: 200 } });
+    expect(cloudflareFacts?.origins).toEqual([
+      { address: ORIGIN_IP, source: 'dns', label: 'A record', port: 8443 },
+    ]);
+    const applied = findingOf(report, 'origin.rule_applied');
+    expect(applied.severity).toBe('info');
+    expect(applied.title).toContain('shop on 8443');
+    expect(applied.title).toContain('destination port 8443');
+    expect(report.findings.filter((f) => f.code === 'origin.rule_applied')).toHaveLength(1);
+  });
+
+  it('a path rule applies only to the path given; later rules override earlier ones', async () => {
+    const rules = originRuleset(
+      routeRule('true', { origin: { port: 8080 } }, 'everything'),
+      routeRule(
+        'starts_with(http.request.uri.path, "/api/")',
+        { origin: { port: 3000 }, host_header: 'api.internal.example' },
+        'api',
+      ),
+    );
+    const api = await start(withRules(rules));
+    const root = await runDiagnosis(api, `https://${HOST}/`, { edge: { status: 200 } });
+    expect(root.cloudflareFacts?.route).toMatchObject({ port: 8080 });
+    expect(root.cloudflareFacts?.route?.hostHeader).toBeUndefined();
+    const apiPath = await runDiagnosis(api, `https://${HOST}/api/v1/cart`, { edge: { status: 200 } });
+    // A Host header override sets the SNI too (no SNI override here).
+    expect(apiPath.cloudflareFacts?.route).toMatchObject({
+      port: 3000,
+      hostHeader: 'api.internal.example',
+      sni: 'api.internal.example',
+    });
+    expect(apiPath.report.findings.filter((f) => f.code === 'origin.rule_applied')).toHaveLength(2);
+  });
+
+  it('a Configuration Rule’s SSL mode wins over the zone’s for this host', async () => {
+    const s = withRules(configRuleset(setConfigRule(`http.host eq "${HOST}"`, 'flexible', 'legacy shop')));
+    const api = await start(s);
+    const { report, cloudflareFacts } = await runDiagnosis(api, HOST, { edge: { status: 200 } });
+    expect(cloudflareFacts?.sslMode).toBe('flexible');
+    expect(cloudflareFacts?.zoneSslMode).toBe('strict');
+    expect(findingOf(report, 'origin.rule_applied').detail).toContain('Full (strict)');
+  });
+
+  it('a rule whose filter depends on the visitor is listed as uncertain, not applied', async () => {
+    const api = await start(
+      withRules(
+        originRuleset(
+          routeRule(
+            `http.host eq "${HOST}" and ip.src.country eq "DE"`,
+            { origin: { port: 8443 } },
+            'germany',
+          ),
+        ),
+      ),
+    );
+    const { report, cloudflareFacts } = await runDiagnosis(api, HOST, { edge: { status: 200 } });
+    expect(cloudflareFacts?.origins[0]?.port).toBeUndefined();
+    expect(findingOf(report, 'origin.rule_applied').title).toContain('may apply');
+  });
+
+  it('a DNS record override to a name with no record is error 1016, naming the name', async () => {
+    const api = await start(
+      withRules(
+        originRuleset(
+          routeRule(`http.host eq "${HOST}"`, { origin: { host: 'backend.example.com' } }, 'to backend'),
+        ),
+      ),
+    );
+    const { report, cloudflareFacts } = await runDiagnosis(api, HOST, { edge: { status: 530, code: 1016 } });
+    const failed = findingOf(report, 'origin.resolution_failed');
+    expect(failed.severity).toBe('error');
+    expect(failed.title).toContain('backend.example.com');
+    expect(failed.detail).toContain('1016');
+    expect(report.primaryCause).toBe('origin.resolution_failed');
+    expect(cloudflareFacts?.origins).toEqual([]);
+  });
+
+  it('a DNS record override to a record in the zone probes that record’s address', async () => {
+    const s = withRules(
+      originRuleset(
+        routeRule(`http.host eq "${HOST}"`, { origin: { host: 'backend.example.com' } }, 'to backend'),
+      ),
+    );
+    s.records[ZONE_ID]!.push({
+      type: 'A',
+      name: 'backend.example.com',
+      content: '127.0.0.44',
+      proxied: false,
+    });
+    const api = await start(s);
+    const { cloudflareFacts } = await runDiagnosis(api, HOST, { edge: { status: 200 } });
+    expect(cloudflareFacts?.origins).toEqual([
+      { address: '127.0.0.44', source: 'dns', label: 'Origin Rule → backend.example.com (A record)' },
+    ]);
+  });
+
+  it('a token without the rules permission is an info note, not an alarm, and the zone without rules costs one call', async () => {
+    const s = aRecordZone();
+    s.faults.push({
+      match: /GET \/zones\/[^/]+\/rulesets$/,
+      status: 403,
+      errors: [{ code: 10000, message: 'Authentication error' }],
+    });
+    const api = await start(s);
+    const { report } = await runDiagnosis(api, HOST, { edge: { status: 200 }, publicDns: ['104.16.1.1'] });
+    const note = report.findings.find((f) => f.code === 'cloudflare.auth_failed');
+    expect(note?.severity).toBe('info');
+    expect(note?.detail).toContain('Origin Rules Read');
+    expect(report.verdict).toBe('healthy');
+
+    const plain = await start(aRecordZone());
+    await runDiagnosis(plain, HOST, { edge: { status: 200 } });
+    expect(plain.calls.filter((c) => c.path.includes('/rulesets'))).toHaveLength(1);
+    expect(codes((await runDiagnosis(plain, HOST, { edge: { status: 200 } })).report)).not.toContain(
+      'origin.rule_applied',
+    );
+  });
+});
