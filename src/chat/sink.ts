@@ -41,6 +41,21 @@ export interface IncidentContext {
   previous?: { id: string; link?: string };
 }
 
+/**
+ * One message for an alert storm: the sites failing together, what they share (when found), and a
+ * link to each site's own thread. Rendered by each platform's sink; incidents/storm-view.ts builds it.
+ */
+export interface StormView {
+  id: string;
+  /** When the first of its sites failed (ISO). */
+  since: string;
+  /** "14 sites, one origin 203.0.113.10 refusing on 443"; absent while still looking. */
+  cause?: string;
+  /** Failing sites whose diagnosis was read, and how many sites are in the storm. */
+  diagnosed: number;
+  sites: Array<{ site: string; link?: string; shares?: boolean; primaryCause?: string; resolved?: boolean }>;
+}
+
 /** Why a diagnosis is running, shown on the root message. */
 export interface RunContext {
   site: string;
@@ -85,6 +100,10 @@ export interface ChatSink {
   threadLink?(thread: ThreadRef): string | undefined;
   /** A short threaded note ("another request joined this diagnosis", "resolved"). */
   postNote(thread: ThreadRef, text: string): Promise<void>;
+  /** Posts the storm message in a channel, ahead of messages already waiting there. */
+  postStorm?(channel: string, view: StormView): Promise<ThreadRef>;
+  /** Edits the storm message (more sites, the shared cause, thread links). */
+  updateStorm?(message: ThreadRef, view: StormView): Promise<void>;
 }
 
 /**

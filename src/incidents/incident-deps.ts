@@ -42,6 +42,12 @@ export interface IncidentTimings {
   noteIntervalMs: number;
   /** How often open incidents are swept for actions a Redis or process crash lost (default 30 s). */
   reconcileIntervalMs: number;
+  /** Sites whose incidents open within stormWindowMs that make one storm message (default 3). */
+  stormMinSites: number;
+  /** How close together those openings must be; a storm lasts while openings keep coming (default 3 min). */
+  stormWindowMs: number;
+  /** At most one storm message edit per this many ms (default 1 s). */
+  stormEditMs: number;
 }
 
 export const DEFAULT_TIMINGS: IncidentTimings = {
@@ -50,6 +56,9 @@ export const DEFAULT_TIMINGS: IncidentTimings = {
   editIntervalMs: 10_000,
   noteIntervalMs: 5 * 60_000,
   reconcileIntervalMs: 30_000,
+  stormMinSites: 3,
+  stormWindowMs: 3 * 60_000,
+  stormEditMs: 1000,
 };
 
 export type { Logger };

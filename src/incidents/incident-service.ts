@@ -21,6 +21,8 @@ import {
   type IngestEffect,
 } from './incident-store.js';
 import { createIngestBatcher } from './ingest-batcher.js';
+import { queueStormEdit, queueStormPost, STORM_QUEUE } from './storm-queue.js';
+import { createStormStore, type StormStore } from './storm-store.js';
 
 /** Alerts per script call when concurrent deliveries are coalesced (the store's own chunk size). */
 const COALESCE_MAX_ALERTS = 500;
@@ -50,8 +52,12 @@ export interface IncidentService {
   context(id: string, platform?: Platform): Promise<IncidentContext | undefined>;
   /** The jobs worker calls this when an incident's diagnosis finishes, so later edits keep the verdict. */
   recordReport(id: string, report: Report): Promise<void>;
+  /** Queues an edit of the storm message of this incident's storm, if it is in one. */
+  touchStorm(record: { storm?: string }): Promise<void>;
   readonly store: IncidentStore;
   readonly queue: Queue;
+  readonly storms: StormStore;
+  readonly stormQueue: Queue;
   close(): Promise<void>;
 }
 
@@ -65,6 +71,16 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
   });
   const queue = new Queue(INCIDENT_QUEUE, { connection: deps.redis, prefix: deps.prefix });
   queue.on('error', (error) => deps.logger.warn({ err: error }, 'incident queue error'));
+  const storms = createStormStore(deps.redis, deps.prefix, {
+    minSites: timings.stormMinSites,
+    windowMs: timings.stormWindowMs,
+  });
+  const stormQueue = new Queue(STORM_QUEUE, { connection: deps.redis, prefix: deps.prefix });
+  stormQueue.on('error', (error) => deps.logger.warn({ err: error }, 'storm queue error'));
+  const touchStorm = async (record: { storm?: string }) => {
+    if (record.storm)
+      await queueStormEdit(stormQueue, record.storm, clock.now().getTime(), timings.stormEditMs);
+  };
 
   // Concurrent deliveries share script calls; each result keeps the time the script was told.
   const record = createIngestBatcher<Alert, { effect: IngestEffect; now: Date }>({
@@ -92,11 +108,28 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
         work.push(queueRecheck(queue, effect.id, effect.gen, 0, timings));
     }
     await Promise.all(work);
+    await noteStorm(
+      [...opens].filter((id) => effects.some((e) => e.id === id && e.action === 'opened')),
+      now,
+    );
+  }
+
+  /** Newly opened incidents may start or join an alert storm: queue its message or an edit of it. */
+  async function noteStorm(opened: string[], now: Date): Promise<void> {
+    const note = await storms.noteOpened(opened, now);
+    if (!note) return;
+    if (note.created) {
+      deps.logger.info({ storm: note.storm, sites: note.added }, 'alert storm');
+      await queueStormPost(stormQueue, note.storm);
+    } else if (note.added > 0) await touchStorm({ storm: note.storm });
   }
 
   return {
     store,
     queue,
+    storms,
+    stormQueue,
+    touchStorm,
     async ingest(alerts) {
       const recorded = await record(alerts);
       const effects = recorded.map(({ effect }, i) => ({ ...effect, i }));
@@ -122,9 +155,11 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     context: (id, platform) => incidentContext(store, deps.sinks ?? {}, id, platform),
     async recordReport(id, report) {
       await store.setReport(id, report);
+      const record = await store.get(id);
+      if (record) await touchStorm(record);
     },
     async close() {
-      await queue.close();
+      await Promise.all([queue.close(), stormQueue.close()]);
     },
   };
 }

@@ -54,6 +54,8 @@ export interface IncidentRecord {
   report?: Report;
   resolvedAt?: string;
   sources: string[];
+  /** The alert storm this incident is part of. */
+  storm?: string;
 }
 
 export interface IncidentStoreOptions {
@@ -138,6 +140,7 @@ export function createIncidentStore(options: IncidentStoreOptions) {
     if (hash['previous']) record.previous = hash['previous'];
     if (hash['report']) record.report = JSON.parse(hash['report']) as Report;
     if (hash['resolvedAt']) record.resolvedAt = hash['resolvedAt'];
+    if (hash['storm']) record.storm = hash['storm'];
     return record;
   }
 

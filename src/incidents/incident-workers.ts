@@ -20,6 +20,7 @@ import { joinedNote, moreAlertsNote, resolvedNote, stillFailingNote } from './in
 import { ensureOpen, INCIDENT_QUEUE, type IncidentJob, queueEdit, queueRecheck } from './incident-queue.js';
 import { type IncidentService, incidentContext } from './incident-service.js';
 import type { IncidentRecord } from './incident-store.js';
+import { startStormWorker } from './storm-worker.js';
 
 export interface IncidentWorkerDeps {
   /** Workers need their own blocking connections; this one is duplicated, not used directly. */
@@ -142,6 +143,7 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
       record.threads[platform] = thread;
       postedRoots.delete(key);
       ownClaims.delete(token);
+      await deps.service.touchStorm(record); // the storm message links the new thread
     } catch (error) {
       releaseLater(id, step);
       throw error;
@@ -227,6 +229,7 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     const after = (await store.get(id)) ?? record;
     if (outcome === 'resolved') {
       await note(after, `resolved:${gen}`, resolvedNote(after, report));
+      await deps.service.touchStorm(after);
     } else if (outcome === 'retry') {
       const next = Math.round((timings.recheckDelayMs * 2 ** (attempt + 1)) / 1000);
       await note(after, `failing:${gen}:${attempt}`, stillFailingNote(after, report, next));
@@ -280,11 +283,26 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
       : undefined;
   timer?.unref();
 
+  const storms = startStormWorker({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    store,
+    storms: deps.service.storms,
+    queue: deps.service.stormQueue,
+    sinks: deps.sinks,
+    channels: deps.channels,
+    recheck: deps.recheck,
+    logger: deps.logger,
+    clock,
+    editWindowMs: timings.stormEditMs,
+  });
+
   return {
     reconcile,
     async close() {
       closed = true;
       if (timer) clearInterval(timer);
+      await storms.close();
       await worker.close();
       connection.disconnect();
     },

@@ -25,6 +25,10 @@ export function countingSink(sink: ChatSink, metrics: Metrics): ChatSink {
     postNote: (thread, text) => counted('note', () => sink.postNote(thread, text)),
   };
   if (sink.threadLink) wrapped.threadLink = (thread) => sink.threadLink?.(thread);
+  if (sink.postStorm)
+    wrapped.postStorm = (channel, view) => counted('storm', () => sink.postStorm!(channel, view));
+  if (sink.updateStorm)
+    wrapped.updateStorm = (message, view) => counted('storm-edit', () => sink.updateStorm!(message, view));
   return wrapped;
 }
 

@@ -8,11 +8,13 @@ import { type APIMessage, type APIUser, RESTJSONErrorCodes, Routes } from 'disco
 import type { Finding } from '../../diagnosis/finding.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
 import type { Logger } from '../../log/logger.js';
+import { stormText } from '../render/storm-text.js';
 import {
   type ChatSink,
   type CredentialCheck,
   type ReplyTarget,
   type RunContext,
+  type StormView,
   type ThreadRef,
   UndeliverableError,
 } from '../sink.js';
@@ -165,6 +167,26 @@ export class DiscordSink implements ChatSink {
     await this.post(thread, thread.thread, message({ content: escapeText(text) }), 'posting a note');
   }
 
+  async postStorm(channel: string, view: StormView): Promise<ThreadRef> {
+    try {
+      const posted = await this.channels.create(channel, stormMessage(view));
+      return { platform: 'discord', channel, root: posted.id };
+    } catch (error) {
+      const failure = deliveryError(`posting the storm message in ${channel}`, error);
+      if (!failure.retryable)
+        throw new UndeliverableError(failure.message, `discord_${failure.code ?? 'error'}`);
+      throw failure;
+    }
+  }
+
+  async updateStorm(posted: ThreadRef, view: StormView): Promise<void> {
+    try {
+      await this.channels.edit(posted.channel, posted.root, stormMessage(view));
+    } catch (error) {
+      this.failed(posted.channel, 'editing the storm message', error);
+    }
+  }
+
   threadLink(thread: ThreadRef): string | undefined {
     const guildId = this.guilds.get(thread.thread ?? thread.channel);
     return threadLink(thread, guildId !== undefined ? { guildId } : {});
@@ -269,4 +291,15 @@ export class DiscordSink implements ChatSink {
 
 function withHint(body: DiscordMessage, hint: string): DiscordMessage {
   return message({ ...body, content: `${body.content ?? ''}\n${hint}` });
+}
+
+function stormMessage(view: StormView): DiscordMessage {
+  return message({
+    content: stormText(view, {
+      escape: escapeText,
+      bold: (text) => `**${text}**`,
+      link: (url, label) => (url.startsWith('<#') ? url : `[${label}](${url})`),
+      max: 1990,
+    }),
+  });
 }

@@ -5,7 +5,8 @@
 // a message that still cannot be sent rejects its caller, whose job is then retried by BullMQ.
 // New threads (root messages) go ahead of replies and edits already waiting: in an alert storm the
 // channel shows every affected site first, then the details. Replies and edits need their root's ts,
-// so none of them can be waiting for a root that is queued behind them.
+// so none of them can be waiting for a root that is queued behind them. An urgent message (the storm
+// message that names what many failing sites share, and its edits) goes ahead of everything waiting.
 import type { Logger } from 'pino';
 
 export type SlackCall = (
@@ -47,6 +48,8 @@ interface Item {
   args: Record<string, unknown>;
   /** Coalescing key for updates: channel + ts. */
   key?: string;
+  /** Sent ahead of every message waiting (after the one in flight and earlier urgent ones). */
+  urgent?: boolean;
   waiters: { resolve(v: Record<string, unknown>): void; reject(e: unknown): void }[];
 }
 
@@ -70,12 +73,19 @@ export class SlackOutbox {
     this.burst = options.burst ?? 4;
   }
 
-  post(args: Record<string, unknown> & { channel: string }): Promise<Record<string, unknown>> {
-    return this.enqueue({ method: 'chat.postMessage', args, waiters: [] });
+  post(
+    args: Record<string, unknown> & { channel: string },
+    options: { urgent?: boolean } = {},
+  ): Promise<Record<string, unknown>> {
+    return this.enqueue({ method: 'chat.postMessage', args, waiters: [], urgent: options.urgent === true });
   }
 
-  update(args: Record<string, unknown> & { channel: string; ts: string }): Promise<Record<string, unknown>> {
-    return this.enqueue({ method: 'chat.update', args, key: `${args.channel}/${args.ts}`, waiters: [] });
+  update(
+    args: Record<string, unknown> & { channel: string; ts: string },
+    options: { urgent?: boolean } = {},
+  ): Promise<Record<string, unknown>> {
+    const key = `${args.channel}/${args.ts}`;
+    return this.enqueue({ method: 'chat.update', args, key, waiters: [], urgent: options.urgent === true });
   }
 
   /** Messages waiting, all channels (for metrics and tests). */
@@ -105,8 +115,16 @@ export class SlackOutbox {
         }
       }
       item.waiters.push({ resolve, reject });
-      if (isRoot(item)) {
-        const at = lane.items.findIndex((other) => other !== lane.inFlight && !isRoot(other));
+      if (item.urgent) {
+        const at = lane.items.findIndex((other) => other !== lane.inFlight && !other.urgent);
+        if (at >= 0) {
+          lane.items.splice(at, 0, item);
+          return;
+        }
+      } else if (isRoot(item)) {
+        const at = lane.items.findIndex(
+          (other) => other !== lane.inFlight && !other.urgent && !isRoot(other),
+        );
         if (at >= 0) {
           lane.items.splice(at, 0, item);
           return;

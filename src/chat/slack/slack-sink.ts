@@ -5,16 +5,19 @@ import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Finding } from '../../diagnosis/finding.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
+import { stormText } from '../render/storm-text.js';
 import {
   type ChatSink,
   type CredentialCheck,
   type ReplyTarget,
   type RunContext,
+  type StormView,
   type ThreadRef,
   UndeliverableError,
 } from '../sink.js';
 import { threadLink } from '../thread-link.js';
 import type { SlackMessage } from './block-kit.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 import { classify, SlackCallError, SlackOutbox } from './outbox.js';
 import { renderCheck, renderNote, renderRoot, renderSummary } from './render.js';
 import { postToResponseUrl, type ResponseUrlGuard, responseUrlGuard } from './response-url.js';
@@ -145,6 +148,29 @@ export class SlackSink implements ChatSink {
     await this.postAll(thread, [renderNote(text)]);
   }
 
+  async postStorm(channel: string, view: StormView): Promise<ThreadRef> {
+    let result: Record<string, unknown> = {};
+    await this.deliver(async () => {
+      result = await this.outbox.post({ channel, text: stormMrkdwn(view) }, { urgent: true });
+    });
+    const ts = result['ts'];
+    if (typeof ts !== 'string') throw new SlackCallError('chat.postMessage returned no ts', 'no_ts', true);
+    return {
+      platform: 'slack',
+      channel: typeof result['channel'] === 'string' ? result['channel'] : channel,
+      root: ts,
+    };
+  }
+
+  async updateStorm(message: ThreadRef, view: StormView): Promise<void> {
+    await this.deliver(() =>
+      this.outbox.update(
+        { channel: message.channel, ts: message.root, text: stormMrkdwn(view) },
+        { urgent: true },
+      ),
+    );
+  }
+
   threadLink(thread: ThreadRef): string {
     return threadLink(
       thread,
@@ -170,4 +196,13 @@ export class SlackSink implements ChatSink {
       throw error;
     }
   }
+}
+
+function stormMrkdwn(view: StormView): string {
+  return stormText(view, {
+    escape: escapeMrkdwn,
+    bold: (text) => `*${text}*`,
+    link: (url, label) => `<${url}|${label}>`,
+    max: 3900,
+  });
 }

@@ -103,6 +103,39 @@ describe('SlackSink outgoing queue', () => {
     ]);
   });
 
+  it('sends the storm message and its edits ahead of every root already waiting', async () => {
+    api = await startFakeSlackApi();
+    const sink = fastSink(api.apiUrl, { ratePerSecond: 10, burst: 1 });
+    const first = sink.startThread({ platform: 'slack', channel: 'C4' }, { site: 'a.example.com' });
+    await api.waitFor(() => api!.calls.length === 1);
+    const roots = ['b', 'c', 'd'].map((x) =>
+      sink.startThread({ platform: 'slack', channel: 'C4' }, { site: `${x}.example.com` }),
+    );
+    const view = {
+      id: 'storm-1',
+      since: '2026-03-02T13:08:45.000Z',
+      diagnosed: 0,
+      sites: [{ site: 'a.example.com' }],
+    };
+    const storm = await sink.postStorm('C4', view);
+    // Its edit, asked while roots still wait, also goes ahead of them.
+    const edited = sink.updateStorm(storm, {
+      ...view,
+      diagnosed: 2,
+      cause: '4 sites, one origin 203.0.113.10 refusing on 443',
+    });
+    await Promise.all([first, ...roots, edited]);
+    const order = api.calls.map((c) => `${c.method} ${String(c.args['text']).slice(0, 80)}`);
+    expect(order[0]).toMatch(/a\.example\.com/);
+    expect(order[1]).toMatch(/^chat\.postMessage 🌩️ \*Alert storm: 1 site failing together/);
+    expect(order[2]).toMatch(/^chat\.update 🌩️ \*Alert storm: 4 sites, one origin 203\.0\.113\.10/);
+    expect(order.slice(3)).toEqual([
+      expect.stringMatching(/b\.example\.com/),
+      expect.stringMatching(/c\.example\.com/),
+      expect.stringMatching(/d\.example\.com/),
+    ]);
+  });
+
   it('refuses a platform error without retrying it', async () => {
     const { api, sink } = await start();
     api.failNext('chat.postMessage', { error: 'invalid_blocks' });
