@@ -100,8 +100,11 @@ export interface ChatSink {
   threadLink?(thread: ThreadRef): string | undefined;
   /** A short threaded note ("another request joined this diagnosis", "resolved"). */
   postNote(thread: ThreadRef, text: string): Promise<void>;
-  /** Posts the storm message in a channel, ahead of messages already waiting there. */
-  postStorm?(channel: string, view: StormView): Promise<ThreadRef>;
+  /**
+   * Posts the storm message in a channel, ahead of messages already waiting there. `view` is read
+   * again when the message is actually sent, so one still waiting for its turn goes out up to date.
+   */
+  postStorm?(channel: string, view: () => StormView): Promise<ThreadRef>;
   /** Edits the storm message (more sites, the shared cause, thread links). */
   updateStorm?(message: ThreadRef, view: StormView): Promise<void>;
 }

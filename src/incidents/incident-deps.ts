@@ -46,7 +46,7 @@ export interface IncidentTimings {
   stormMinSites: number;
   /** How close together those openings must be; a storm lasts while openings keep coming (default 3 min). */
   stormWindowMs: number;
-  /** At most one storm message edit per this many ms (default 1 s). */
+  /** At most one queued storm message edit per this many ms (default 5 s: each edit costs the channel a message of its pace). */
   stormEditMs: number;
 }
 
@@ -58,7 +58,7 @@ export const DEFAULT_TIMINGS: IncidentTimings = {
   reconcileIntervalMs: 30_000,
   stormMinSites: 3,
   stormWindowMs: 3 * 60_000,
-  stormEditMs: 1000,
+  stormEditMs: 5000,
 };
 
 export type { Logger };

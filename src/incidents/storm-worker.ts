@@ -4,7 +4,7 @@
 // diagnosed one by one; later edits fold in each site's own diagnosis and thread link as they come.
 import { type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Platform } from '../chat/sink.js';
+import type { Platform, StormView } from '../chat/sink.js';
 import type { AlertChannels, Clock, Logger, Recheck, Sinks } from './incident-deps.js';
 import type { IncidentStore } from './incident-store.js';
 import { STORM_QUEUE, type StormJob } from './storm-queue.js';
@@ -43,10 +43,20 @@ export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void
   async function post(sid: string): Promise<void> {
     const found = await members(sid);
     if (!found) return;
-    // Each platform's message is handed to its sink first (Slack's outbox puts it ahead of the roots
-    // waiting); the quick checks start right after, while it is being sent, and each edits it as it lands.
-    const posts = platforms.map((platform) => postOne(sid, platform, found.storm, found.members));
-    const probing = probe(sid, found.members);
+    // What each platform's message shows when its turn to be sent comes (Slack's outbox reads it
+    // again then): the quick checks landing before that go out in the first message itself.
+    const live: Partial<Record<Platform, StormView>> = {};
+    const refresh = (storm: StormRecord, list: readonly StormMember[]) => {
+      for (const platform of platforms)
+        live[platform] = stormView(storm, list, platform, deps.sinks[platform]);
+    };
+    refresh(found.storm, found.members);
+    const posts = platforms.map((platform) => postOne(sid, platform, found.storm, () => live[platform]!));
+    const probing = probe(sid, found.members, async () => {
+      const now = await members(sid);
+      if (now) refresh(now.storm, now.members);
+      await edit(sid);
+    });
     await Promise.all(posts);
     log.info({ storm: sid, sites: found.members.length }, 'storm message posted');
     await probing;
@@ -57,12 +67,11 @@ export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void
     sid: string,
     platform: Platform,
     storm: StormRecord,
-    list: StormMember[],
+    view: () => StormView,
   ): Promise<void> {
     if (storm.messages[platform]) return;
     if (!(await deps.storms.claim(sid, `post:${platform}`))) return;
     try {
-      const view = stormView(storm, list, platform, deps.sinks[platform]);
       const ref = await deps.sinks[platform]!.postStorm!(deps.channels[platform]!, view);
       await deps.storms.setMessage(sid, ref);
     } catch (error) {
@@ -72,10 +81,14 @@ export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void
   }
 
   /**
-   * Quick checks of sites nobody has diagnosed yet, each editing the message as it lands (edits of
+   * Quick checks of sites nobody has diagnosed yet; each that lands refreshes the message (edits of
    * one message coalesce in the sink). Those still running at the budget finish and edit later.
    */
-  async function probe(sid: string, list: readonly StormMember[]): Promise<void> {
+  async function probe(
+    sid: string,
+    list: readonly StormMember[],
+    landed: () => Promise<void>,
+  ): Promise<void> {
     const todo = list.filter((m) => m.report === undefined).slice(0, deps.probeSites ?? 3);
     let edits = Promise.resolve();
     const runs = todo.map(async (member) => {
@@ -83,7 +96,7 @@ export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void
         const report = await deps.recheck(member.site);
         await deps.storms.setProbe(sid, member.id, report);
         edits = edits
-          .then(() => edit(sid))
+          .then(landed)
           .catch((error: unknown) => log.warn({ err: error, storm: sid }, 'storm edit failed'));
       } catch (error) {
         log.warn({ err: error, storm: sid, site: member.site }, 'storm check failed');

@@ -167,9 +167,9 @@ export class DiscordSink implements ChatSink {
     await this.post(thread, thread.thread, message({ content: escapeText(text) }), 'posting a note');
   }
 
-  async postStorm(channel: string, view: StormView): Promise<ThreadRef> {
+  async postStorm(channel: string, view: () => StormView): Promise<ThreadRef> {
     try {
-      const posted = await this.channels.create(channel, stormMessage(view));
+      const posted = await this.channels.create(channel, stormMessage(view()));
       return { platform: 'discord', channel, root: posted.id };
     } catch (error) {
       const failure = deliveryError(`posting the storm message in ${channel}`, error);

@@ -50,6 +50,8 @@ interface Item {
   key?: string;
   /** Sent ahead of every message waiting (after the one in flight and earlier urgent ones). */
   urgent?: boolean;
+  /** Fresh content, read when the message's turn comes (a storm message waiting for a token). */
+  refresh?: () => Record<string, unknown>;
   waiters: { resolve(v: Record<string, unknown>): void; reject(e: unknown): void }[];
 }
 
@@ -75,9 +77,11 @@ export class SlackOutbox {
 
   post(
     args: Record<string, unknown> & { channel: string },
-    options: { urgent?: boolean } = {},
+    options: { urgent?: boolean; refresh?: () => Record<string, unknown> } = {},
   ): Promise<Record<string, unknown>> {
-    return this.enqueue({ method: 'chat.postMessage', args, waiters: [], urgent: options.urgent === true });
+    const item: Item = { method: 'chat.postMessage', args, waiters: [], urgent: options.urgent === true };
+    if (options.refresh) item.refresh = options.refresh;
+    return this.enqueue(item);
   }
 
   update(
@@ -143,6 +147,7 @@ export class SlackOutbox {
         await this.takeToken(lane);
         const item = lane.items[0]!;
         lane.inFlight = item;
+        if (item.refresh) item.args = { ...item.args, ...item.refresh() };
         try {
           const result = await this.send(item, lane);
           for (const w of item.waiters) w.resolve(result);

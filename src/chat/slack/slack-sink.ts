@@ -56,6 +56,8 @@ export class SlackSink implements ChatSink {
   readonly platform = 'slack' as const;
   private readonly outbox: SlackOutbox;
   private readonly client: InstanceType<typeof webApi.WebClient>;
+  /** The text each recent storm message last showed. */
+  private readonly stormTexts = new Map<string, string>();
   private readonly responseUrls: ResponseUrlGuard;
 
   constructor(private readonly options: SlackSinkOptions) {
@@ -148,10 +150,15 @@ export class SlackSink implements ChatSink {
     await this.postAll(thread, [renderNote(text)]);
   }
 
-  async postStorm(channel: string, view: StormView): Promise<ThreadRef> {
+  async postStorm(channel: string, view: () => StormView): Promise<ThreadRef> {
     let result: Record<string, unknown> = {};
+    let sent = '';
+    const refresh = () => {
+      sent = stormMrkdwn(view());
+      return { text: sent };
+    };
     await this.deliver(async () => {
-      result = await this.outbox.post({ channel, text: stormMrkdwn(view) }, { urgent: true });
+      result = await this.outbox.post({ channel, ...refresh() }, { urgent: true, refresh });
     });
     const ts = result['ts'];
     if (typeof ts !== 'string') throw new SlackCallError('chat.postMessage returned no ts', 'no_ts', true);

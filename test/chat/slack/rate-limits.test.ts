@@ -117,7 +117,7 @@ describe('SlackSink outgoing queue', () => {
       diagnosed: 0,
       sites: [{ site: 'a.example.com' }],
     };
-    const storm = await sink.postStorm('C4', view);
+    const storm = await sink.postStorm('C4', () => view);
     // Its edit, asked while roots still wait, also goes ahead of them.
     const edited = sink.updateStorm(storm, {
       ...view,
