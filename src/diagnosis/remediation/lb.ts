@@ -4,11 +4,28 @@ interface PoolEvidence {
   name?: string;
   role?: string;
   enabled?: boolean;
-  unhealthyOrigins?: { name?: string; address?: string; reason?: string; regions?: string[] }[];
+  unhealthyOrigins?: {
+    name?: string;
+    address?: string;
+    reason?: string;
+    regions?: string[];
+    responseCode?: number;
+  }[];
 }
 
 function pools(e: Record<string, unknown>): PoolEvidence[] {
   return Array.isArray(e['pools']) ? (e['pools'] as PoolEvidence[]) : [];
+}
+
+/** What the monitor asks, in words, from the finding's evidence (when it was read). */
+function monitorAsk(e: Record<string, unknown>): string {
+  const m = e['monitor'] as Record<string, unknown> | undefined;
+  if (!m) return "the monitor's request (path, expected code, Host header)";
+  const type = str(m['type'], 'http');
+  const http = type === 'http' || type === 'https';
+  if (!http)
+    return `the monitor's ${type.toUpperCase()} check${m['port'] ? ` on port ${str(m['port'], '')}` : ''}`;
+  return `${type.toUpperCase()} ${str(m['method'], 'GET')} ${str(m['path'], '/')}${m['port'] ? ` on port ${str(m['port'], '')}` : ''}${m['host'] ? ` with Host ${str(m['host'], '')}` : ' (no Host header: the origin address is sent)'}, answering ${str(m['expectedCodes'], '200')}`;
 }
 
 function originSteps(e: Record<string, unknown>): string[] {
@@ -17,7 +34,7 @@ function originSteps(e: Record<string, unknown>): string[] {
       .slice(0, 3)
       .map(
         (o) =>
-          `Check origin ${o.name ?? '?'} (${o.address ?? '?'}) of pool ${p.name ?? '?'}: the monitor reports "${o.reason ?? 'unhealthy'}"${o.regions?.length ? ` from ${o.regions.join(', ')}` : ''}; make it answer the monitor's request (path, expected code, Host header).`,
+          `Check origin ${o.name ?? '?'} (${o.address ?? '?'}) of pool ${p.name ?? '?'}: the monitor reports "${o.reason ?? 'unhealthy'}"${o.responseCode ? ` (HTTP ${o.responseCode})` : ''}${o.regions?.length ? ` from ${o.regions.slice(0, 5).join(', ')}` : ''}; make it pass ${monitorAsk(e)}, e.g. \`curl -sv ${o.address ?? '<origin>'}\` with that path and Host.`,
       ),
   );
 }
@@ -28,8 +45,15 @@ export const LB_STEPS: StepsByCode = {
     ...pools(e)
       .filter((p) => p.enabled === false)
       .map((p) => `Re-enable pool ${p.name ?? '?'}: dashboard → Traffic → Load Balancing → Pools → enable.`),
-    `Make sure load balancer ${str(e['loadBalancer'], '')} has an enabled fallback pool with a healthy origin, so a total outage degrades instead of answering 530/1016.`,
-    'Check the monitor settings (Traffic → Load Balancing → Monitors): a wrong path, expected code or missing Host header marks healthy origins down.',
+    e['fallbackEnabled'] === true
+      ? 'The fallback pool takes the traffic whatever its health: fix its origins first, or point the fallback at a pool that is up.'
+      : `Give load balancer ${str(e['loadBalancer'], '')} an enabled fallback pool with a healthy origin, so a total outage degrades instead of answering 530/1016.`,
+    `If healthy origins are marked down, the monitor is wrong: Traffic → Load Balancing → Monitors; it must get ${monitorAsk(e)}.`,
+  ],
+  'lb.fallback_serving': (e) => [
+    ...originSteps(e),
+    'Bring a default pool back: once it is healthy in most checking regions (and has at least its minimum of healthy origins), traffic returns to it on its own.',
+    "Watch the fallback pool's capacity meanwhile: it now carries all the traffic.",
   ],
   'lb.pool_unhealthy': (e) => [
     ...originSteps(e),

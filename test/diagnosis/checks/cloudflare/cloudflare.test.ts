@@ -236,11 +236,11 @@ describe('cloudflare check', () => {
     expect(report.verdict).toBe('healthy');
   });
 
-  it('an unhealthy default pool with a healthy fallback is lb.pool_unhealthy', async () => {
+  it('every default pool down with a healthy enabled fallback is lb.fallback_serving', async () => {
     const { report } = await runDiagnosis(await start(lbZone(false, true)), HOST, { edge: { status: 200 } });
-    const f = findingOf(report, 'lb.pool_unhealthy');
+    const f = findingOf(report, 'lb.fallback_serving');
     expect(f.severity).toBe('warn');
-    expect(f.detail).toContain('web-1 (127.0.0.11: TCP connection failed)');
+    expect(f.detail).toContain('web-1 (127.0.0.11: TCP connection failed');
     expect(f.remediation.join('\n')).toContain('primary-eu');
   });
 
