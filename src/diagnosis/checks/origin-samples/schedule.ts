@@ -3,7 +3,7 @@
 // of the probe budget, so the last sample still has most of the budget to answer.
 export const DEFAULT_SAMPLES = 5;
 export const MAX_SAMPLES = 50;
-const SPREAD_MS = 1000;
+const SPREAD_MS = 800;
 
 export function sampleCount(requested: number | undefined): number {
   if (requested === undefined || !Number.isFinite(requested)) return DEFAULT_SAMPLES;

@@ -117,7 +117,7 @@ describe('origin samples', () => {
     const samples = result.facts!.samples.filter((s) => s.kind === 'fresh');
     expect(samples).toHaveLength(8);
     const last = Math.max(...samples.map((s) => s.atMs));
-    expect(last).toBeGreaterThanOrEqual(900);
+    expect(last).toBeGreaterThanOrEqual(700);
     expect(last).toBeLessThan(1600);
   });
 });
