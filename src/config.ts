@@ -66,6 +66,8 @@ export interface ServerConfig extends DiagnosisConfig {
   fixAllowedUsers: string[];
   /** Discord role IDs allowed to apply guarded fixes (CHECK502_FIX_ALLOWED_ROLES). */
   fixAllowedRoles: string[];
+  /** Open connections one client address may hold on the HTTP server; more are closed at once. */
+  maxConnectionsPerAddress: number;
 }
 
 export function loadDiagnosisConfig(env: Env): DiagnosisConfig {
@@ -136,6 +138,7 @@ export function loadServerConfig(env: Env): ServerConfig {
         );
       return r;
     }),
+    maxConnectionsPerAddress: integer(env, 'CHECK502_MAX_CONNECTIONS_PER_ADDRESS', 1, 100_000) ?? 256,
   };
   const opsPort = integer(env, 'CHECK502_WORKER_OPS_PORT', 1, 65535);
   if (opsPort !== undefined) config.workerOpsPort = opsPort;

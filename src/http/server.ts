@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { replaceSecretValues } from '../log/redact-text.js';
 import { type HttpRequest, type HttpResponse, json, type Route } from './route.js';
+import { guardSockets } from './socket-guard.js';
 
 export interface HttpServerOptions {
   routes: readonly Route[];
@@ -14,6 +15,8 @@ export interface HttpServerOptions {
   /** Whole-request budget for slow clients (body included). */
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** Open connections one client address may hold; more are closed at once (default 256). */
+  maxConnectionsPerAddress?: number;
   /** Configured secret values: replaced in every answer's body and headers, whatever route wrote it. */
   secrets?: readonly string[];
   /** Told of answers the server gives without a handler (400, 404, 405, 413), e.g. for metrics. */
@@ -43,6 +46,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(headersTimeout / 2))),
   });
   server.keepAliveTimeout = 5_000;
+  guardSockets(server, {
+    headersTimeoutMs: headersTimeout,
+    requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+    keepAliveTimeoutMs: server.keepAliveTimeout,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 256,
+  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       // Reached only if writing the response itself failed; the socket is already gone.

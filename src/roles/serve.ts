@@ -37,6 +37,8 @@ export interface ServeOptions {
   stalledIntervalMs?: number;
   /** Incident delays and windows, for tests (product defaults otherwise). */
   incidentTimings?: Partial<IncidentTimings>;
+  /** Per-socket deadlines of the HTTP server, for tests (its defaults otherwise). */
+  http?: { headersTimeoutMs?: number; requestTimeoutMs?: number };
 }
 
 export interface ServeHandle extends RoleHandle {
@@ -98,6 +100,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     routes: buildRoutes(routeDeps),
     onServerAnswer: (answer) => recordServerAnswer(metrics, answer),
     secrets: secretValues(config),
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    ...options.http,
     logger: logger.child({ component: 'http' }),
   });
   const address = await http.listen(config.port, config.host);

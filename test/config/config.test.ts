@@ -67,6 +67,8 @@ describe('loadServerConfig', () => {
     ['CHECK502_WORKER_OPS_PORT', '0'],
     ['CHECK502_WORKER_OPS_PORT', '65536'],
     ['CHECK502_WORKER_OPS_PORT', 'metrics'],
+    ['CHECK502_MAX_CONNECTIONS_PER_ADDRESS', '0'],
+    ['CHECK502_MAX_CONNECTIONS_PER_ADDRESS', 'many'],
   ])('refuses %s=%j', (name, value) => {
     expect(() => loadServerConfig({ [name]: value })).toThrow(new RegExp(`^${name}: `));
   });
