@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { replaceSecretValues } from '../log/redact-text.js';
 import { type HttpRequest, type HttpResponse, json, type Route } from './route.js';
-import { guardSockets } from './socket-guard.js';
+import { guardSockets, type SocketCut } from './socket-guard.js';
 
 export interface HttpServerOptions {
   routes: readonly Route[];
@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   headersTimeoutMs?: number;
   /** Open connections one client address may hold; more are closed at once (default 256). */
   maxConnectionsPerAddress?: number;
+  /** Told of each socket the deadlines or the per-address cap closed. */
+  onSocketCut?: (cut: SocketCut) => void;
   /** Configured secret values: replaced in every answer's body and headers, whatever route wrote it. */
   secrets?: readonly string[];
   /** Told of answers the server gives without a handler (400, 404, 405, 413), e.g. for metrics. */
@@ -51,6 +53,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     keepAliveTimeoutMs: server.keepAliveTimeout,
     maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 256,
+    ...(options.onSocketCut ? { onCut: options.onSocketCut } : {}),
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {

@@ -12,12 +12,20 @@ export interface SocketGuardOptions {
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxConnectionsPerAddress: number;
-  /** Told of each socket refused or cut (metrics, logs). */
-  onCut?: (reason: 'over-cap' | 'headers-deadline' | 'body-deadline', address: string) => void;
+  /** Told of each socket refused or cut, with how long it had been open (metrics, logs, drills). */
+  onCut?: (cut: SocketCut) => void;
+}
+
+export interface SocketCut {
+  reason: 'over-cap' | 'headers-deadline' | 'body-deadline';
+  address: string;
+  /** Since the server accepted the socket. */
+  ageMs: number;
 }
 
 interface Tracked {
   timer?: NodeJS.Timeout;
+  accepted: number;
   /** When the current request's clock started (connection, or the previous response + idle). */
   since: number;
 }
@@ -31,7 +39,7 @@ export function guardSockets(server: Server, options: SocketGuardOptions): void 
     if (!state) return;
     clearTimeout(state.timer);
     state.timer = setTimeout(() => {
-      options.onCut?.(reason, socket.remoteAddress ?? '');
+      options.onCut?.({ reason, address: socket.remoteAddress ?? '', ageMs: Date.now() - state.accepted });
       socket.destroy();
     }, ms);
     state.timer.unref();
@@ -41,12 +49,12 @@ export function guardSockets(server: Server, options: SocketGuardOptions): void 
     const address = socket.remoteAddress ?? '';
     const count = (perAddress.get(address) ?? 0) + 1;
     if (count > options.maxConnectionsPerAddress) {
-      options.onCut?.('over-cap', address);
+      options.onCut?.({ reason: 'over-cap', address, ageMs: 0 });
       socket.destroy();
       return;
     }
     perAddress.set(address, count);
-    tracked.set(socket, { since: Date.now() });
+    tracked.set(socket, { since: Date.now(), accepted: Date.now() });
     socket.once('close', () => {
       clearTimeout(tracked.get(socket)?.timer);
       const left = (perAddress.get(address) ?? 1) - 1;

@@ -8,7 +8,7 @@ import type { ChatSink, Platform } from '../chat/sink.js';
 import type { ServerConfig } from '../config.js';
 import type { Diagnoser } from '../diagnoser.js';
 import type { Route } from '../http/route.js';
-import { createHttpServer } from '../http/server.js';
+import { createHttpServer, type HttpServerOptions } from '../http/server.js';
 import type { IncidentTimings } from '../incidents/incident-deps.js';
 import { createDiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
@@ -38,7 +38,7 @@ export interface ServeOptions {
   /** Incident delays and windows, for tests (product defaults otherwise). */
   incidentTimings?: Partial<IncidentTimings>;
   /** Per-socket deadlines of the HTTP server, for tests (its defaults otherwise). */
-  http?: { headersTimeoutMs?: number; requestTimeoutMs?: number };
+  http?: Pick<HttpServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'onSocketCut'>;
 }
 
 export interface ServeHandle extends RoleHandle {

@@ -6,9 +6,11 @@
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
+import type { SocketCut } from '../../src/http/socket-guard.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { fastSink, logger, testConfig } from '../chat/slack/support/harness.js';
 import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
@@ -31,6 +33,7 @@ describe('slow clients', () => {
   const prefix = `sl${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   let slackApi: FakeSlackApi;
   let serve: ServeHandle;
+  const cuts: (SocketCut & { at: number })[] = [];
 
   beforeAll(async () => {
     slackApi = await startFakeSlackApi();
@@ -44,7 +47,11 @@ describe('slow clients', () => {
       logger,
       diagnoser: scriptedDiagnoser(),
       sinks: { slack: fastSink(slackApi.apiUrl) },
-      http: { headersTimeoutMs: HEADERS_MS, requestTimeoutMs: REQUEST_MS },
+      http: {
+        headersTimeoutMs: HEADERS_MS,
+        requestTimeoutMs: REQUEST_MS,
+        onSocketCut: (cut) => cuts.push({ ...cut, at: Date.now() }),
+      },
     });
   }, 30_000);
 
@@ -69,6 +76,10 @@ describe('slow clients', () => {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
+    // On a loaded machine (CI with two cores) timers fire late for reasons that are not the server's:
+    // the bounds below allow this process's own measured event-loop delay on top.
+    const lag = monitorEventLoopDelay({ resolution: 20 });
+    lag.enable();
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -95,21 +106,48 @@ describe('slow clients', () => {
     expect(ack.json?.text).toContain('Diagnosing shop.example.com');
 
     await exited;
+    lag.disable();
+    const lagMs = Math.round(lag.max / 1e6);
     const lives = JSON.parse(out.split('\n')[1] ?? '[]') as ['headers' | 'body', number][];
     expect(lives).toHaveLength(SOCKETS);
-    const longest = (kind: string) => Math.max(...lives.filter(([k]) => k === kind).map(([, life]) => life));
-    // Held sockets live until their deadline; refused ones are closed as soon as they are accepted.
-    const refusedAtOnce = lives.filter(([, life]) => life < HEADERS_MS - 100).length;
-    console.info(
-      `[figure] slow clients: ${SOCKETS} sockets from ${ADDRESSES} addresses (cap ${CAP} each): ${refusedAtOnce} refused before any deadline (cap), ` +
-        `longest header trickler ${longest('headers')} ms (deadline ${HEADERS_MS}), ` +
-        `longest body trickler ${longest('body')} ms (deadline ${REQUEST_MS}); ` +
-        `/healthz worst ${Math.max(...health)} ms, signed command ${commandMs} ms`,
+    // What the server did, by its own clock (from accepting each socket): the client's clock also
+    // counts the time a connection waited in the kernel's accept queue.
+    const byReason = (reason: SocketCut['reason']) => cuts.filter((c) => c.reason === reason);
+    const oldest = (reason: SocketCut['reason']) => Math.max(0, ...byReason(reason).map((c) => c.ageMs));
+    const longestClient = Math.max(...lives.map(([, life]) => life));
+    // The most sockets one address held at once: overlap of [accepted, cut] per address. (More than
+    // CAP are accepted over the drill: connections the kernel's full accept queue made retry their
+    // SYN arrive later, when earlier ones have been cut.)
+    const mostHeld = Math.max(
+      ...[...new Set(cuts.map((c) => c.address))].map((address) => {
+        const edges = cuts
+          .filter((c) => c.address === address && c.reason !== 'over-cap')
+          .flatMap((c) => [
+            [c.at - c.ageMs, 1],
+            [c.at, -1],
+          ])
+          .sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+        let held = 0;
+        let most = 0;
+        for (const [, step] of edges) most = Math.max(most, (held += step!));
+        return most;
+      }),
     );
-    expect(longest('headers')).toBeLessThan(HEADERS_MS + SLACK_MS);
-    expect(longest('body')).toBeLessThan(REQUEST_MS + SLACK_MS);
-    expect(refusedAtOnce).toBeGreaterThanOrEqual(SOCKETS - ADDRESSES * CAP);
-    expect(Math.max(...health)).toBeLessThan(1500);
-    expect(commandMs).toBeLessThan(2500);
+    console.info(
+      `[figure] slow clients: ${SOCKETS} sockets from ${ADDRESSES} addresses (cap ${CAP} each, most held at once ${mostHeld}): ` +
+        `${byReason('over-cap').length} refused over the cap, ${byReason('headers-deadline').length} cut at the header deadline ` +
+        `(oldest ${oldest('headers-deadline')} ms, deadline ${HEADERS_MS}), ${byReason('body-deadline').length} at the body deadline ` +
+        `(oldest ${oldest('body-deadline')} ms, deadline ${REQUEST_MS}); longest life seen by a client ${longestClient} ms; ` +
+        `/healthz worst ${Math.max(...health)} ms, signed command ${commandMs} ms; worst event-loop delay ${lagMs} ms`,
+    );
+    // Every slow socket was closed by the server (none lasted until the child gave up on it).
+    expect(cuts.length).toBe(SOCKETS);
+    expect(longestClient).toBeLessThan(REQUEST_MS + SLACK_MS + 5000);
+    expect(byReason('over-cap').length).toBeGreaterThan(0);
+    expect(mostHeld).toBeLessThanOrEqual(CAP);
+    expect(oldest('headers-deadline')).toBeLessThan(HEADERS_MS + 250 + lagMs);
+    expect(oldest('body-deadline')).toBeLessThan(REQUEST_MS + 250 + lagMs);
+    expect(Math.max(...health)).toBeLessThan(1500 + lagMs);
+    expect(commandMs).toBeLessThan(2500 + lagMs);
   }, 60_000);
 });
