@@ -129,7 +129,10 @@ describe('slow clients', () => {
           .sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
         let held = 0;
         let most = 0;
-        for (const [, step] of edges) most = Math.max(most, (held += step!));
+        for (const [, step] of edges) {
+          held += step!;
+          most = Math.max(most, held);
+        }
         return most;
       }),
     );
