@@ -51,6 +51,8 @@ export interface ServerConfig extends DiagnosisConfig {
   slack?: SlackConfig;
   discord?: DiscordConfig;
   webhookSecret?: string;
+  /** Days an incident's timeline is kept after its last event (CHECK502_INCIDENT_RETENTION_DAYS). */
+  incidentRetentionDays?: number;
   /** Secrets of senders that sign their webhooks (CHECK502_PAGERDUTY_WEBHOOK_SECRET, CHECK502_CHECKLY_WEBHOOK_SECRET). */
   senderSecrets?: { pagerduty?: string; checkly?: string };
   alertSlackChannel?: string;
@@ -180,6 +182,8 @@ export function loadServerConfig(env: Env): ServerConfig {
     if (secret.length < 16) throw new ConfigError('CHECK502_WEBHOOK_SECRET', 'at least 16 characters');
     config.webhookSecret = secret;
   }
+  const retention = integer(env, 'CHECK502_INCIDENT_RETENTION_DAYS', 1, 3650);
+  if (retention !== undefined) config.incidentRetentionDays = retention;
   const pagerduty = text(env, 'CHECK502_PAGERDUTY_WEBHOOK_SECRET');
   if (pagerduty !== undefined) config.senderSecrets = { ...config.senderSecrets, pagerduty };
   const checkly = text(env, 'CHECK502_CHECKLY_WEBHOOK_SECRET');

@@ -14,6 +14,10 @@ async function main(): Promise<number> {
       const { runFix } = await import('./fix.js');
       return runFix(rest, process.env, process.stdout, process.stderr);
     }
+    case 'timeline': {
+      const { runTimeline } = await import('./timeline.js');
+      return runTimeline(rest, process.env, process.stdout, process.stderr);
+    }
     case 'serve':
     case 'worker': {
       const { runRole } = await import('./role.js');

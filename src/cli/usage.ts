@@ -17,6 +17,10 @@ Usage:
       A guarded fix the diagnosis supports (needs CLOUDFLARE_FIX_TOKEN and Redis): prints the
       preview (from → to); applies it only with --yes, then re-checks. Actions: purge, rollback,
       ssl-full, http2-off, disable-origin, enable-fallback; \`undo <fix-id>\` within an hour.
+  check502 timeline <site> [--incident <site>#<n>]
+      The site's latest alert incident (or the one named) as a Markdown timeline, read from Redis:
+      first alert, diagnoses (primary cause, Ray IDs), re-checks, fixes, recovery, and durations.
+      Exit: 0 printed, 1 no such incident, 2 could not run.
   check502 serve [--no-worker]   HTTP server (Slack, Discord, webhooks, health, metrics) + workers
   check502 worker                workers only, against the same Redis (REDIS_URL)
   check502 discord register [--guild <id>]   register the /check502 Discord command

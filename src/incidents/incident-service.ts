@@ -13,6 +13,12 @@ import {
   type Logger,
   type Sinks,
 } from './incident-deps.js';
+import {
+  createIncidentHistory,
+  diagnosisEvent,
+  type HistoryEvent,
+  type IncidentHistory,
+} from './incident-history.js';
 import { INCIDENT_QUEUE, queueEdit, queueOpen, queueRecheck } from './incident-queue.js';
 import {
   createIncidentStore,
@@ -37,6 +43,8 @@ export interface IncidentServiceDeps {
   timings?: Partial<IncidentTimings>;
   /** Used for links to a previous incident's thread on the root message. */
   sinks?: Sinks;
+  /** Days an incident's history (its timeline) is kept after its last event (default 30). */
+  historyRetentionDays?: number;
 }
 
 export interface IngestSummary {
@@ -58,6 +66,8 @@ export interface IncidentService {
   readonly queue: Queue;
   readonly storms: StormStore;
   readonly stormQueue: Queue;
+  /** Each incident's events, for `check502 timeline`. */
+  readonly history: IncidentHistory;
   close(): Promise<void>;
 }
 
@@ -77,6 +87,14 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
   });
   const stormQueue = new Queue(STORM_QUEUE, { connection: deps.redis, prefix: deps.prefix });
   stormQueue.on('error', (error) => deps.logger.warn({ err: error }, 'storm queue error'));
+  const history = createIncidentHistory(deps.redis, deps.prefix, deps.historyRetentionDays);
+  /** History is for people afterwards: failing to write it must not fail the alert or the job. */
+  const remember = (id: string, ...events: HistoryEvent[]) =>
+    history
+      .append(id, ...events)
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error, incident: id }, 'could not record incident history'),
+      );
   const touchStorm = async (record: { storm?: string }) => {
     if (record.storm)
       await queueStormEdit(stormQueue, record.storm, clock.now().getTime(), timings.stormEditMs);
@@ -141,20 +159,36 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
         counts[effect.action] = (counts[effect.action] ?? 0) + 1;
         if (effect.id) incidents.add(effect.id);
       }
+      const at = now.toISOString();
+      const remembered: Promise<unknown>[] = [];
       for (const effect of effects) {
         if (effect.action === 'opened' || effect.action === 'resolving' || effect.action === 'reopened') {
           const alert = alerts[effect.i];
+          const source = alert?.source ?? 'unknown';
+          remembered.push(
+            remember(
+              effect.id,
+              effect.action === 'opened'
+                ? { type: 'opened', at, source, summary: alert?.summary ?? '' }
+                : effect.action === 'reopened'
+                  ? { type: 'reopened', at, source }
+                  : { type: 'alerts-resolved', at, source },
+            ),
+          );
           deps.logger.info(
             { incident: effect.id, site: alert?.site, source: alert?.source },
             `incident ${effect.action}`,
           );
         }
       }
+      await Promise.all(remembered);
       return { received: alerts.length, counts, incidents: [...incidents] };
     },
     context: (id, platform) => incidentContext(store, deps.sinks ?? {}, id, platform),
+    history,
     async recordReport(id, report) {
       await store.setReport(id, report);
+      await remember(id, diagnosisEvent(report, clock.now().toISOString()));
       const record = await store.get(id);
       if (record) await touchStorm(record);
     },

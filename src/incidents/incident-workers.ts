@@ -224,6 +224,22 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     const healthy = report.verdict === 'healthy' || report.verdict === 'degraded';
     const outcome = await store.settleRecheck(id, gen, healthy, clock.now(), timings.maxRechecks);
     log.info({ incident: id, verdict: report.verdict, outcome }, 'incident re-check');
+    if (outcome !== 'skip')
+      await deps.service.history
+        .append(
+          id,
+          {
+            type: 'recheck',
+            at: clock.now().toISOString(),
+            verdict: report.verdict,
+            primaryCause: report.primaryCause,
+            outcome,
+          },
+          ...(outcome === 'resolved' ? [{ type: 'resolved' as const, at: clock.now().toISOString() }] : []),
+        )
+        .catch((error: unknown) =>
+          log.warn({ err: error, incident: id }, 'could not record incident history'),
+        );
     if (outcome === 'skip') return;
     await store.setReport(id, report);
     const after = (await store.get(id)) ?? record;

@@ -130,6 +130,7 @@ export function createPoolIncidents(
     logger: logger.child({ component: 'incidents' }),
     ...(options.sinks ? { sinks: options.sinks } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
+    ...(config.incidentRetentionDays ? { historyRetentionDays: config.incidentRetentionDays } : {}),
   });
   const owned = options.producer
     ? undefined
