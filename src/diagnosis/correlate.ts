@@ -4,6 +4,7 @@
 import type { FindingCode } from './codes.js';
 import { CAUSE_ORDER } from './correlation/cause-order.js';
 import { nameSuspect } from './correlation/change-suspect.js';
+import { alignEdgeFindings } from './correlation/edge-agreement.js';
 import type { CorrelationInput, Rule } from './correlation/rule.js';
 import { RULES } from './correlation/rules.js';
 import type { Finding, Severity } from './finding.js';
@@ -26,8 +27,10 @@ export function correlate(
     cause !== undefined && findings.some((f) => f.code === cause && isProblem(f.severity))
       ? cause
       : firstInCausalOrder(findings);
+  // The edge finding agrees with the cause it is explained by (no contradictory steps).
+  const aligned = alignEdgeFindings(findings, primaryCause);
   // Once the cause is known: did a recent change trigger it? (placed right after the cause)
-  return { findings: nameSuspect({ ...current, findings }, primaryCause, now), primaryCause };
+  return { findings: nameSuspect({ ...current, findings: aligned }, primaryCause, now), primaryCause };
 }
 
 function firstInCausalOrder(findings: readonly Finding[]): FindingCode | null {

@@ -31,6 +31,10 @@ export interface EdgeFacts {
   blames?: 'origin' | 'cloudflare' | 'browser';
   /** Whether the response passed through Cloudflare at all (server: cloudflare / cf-ray). */
   viaCloudflare: boolean;
+  /** `cf-cache-status` (HIT, STALE, UPDATING, MISS, DYNAMIC…), upper-cased. */
+  cacheStatus?: string;
+  /** `age` header: seconds the cached answer has been held. */
+  ageSeconds?: number;
 }
 
 export interface PublicDnsFacts {

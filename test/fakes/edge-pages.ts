@@ -1,5 +1,6 @@
 // Error pages as Cloudflare's edge renders them (shapes from public captures of live pages):
-// the branded 5xx page, the older 1xxx layout, the plain-text form and the minimal nginx-style page.
+// the branded 5xx page, the older 1xxx layout (cf-error-code), the current 1xxx layout (bare
+// span + errorCode script), the plain-text form and the minimal nginx-style page.
 
 export type Leg = 'browser' | 'cloudflare' | 'host';
 
@@ -118,6 +119,61 @@ export function legacyErrorPage(code: number, host: string, rayId: string): stri
     </div>
   </div>
 </body>
+</html>`;
+}
+
+/**
+ * The 1xxx layout Cloudflare serves today (shape of a live 530/1016 captured 2026-09-28 and kept in
+ * a public repository's incident notes; also seen in 2021 and 2023 captures): the code is a bare
+ * `<span>` after an "Error" label, the feedback script carries `errorCode: NNNN`, there is no
+ * `cf-error-code` class, and the title is `Reason | host | Cloudflare`. Host, Ray ID and IP here
+ * are the lab's, not the capture's.
+ */
+export function current1xxxPage(code: number, host: string, rayId: string): string {
+  const reason = REASONS[code] ?? 'Error';
+  return `<!doctype html>
+<!--[if lt IE 7]> <html class="no-js ie6 oldie" lang="en-US"> <![endif]-->
+<!--[if gt IE 8]><!-->
+<html class="no-js" lang="en-US">
+    <!--<![endif]-->
+    <head>
+        <title>${reason} | ${host} | Cloudflare</title>
+        <meta charset="UTF-8" />
+<meta name="robots" content="noindex, nofollow" />
+<link rel="stylesheet" id="cf_styles-css" href="/cdn-cgi/styles/main.css" /> <script>
+  (function(){if(document.addEventListener&&window.XMLHttpRequest&&JSON&&JSON.stringify){var e=function(a){var b=new XMLHttpRequest;a={event:"feedback clicked",properties:{errorCode: ${code} },helpful:a,version: 1 };b.open("POST","https://sparrow.cloudflare.com/api/v1/event");b.send(JSON.stringify(a))}}})();
+</script>
+    </head>
+    <body>
+        <div id="cf-wrapper">
+            <div class="cf-alert cf-alert-error cf-cookie-error hidden" id="cookie-alert" data-translate="enable_cookies">Please enable cookies.</div>
+            <div id="cf-error-details" class="p-0">
+                <header class="mx-auto pt-10 lg:pt-6 lg:px-8 w-240 lg:w-full mb-15 antialiased">
+                    <h1 class="inline-block md:block mr-2 md:mb-2 font-light text-60 md:text-3xl text-black-dark leading-tight">
+                        <span data-translate="error">Error</span>
+                        <span>${code}</span>
+                    </h1>
+                    <span class="inline-block md:block heading-ray-id font-mono text-15 lg:text-sm lg:leading-relaxed">Ray ID: ${rayId} &bull;</span>
+                    <span class="inline-block md:block heading-ray-id font-mono text-15 lg:text-sm lg:leading-relaxed">2026-11-30 05:00:00 UTC</span>
+                    <h2 class="text-gray-600 leading-1.3 text-3xl lg:text-2xl font-light">
+                        ${reason}
+                    </h2>
+                </header>
+                <section class="w-240 lg:w-full mx-auto mb-8 lg:px-8">
+                    <div id="what-happened-section" class="w-1/2 md:w-full">
+                        <h2 class="text-3xl leading-tight font-normal mb-4 text-black-dark antialiased" data-translate="what_happened">What happened?</h2>
+                        <p>You've requested a page on a website (${host}) that is on the <a href="https://www.cloudflare.com/5xx-error-landing/" target="_blank">Cloudflare</a> network.</p>
+                    </div>
+                </section>
+                <div class="cf-error-footer cf-wrapper w-240 lg:w-full py-10 sm:py-4 sm:px-8 mx-auto text-center sm:text-left border-solid border-0 border-t border-gray-300">
+    <p class="text-13">
+      <span class="cf-footer-item sm:block sm:mb-1">Cloudflare Ray ID: <strong class="font-semibold">${rayId}</strong></span>
+      <span class="cf-footer-item sm:block sm:mb-1"><span>Performance &amp; security by</span> <a rel="noopener noreferrer" href="https://www.cloudflare.com/5xx-error-landing" id="brand_link" target="_blank">Cloudflare</a></span>
+    </p>
+  </div>
+            </div>
+        </div>
+    </body>
 </html>`;
 }
 

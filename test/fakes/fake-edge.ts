@@ -10,6 +10,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { edgeCertificates } from './edge-certs.js';
 import {
   brandedPage,
+  current1xxxPage,
   type Leg,
   legacyErrorPage,
   minimalPage,
@@ -21,6 +22,17 @@ import { forwardToOrigin, type OriginTarget } from './edge-proxy.js';
 export type EdgeBehaviour =
   | { kind: 'healthy'; status?: number; body?: string }
   | { kind: 'branded'; code: number; errorSource?: Leg }
+  /** The current 1xxx layout: `<span>1016</span>` after an "Error" label, `errorCode` in a script. */
+  | { kind: 'current1xxx'; code: number }
+  /** A 5xx with no body at all (what Cloudflare sends a client that is not a browser). */
+  | { kind: 'empty'; status: number }
+  /** The inner answer, served as from Cloudflare's cache (`cf-cache-status`, `age`). */
+  | {
+      kind: 'cached';
+      cacheStatus: 'HIT' | 'STALE' | 'UPDATING' | 'MISS' | 'EXPIRED';
+      age: number;
+      next: EdgeBehaviour;
+    }
   | { kind: 'plain'; code: number }
   | { kind: 'minimal'; status: 502 | 504 }
   | { kind: 'passthrough'; status: number; body: string; contentType?: string }
@@ -118,6 +130,16 @@ export async function startFakeEdge(options: FakeEdgeOptions = {}): Promise<Fake
             : brandedPage(b.code, r.host, r.rayId, b.errorSource ?? 'host');
         return send(res, statusForCode(b.code), 'text/html; charset=UTF-8', page);
       }
+      case 'current1xxx':
+        // Captured live with `content-type: text/plain` (see edge-pages.ts).
+        return send(res, statusForCode(b.code), 'text/plain', current1xxxPage(b.code, r.host, r.rayId));
+      case 'empty':
+        res.writeHead(b.status, { 'content-length': 0 });
+        return void res.end();
+      case 'cached':
+        res.setHeader('cf-cache-status', b.cacheStatus);
+        res.setHeader('age', String(b.age));
+        return respond(b.next, r, res);
       case 'plain':
         return send(res, statusForCode(b.code), 'text/plain; charset=UTF-8', plainErrorPage(b.code));
       case 'minimal':

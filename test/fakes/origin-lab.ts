@@ -99,6 +99,8 @@ export const LAB_ORIGINS = {
     http: plain('ok'),
     https: { kind: 'tls', cert: 'valid', respond: 'ok', h2: 'h2-broken' },
   },
+  /** Nothing on 80; 443 completes TLS and then never answers (Full mode: 524; Flexible: 521). */
+  stallNoHttp: { http: closed, https: tls('stall') },
   /** Listens only on the lab's alternate port (an Origin Rule's destination port override). */
   altPortOnly: { http: closed, https: closed, alt: tls('ok') },
 } satisfies Record<string, { http: PortBehaviour; https: PortBehaviour; alt?: PortBehaviour }>;

@@ -1,6 +1,7 @@
 // SSL mode Full/Strict sends Cloudflare to port 443; when the origin has no HTTPS there but port 80
 // answers, that explains the edge's 521 (refused) or 525 (handshake failed).
 
+import { demandsClientCert } from '../checks/origin/client-cert.js';
 import { finding } from '../finding.js';
 import { annotate, edgeLabel, edgeLooksFine, edgeShows, has } from './evidence.js';
 import type { Rule } from './rule.js';
@@ -14,7 +15,8 @@ export const sslNoHttpsRule: Rule = {
     const mode = input.facts.cloudflare?.sslMode ?? input.facts.origin?.sslMode;
     if (!mode || !WANTS_HTTPS.has(mode)) return undefined;
     const observations = input.facts.origin?.observations ?? [];
-    const https = observations.find((o) => o.request.tls && NO_HTTPS.has(o.outcome));
+    // An origin refusing the bot for want of a client certificate does serve HTTPS (to Cloudflare).
+    const https = observations.find((o) => o.request.tls && NO_HTTPS.has(o.outcome) && !demandsClientCert(o));
     const http = observations.find((o) => !o.request.tls && o.outcome === 'response');
     if (!https || !http) return undefined;
     const origin = https.resolvedAddress ?? https.request.address;

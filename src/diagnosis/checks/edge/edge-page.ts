@@ -9,8 +9,8 @@ import type { EdgeResponse } from '../../ports.js';
 export type EdgePage = Omit<EdgeFacts, 'observation'> & {
   /** Cloudflare's short reason from the page title ("Web server is down"), when it has one. */
   reason?: string;
-  /** Which form of Cloudflare page it was. */
-  form?: 'branded' | 'plain' | 'minimal';
+  /** Which form of Cloudflare page it was (`empty`: a 5xx with no body, sent to non-browser clients). */
+  form?: 'branded' | 'plain' | 'minimal' | 'empty';
 };
 
 const STATUS_BLOCKS = {
@@ -32,6 +32,19 @@ export function classifyEdgePage(response: EdgeResponse): EdgePage {
   const page: EdgePage = { status: response.status, viaCloudflare, generatedBy: 'unknown' };
   if (ray?.rayId) page.rayId = ray.rayId;
   if (ray?.colo) page.colo = ray.colo;
+  const cache = headers['cf-cache-status']?.trim().toUpperCase();
+  if (cache) page.cacheStatus = cache;
+  const age = Number(headers['age']);
+  if (headers['age'] !== undefined && Number.isFinite(age) && age >= 0) page.ageSeconds = Math.floor(age);
+
+  // Cloudflare answers a client that does not look like a browser with an empty 5xx (a 530 for a
+  // tunnel or 1xxx error, a 52x): through Cloudflare, no body at all is Cloudflare's own answer.
+  if (response.status >= 500 && viaCloudflare && body.trim() === '' && !response.bodyTruncated) {
+    page.generatedBy = 'cloudflare';
+    page.form = 'empty';
+    page.cloudflareErrorCode = response.status;
+    return page;
+  }
 
   const plain = /^\s*error\s+code\s*:?\s*(\d{3,4})\s*$/i.exec(body.slice(0, 200));
   if (plain?.[1] && body.length <= 200) {
@@ -127,6 +140,13 @@ function codeFromBody(body: string, tags: readonly Tag[], title: string | undefi
     const text = /^\s*(?:error\s*)?(\d{3,4})\s*</i.exec(body.slice(tag.end, tag.end + 64));
     if (text?.[1]) return Number(text[1]);
   }
+  // The current 1xxx layout: no cf-error-code class; its feedback script carries `errorCode: 1016`
+  // and the heading reads `<span data-translate="error">Error</span> <span>1016</span>`.
+  const scripted = /\berrorCode\s*:\s*["']?(\d{3,4})\b/.exec(body);
+  if (scripted?.[1]) return Number(scripted[1]);
+  const heading = /<h1\b[^<>]*>([\s\S]{0,600}?)<\/h1\s*>/i.exec(body);
+  const labelled = heading?.[1] ? /^\s*error\s+(\d{3,4})\s*$/i.exec(stripTags(heading[1])) : null;
+  if (labelled?.[1]) return Number(labelled[1]);
   if (title) {
     const fromTitle =
       /(?:^|[|:\s])(\d{3,4})\s*:/.exec(title) ?? /\berror\s*(?:code\s*)?:?\s*(\d{3,4})\b/i.exec(title);
@@ -139,7 +159,8 @@ function codeFromBody(body: string, tags: readonly Tag[], title: string | undefi
 function reasonFromTitle(title: string | undefined): string | undefined {
   if (!title) return undefined;
   const match = /\b\d{3,4}\s*:\s*([^|]+)/.exec(title);
-  const reason = match?.[1]?.trim();
+  // 1xxx pages title themselves `Origin DNS error | host | Cloudflare`.
+  const reason = match?.[1]?.trim() ?? /^([^|]+)\|[^|]*\|\s*cloudflare\s*$/i.exec(title)?.[1]?.trim();
   return reason ? reason.slice(0, 120) : undefined;
 }
 

@@ -29,10 +29,17 @@ export const edgeCheck: Check<'edge'> = {
     const { reason: _reason, form: _form, ...classified } = page;
     const facts: EdgeFacts = { observation, ...classified };
     const failed = response.status >= 500 || isGatewayCode(page.cloudflareErrorCode);
+    const cached = failed && page.cacheStatus !== undefined && CACHED.has(page.cacheStatus);
     return {
       status: failed ? 'failed' : 'passed',
       facts,
-      findings: [failed ? edgeError(observation, response, page) : edgeOk(observation, response, page)],
+      findings: [
+        cached
+          ? cachedError(observation, response, page)
+          : failed
+            ? edgeError(observation, response, page)
+            : edgeOk(observation, response, page),
+      ],
     };
   },
 };
@@ -55,8 +62,39 @@ function evidenceOf(
     reason: page.reason ?? null,
     pageForm: page.form ?? null,
     server: response.headers['server'] ?? null,
+    cacheStatus: page.cacheStatus ?? null,
+    ageSeconds: page.ageSeconds ?? null,
     ttfbMs: response.ttfbMs,
   };
+}
+
+/** `cf-cache-status` values that mean the answer came out of Cloudflare's cache, not from the origin now. */
+const CACHED = new Set(['HIT', 'STALE', 'UPDATING']);
+
+/**
+ * A 5xx served from Cloudflare's cache: a Cache Rule (or Cache Everything with an Edge TTL that
+ * covers errors, or origin Cache-Control on the error) stored the origin's error, and visitors get
+ * it until it expires or is purged — even after the origin recovered.
+ */
+function cachedError(observation: EdgeObservation, response: EdgeResponse, page: EdgePage): Finding {
+  const age = page.ageSeconds !== undefined ? ` ${formatAge(page.ageSeconds)} ago` : '';
+  return finding({
+    code: 'edge.cached_error',
+    severity: 'error',
+    title: `Cloudflare serves a cached ${response.status} (cf-cache-status: ${page.cacheStatus})`,
+    detail:
+      `The edge answered ${response.status} from its cache (\`cf-cache-status: ${page.cacheStatus}\`${page.ageSeconds !== undefined ? `, \`age: ${page.ageSeconds}\`` : ''}): the error was stored${age} and is served without asking the origin, which may be fine by now. ${whoSaysWhat(response, page)} ${rayLine(page)}`.trim(),
+    evidence: {
+      ...evidenceOf(observation, response, page),
+      cacheControl: response.headers['cache-control'] ?? null,
+    },
+  });
+}
+
+function formatAge(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
 }
 
 function edgeError(observation: EdgeObservation, response: EdgeResponse, page: EdgePage): Finding {
@@ -91,9 +129,11 @@ function whoSaysWhat(response: EdgeResponse, page: EdgePage): string {
   const form =
     page.form === 'plain'
       ? `Cloudflare sent its plain-text error (\`error code: ${page.cloudflareErrorCode}\`).`
-      : page.form === 'minimal'
-        ? `Cloudflare sent its minimal ${response.status} page, generated inside Cloudflare (an edge-side problem, or an origin answer Cloudflare could not use, e.g. broken compression or content-length).`
-        : `Cloudflare rendered its error page${page.reason ? ` ("${page.reason}")` : ''}.`;
+      : page.form === 'empty'
+        ? `Cloudflare answered ${response.status} with an empty body (server: cloudflare, cf-ray): its own answer to a client that is not a browser, not the origin's.`
+        : page.form === 'minimal'
+          ? `Cloudflare sent its minimal ${response.status} page, generated inside Cloudflare (an edge-side problem, or an origin answer Cloudflare could not use, e.g. broken compression or content-length).`
+          : `Cloudflare rendered its error page${page.reason ? ` ("${page.reason}")` : ''}.`;
   const blame =
     page.blames === 'origin'
       ? ' It marks the host (origin) as the failing leg; the browser and Cloudflare legs work.'
