@@ -12,7 +12,8 @@ export type AlertSource =
   | 'datadog'
   | 'pagerduty'
   | 'checkly'
-  | 'pingdom';
+  | 'pingdom'
+  | 'monitor';
 export type AlertStatus = 'firing' | 'resolved';
 
 export interface Alert {
