@@ -2,15 +2,15 @@
 // confirmed change to failing raises a `firing` alert into the incident machinery — the same one
 // alert webhooks use: one incident and thread per site, its full diagnosis, storms collapsed — and
 // a passing check after that raises `resolved`, which the machinery closes only after its own
-// re-check agrees. The alert is ingested before the state is saved: a retry re-sends it, and the
-// incident store counts a repeated (fingerprint, start) once.
+// re-check agrees. The decision is saved (versioned) with the alert pending, then delivered and
+// cleared: a crash in between re-sends it, and the incident store counts a repeat once.
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Alert } from '../incidents/alert.js';
 import { closeRedis, createWorkerRedis } from '../jobs/redis-clients.js';
 import { DEFAULT_CONFIRM_CHECKS, foldCheck, type Monitor } from './monitor.js';
-import { MonitorStore } from './monitor-store.js';
 import { MONITOR_QUEUE, type MonitorCheckData, schedulerId } from './monitor-service.js';
+import { MonitorStore } from './monitor-store.js';
 
 /** A light check of a site: true when visitors get no error. */
 export type LightCheck = (site: string) => Promise<{ healthy: boolean; summary: string }>;
