@@ -70,6 +70,8 @@ export interface ServerConfig extends DiagnosisConfig {
   fixAllowedRoles: string[];
   /** Open connections one client address may hold on the HTTP server; more are closed at once. */
   maxConnectionsPerAddress: number;
+  /** CHECK502_SHOW_ORIGIN_ADDRESSES: `private` hides origin IPs in shared channels; `always` shows them. */
+  showOriginAddresses: 'private' | 'always';
 }
 
 export function loadDiagnosisConfig(env: Env): DiagnosisConfig {
@@ -141,6 +143,7 @@ export function loadServerConfig(env: Env): ServerConfig {
       return r;
     }),
     maxConnectionsPerAddress: integer(env, 'CHECK502_MAX_CONNECTIONS_PER_ADDRESS', 1, 100_000) ?? 256,
+    showOriginAddresses: oneOf(env, 'CHECK502_SHOW_ORIGIN_ADDRESSES', ['private', 'always']) ?? 'private',
   };
   const opsPort = integer(env, 'CHECK502_WORKER_OPS_PORT', 1, 65535);
   if (opsPort !== undefined) config.workerOpsPort = opsPort;

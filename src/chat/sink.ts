@@ -16,16 +16,20 @@ export interface ThreadRef {
   root: string;
   /** Discord: the thread channel started from the root (Slack threads by `root`). */
   thread?: string;
+  /** A DM or private channel: origin addresses may be shown (absent: shared, they are hidden). */
+  private?: true;
 }
 
 /** Where a new diagnosis should be answered. */
 export type ReplyTarget =
-  | { platform: 'slack'; channel: string; responseUrl?: string }
+  | { platform: 'slack'; channel: string; responseUrl?: string; private?: true }
   | {
       platform: 'discord';
       channel: string;
       /** Present for slash commands: the root is the interaction's (deferred) original response. */
       interaction?: { applicationId: string; token: string; createdAt: number };
+      /** A DM: origin addresses may be shown (absent: a server channel, they are hidden). */
+      private?: true;
     };
 
 /** An alert incident the diagnosis belongs to (webhooks), rendered on the root message. */

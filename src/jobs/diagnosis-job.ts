@@ -9,17 +9,29 @@ const platform = z.enum(['slack', 'discord']);
 const id = z.string().min(1).max(200);
 
 const replyTarget = z.discriminatedUnion('platform', [
-  z.object({ platform: z.literal('slack'), channel: id, responseUrl: z.url().max(2000).optional() }),
+  z.object({
+    platform: z.literal('slack'),
+    channel: id,
+    responseUrl: z.url().max(2000).optional(),
+    private: z.literal(true).optional(),
+  }),
   z.object({
     platform: z.literal('discord'),
     channel: id,
     interaction: z
       .object({ applicationId: id, token: z.string().min(1).max(1000), createdAt: z.number() })
       .optional(),
+    private: z.literal(true).optional(),
   }),
 ]);
 
-const threadRef = z.object({ platform, channel: id, root: id, thread: id.optional() });
+const threadRef = z.object({
+  platform,
+  channel: id,
+  root: id,
+  thread: id.optional(),
+  private: z.literal(true).optional(),
+});
 
 const schema = z.object({
   site: z.string().min(1).max(2048),

@@ -3,6 +3,7 @@
 // every role passes through it.
 import type { Logger } from 'pino';
 import { discordSinkFromConfig } from '../chat/discord/discord-from-config.js';
+import { addressHidingSinks } from '../chat/origin-addresses.js';
 import { scrubbingSinks } from '../chat/scrubbing-sinks.js';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import { responseUrlGuard } from '../chat/slack/response-url.js';
@@ -19,7 +20,8 @@ export function buildSinks(
   metrics?: Metrics,
   given?: Partial<Record<Platform, ChatSink>>,
 ): Partial<Record<Platform, ChatSink>> {
-  return scrubbingSinks(given ?? fromConfig(config, logger, metrics), secretValues(config));
+  const built = given ?? fromConfig(config, logger, metrics);
+  return scrubbingSinks(addressHidingSinks(built, config.showOriginAddresses), secretValues(config));
 }
 
 function fromConfig(

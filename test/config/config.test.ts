@@ -69,6 +69,7 @@ describe('loadServerConfig', () => {
     ['CHECK502_WORKER_OPS_PORT', 'metrics'],
     ['CHECK502_MAX_CONNECTIONS_PER_ADDRESS', '0'],
     ['CHECK502_MAX_CONNECTIONS_PER_ADDRESS', 'many'],
+    ['CHECK502_SHOW_ORIGIN_ADDRESSES', 'never'],
   ])('refuses %s=%j', (name, value) => {
     expect(() => loadServerConfig({ [name]: value })).toThrow(new RegExp(`^${name}: `));
   });

@@ -76,6 +76,8 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
         platform: 'discord',
         channel: interaction.channelId,
         interaction: { applicationId: interaction.applicationId, token: interaction.token, createdAt: now() },
+        // No guild: a DM with the bot, the one place origin addresses are shown by default.
+        ...(interaction.guildId === undefined ? { private: true as const } : {}),
       },
     });
     // Queued: Discord shows "thinking…", and the worker turns that response into the thread's root.
@@ -96,7 +98,11 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
         interaction.embedUrl !== undefined && hostOf(interaction.embedUrl) === parsed.target.host
           ? interaction.embedUrl
           : typed,
-      reply: { platform: 'discord', channel },
+      reply: {
+        platform: 'discord',
+        channel,
+        ...(interaction.guildId === undefined ? { private: true as const } : {}),
+      },
     };
     // A thread started from a message has that message's id: the root is the thread's id.
     if (interaction.inThread) {
@@ -105,6 +111,7 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
         channel,
         root: interaction.channelId,
         thread: interaction.channelId,
+        ...(interaction.guildId === undefined ? { private: true as const } : {}),
       };
     }
     if (interaction.run !== undefined) input.run = interaction.run;

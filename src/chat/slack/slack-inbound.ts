@@ -29,12 +29,18 @@ async function slashCommand(body: Record<string, unknown>, front: ChatFront): Pr
   const { name, text } = commandOf(str(body['text']) ?? '');
   const channel = str(body['channel_id']) ?? '';
   const responseUrl = str(body['response_url']);
+  const hidden = isPrivateChannel(channel, str(body['channel_name']));
   const trigger = str(body['trigger_id']);
   const user = str(body['user_id']);
   const answer = await runCommand(front, name, {
     platform: 'slack',
     text,
-    reply: { platform: 'slack', channel, ...(responseUrl !== undefined ? { responseUrl } : {}) },
+    reply: {
+      platform: 'slack',
+      channel,
+      ...(responseUrl !== undefined ? { responseUrl } : {}),
+      ...(hidden ? { private: true as const } : {}),
+    },
     ...(user !== undefined ? { user } : {}),
     // trigger_id is unique per invocation: a duplicate delivery maps to the same job and is a no-op.
     ...(trigger ? { key: `slack-${safeId(str(body['team_id']) ?? '')}-${hash(trigger)}` } : {}),
@@ -45,7 +51,7 @@ async function slashCommand(body: Record<string, unknown>, front: ChatFront): Pr
 async function buttonPress(body: Record<string, unknown>, front: ChatFront): Promise<SlackReply> {
   const payload = body as {
     actions?: { action_id?: string; value?: unknown }[];
-    channel?: { id?: string };
+    channel?: { id?: string; name?: string };
     container?: { channel_id?: string; thread_ts?: string };
     message?: { ts?: string; thread_ts?: string };
     user?: { id?: string };
@@ -59,16 +65,26 @@ async function buttonPress(body: Record<string, unknown>, front: ChatFront): Pro
   const channel = payload.channel?.id ?? payload.container?.channel_id;
   const root = payload.message?.thread_ts ?? payload.container?.thread_ts ?? payload.message?.ts;
   if (!value || !channel || !root) return reply(BROKEN_BUTTON);
+  const hidden = isPrivateChannel(channel, payload.channel?.name) ? { private: true as const } : {};
   const answer = await runCommand(front, 'diagnose', {
     platform: 'slack',
     text: value.site,
-    reply: { platform: 'slack', channel, ...(url !== undefined ? { responseUrl: url } : {}) },
-    thread: { platform: 'slack', channel, root },
+    reply: { platform: 'slack', channel, ...(url !== undefined ? { responseUrl: url } : {}), ...hidden },
+    thread: { platform: 'slack', channel, root, ...hidden },
     run: value.run,
     ...(payload.user?.id !== undefined ? { user: payload.user.id } : {}),
   });
   // The thread itself shows a queued re-run; only a refusal needs words.
   return answer.kind === 'queued' ? {} : reply(answerText(answer, slackMarkup));
+}
+
+/**
+ * A DM, a group DM or a private channel: Slack names them `directmessage`, `mpdm-…` and
+ * `privategroup` in slash commands, and their ids start with D or G (older private channels).
+ */
+function isPrivateChannel(id: string, name: string | undefined): boolean {
+  if (name === 'directmessage' || name === 'privategroup' || name?.startsWith('mpdm-')) return true;
+  return /^[DG]/.test(id);
 }
 
 function rerunValue(raw: unknown): RerunValue | undefined {

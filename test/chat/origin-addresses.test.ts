@@ -1,0 +1,113 @@
+// Origin addresses in chat: hidden in shared channels (a public Slack channel, a Discord server
+// channel), shown in a DM or private channel, shown everywhere with
+// CHECK502_SHOW_ORIGIN_ADDRESSES=always. Driven through `serve` as shipped (signed requests to its
+// routes, sinks built from configuration, the fakes recording what was posted). The scripted
+// origin refuses on 203.0.113.10; public DNS answers with Cloudflare's 104.16.0.1, which is public
+// knowledge and stays.
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { maskOriginAddresses } from '../../src/chat/origin-addresses.js';
+import type { ServerConfig } from '../../src/config.js';
+import { type ServeHandle, startServe } from '../../src/roles/serve.js';
+import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
+import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
+import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { APP_ID, CHANNEL_ID, commandInteraction, makeKeys, signedHeaders } from './discord/signing.js';
+import { logger, testConfig, threadOf } from './slack/support/harness.js';
+import { commandBody, postSigned } from './slack/support/slack-requests.js';
+
+const redisUrl = inject('redisUrl');
+const keys = makeKeys();
+const ORIGIN = '203.0.113.10';
+const MASKED = '203.0.113.x';
+
+let stack: { serve: ServeHandle; slack: FakeSlackApi; discord: FakeDiscordApi; prefix: string } | undefined;
+afterEach(async () => {
+  await stack?.serve.close();
+  await Promise.all([stack?.slack.close(), stack?.discord.close()]);
+  if (stack) await removePrefix(redisUrl, stack.prefix);
+  stack = undefined;
+});
+
+async function start(show?: 'always') {
+  const [slack, discord] = await Promise.all([startFakeSlackApi(), startFakeDiscordApi()]);
+  const prefix = `oa${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const config: ServerConfig = {
+    ...testConfig(redisUrl, slack.apiUrl, prefix),
+    ...(show ? { showOriginAddresses: show } : {}),
+    discord: {
+      applicationId: APP_ID,
+      publicKey: keys.publicKeyHex,
+      botToken: 'discord-bot',
+      apiUrl: discord.apiUrl,
+    },
+  };
+  const serve = await startServe({ config, worker: true, logger, diagnoser: scriptedDiagnoser() });
+  stack = { serve, slack, discord, prefix };
+  return stack;
+}
+
+async function slackThread(s: NonNullable<typeof stack>, channel: string, channelName: string) {
+  const ack = await postSigned(
+    s.serve.url,
+    commandBody({ text: 'shop.example.com', channel, responseUrl: s.slack.responseUrl(channel) }).replace(
+      'channel_name=ops',
+      `channel_name=${channelName}`,
+    ),
+  );
+  expect(ack.status).toBe(200);
+  await s.slack.waitFor(() => threadOf(s.slack).updates.some((u) => u.args['channel'] === channel), 20_000);
+  return JSON.stringify(s.slack.calls.filter((c) => c.args['channel'] === channel).map((c) => c.args));
+}
+
+describe('origin addresses in chat', () => {
+  it('are hidden in a public Slack channel and shown in a DM', async () => {
+    const s = await start();
+    const shared = await slackThread(s, 'C0OPS', 'ops');
+    expect(shared).toContain(MASKED);
+    expect(shared).not.toContain(ORIGIN);
+    expect(shared).toContain('104.16.0.1'); // Cloudflare's edge stays
+    const dm = await slackThread(s, 'D0ALICE', 'directmessage');
+    expect(dm).toContain(ORIGIN);
+  }, 60_000);
+
+  it('are hidden in a Discord server channel', async () => {
+    const s = await start();
+    const interaction = commandInteraction('shop.example.com');
+    s.discord.addInteraction(interaction.token, CHANNEL_ID);
+    const body = JSON.stringify(interaction);
+    const response = await fetch(`${s.serve.url}/discord/interactions`, {
+      method: 'POST',
+      body,
+      headers: signedHeaders(keys, body),
+      signal: AbortSignal.timeout(5000),
+    });
+    expect(response.status).toBe(200);
+    await s.discord.waitFor(
+      () => s.discord.messagesIn(CHANNEL_ID).some((m) => m.content.includes(': failing')),
+      20_000,
+    );
+    const posted = JSON.stringify(s.discord.calls.map((c) => c.body));
+    expect(posted).toContain(MASKED);
+    expect(posted).not.toContain(ORIGIN);
+  }, 60_000);
+
+  it('are shown everywhere with CHECK502_SHOW_ORIGIN_ADDRESSES=always', async () => {
+    const s = await start('always');
+    expect(await slackThread(s, 'C0OPS', 'ops')).toContain(ORIGIN);
+  }, 60_000);
+});
+
+describe('maskOriginAddresses', () => {
+  it('masks IPv4 and IPv6 origins to their network, keeps Cloudflare, times and ids', () => {
+    expect(maskOriginAddresses('connect to 203.0.113.10:443 refused')).toBe(
+      'connect to 203.0.113.x:443 refused',
+    );
+    expect(maskOriginAddresses('origin 2001:db8:1:2::10 and edge 2606:4700::6810:1')).toBe(
+      'origin 2001:db8:1::x and edge 2606:4700::6810:1',
+    );
+    const untouched = 'edge 104.16.0.1 at 04:52:38.748, ray 8f00000000000001-AMS, ts 1700000000.000001';
+    expect(maskOriginAddresses(untouched)).toBe(untouched);
+  });
+});
