@@ -18,6 +18,10 @@ async function main(): Promise<number> {
       const { runTimeline } = await import('./timeline.js');
       return runTimeline(rest, process.env, process.stdout, process.stderr);
     }
+    case 'doctor': {
+      const { runDoctor } = await import('./doctor.js');
+      return runDoctor(rest, process.env, process.stdout, process.stderr);
+    }
     case 'serve':
     case 'worker': {
       const { runRole } = await import('./role.js');

@@ -21,6 +21,10 @@ Usage:
       The site's latest alert incident (or the one named) as a Markdown timeline, read from Redis:
       first alert, diagnoses (primary cause, Ray IDs), re-checks, fixes, recovery, and durations.
       Exit: 0 printed, 1 no such incident, 2 could not run.
+  check502 doctor [--zone <zone>] [--json]
+      Checks the configuration, the Cloudflare token and each permission the checks need (on
+      the zone named), Redis and the chat tokens: what works, what is missing, what to add.
+      Exit: 0 everything configured works, 1 something does not, 2 bad arguments.
   check502 serve [--no-worker]   HTTP server (Slack, Discord, webhooks, health, metrics) + workers
   check502 worker                workers only, against the same Redis (REDIS_URL)
   check502 discord register [--guild <id>]   register the /check502 Discord command

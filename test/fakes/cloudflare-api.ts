@@ -429,6 +429,15 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
     ],
     [
       'GET',
+      /^\/accounts\/([^/]+)\/cfd_tunnel$/,
+      ([, acc = '']) => {
+        if (!allowed(TUNNEL, acc)) return;
+        const all = Object.values(s.tunnels).filter((t) => !t['deleted_at']);
+        paged(all);
+      },
+    ],
+    [
+      'GET',
       /^\/accounts\/([^/]+)\/cfd_tunnel\/([^/]+)$/,
       ([, acc = '', id = '']) => {
         if (!allowed(TUNNEL, acc)) return;

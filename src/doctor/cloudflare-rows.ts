@@ -1,0 +1,212 @@
+// The Cloudflare part of `check502 doctor`: verify the token itself (/user/tokens/verify tells a
+// malformed, invalid, expired or disabled token from one that lacks a permission), then, on the
+// zone the user names, try every read the checks make, one row per permission, each naming what
+// its absence disables and the exact permission (and scope) to add.
+
+import { listTunnelsOnce } from '../cloudflare/account-access.js';
+import { createApiClient } from '../cloudflare/api-client.js';
+import { auditLog } from '../cloudflare/audit-log-reads.js';
+import { edgeAnalytics } from '../cloudflare/edge-analytics.js';
+import { loadBalancer, pools } from '../cloudflare/lb-reads.js';
+import { verifyToken } from '../cloudflare/verify-token.js';
+import { workerRoutes } from '../cloudflare/worker-reads.js';
+import { dnsRecords, zoneSettings, zonesNamed } from '../cloudflare/zone-reads.js';
+import { type CfPermission, PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
+import { isCloudflareApiError } from '../diagnosis/cloudflare-reader.js';
+import type { DoctorRow } from './doctor-row.js';
+
+export interface CloudflareDoctorOptions {
+  token: string;
+  baseUrl?: string;
+  zone?: string;
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+const AREA = 'cloudflare';
+
+export async function cloudflareRows(options: CloudflareDoctorOptions): Promise<DoctorRow[]> {
+  const api = createApiClient({
+    token: options.token,
+    timeoutMs: options.timeoutMs ?? 8000,
+    maxRetryWaitMs: 2000,
+    maxCalls: 40,
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+  });
+  const signal = AbortSignal.timeout((options.timeoutMs ?? 8000) * 3);
+  const rows: DoctorRow[] = [];
+
+  const token = await tokenRow(() => verifyToken(api, signal));
+  rows.push(token);
+  if (token.status === 'failed') return rows;
+  if (!options.zone) {
+    rows.push({
+      area: AREA,
+      item: 'permissions',
+      status: 'skipped',
+      detail: 'Name a zone to try each read the checks make: check502 doctor --zone example.com',
+    });
+    return rows;
+  }
+
+  const zoneName = options.zone.toLowerCase().replace(/\.$/, '');
+  let zone: Awaited<ReturnType<typeof zonesNamed>>[number] | undefined;
+  try {
+    zone = (await zonesNamed(api, zoneName, signal))[0];
+  } catch (error) {
+    rows.push(failedRead(PERMISSIONS.zone, error));
+    return rows;
+  }
+  if (!zone) {
+    rows.push({
+      area: AREA,
+      item: PERMISSIONS.zone.name,
+      status: 'failed',
+      detail: `The token sees no zone named ${zoneName}.`,
+      disables: PERMISSIONS.zone.without,
+      fix: `Give the token "${PERMISSIONS.zone.name}" and include ${zoneName} under Zone Resources (or check the zone's name).`,
+    });
+    return rows;
+  }
+  rows.push(
+    okRow(PERMISSIONS.zone, `zone ${zone.name} is ${zone.status}${zone.plan ? ` (${zone.plan})` : ''}`),
+  );
+
+  const zoneId = zone.id;
+  const account = zone.accountId;
+  const until = (options.now ?? (() => new Date()))();
+  const since = new Date(until.getTime() - 30 * 60_000);
+  const reads: [CfPermission, () => Promise<string>][] = [
+    [
+      PERMISSIONS.dns,
+      async () => `${(await dnsRecords(api, zoneId, zone.name, signal)).length} record(s) at the apex`,
+    ],
+    [
+      PERMISSIONS.zoneSettings,
+      async () => `SSL/TLS mode ${(await zoneSettings(api, zoneId, signal)).ssl ?? 'unknown'}`,
+    ],
+    [
+      PERMISSIONS.loadBalancers,
+      async () =>
+        (await loadBalancer(api, zoneId, zone.name, signal)) ? 'a load balancer at the apex' : 'readable',
+    ],
+    [PERMISSIONS.workersRoutes, async () => `${(await workerRoutes(api, zoneId, signal)).length} route(s)`],
+    [
+      PERMISSIONS.analytics,
+      async () =>
+        `${(await edgeAnalytics(api, zoneId, zone.name, since, until, signal)).total} request(s) in 30 min`,
+    ],
+  ];
+  if (account) {
+    reads.push(
+      [
+        PERMISSIONS.pools,
+        async () => {
+          await pools(api, account, [], signal);
+          return 'readable';
+        },
+      ],
+      [PERMISSIONS.tunnel, async () => `${await listTunnelsOnce(api, account, signal)} tunnel(s) listed`],
+      [
+        PERMISSIONS.accountSettings,
+        async () => `${(await auditLog(api, account, zone.name, since, signal)).length} change(s) in 30 min`,
+      ],
+    );
+  }
+  const results = await Promise.all(
+    reads.map(async ([permission, read]) => {
+      try {
+        return okRow(permission, await read());
+      } catch (error) {
+        return failedRead(permission, error);
+      }
+    }),
+  );
+  rows.push(...results);
+  return rows;
+}
+
+async function tokenRow(verify: () => Promise<{ status: string; expiresOn?: string }>): Promise<DoctorRow> {
+  const item = 'CLOUDFLARE_API_TOKEN';
+  try {
+    const status = await verify();
+    if (status.status === 'active') {
+      return {
+        area: AREA,
+        item,
+        status: 'ok',
+        detail: `the token is valid and active${status.expiresOn ? ` (expires ${status.expiresOn})` : ''}`,
+      };
+    }
+    return {
+      area: AREA,
+      item,
+      status: 'failed',
+      detail: `the token is ${status.status}`,
+      disables: 'every Cloudflare check',
+      fix: 'Roll or re-create the token (My Profile → API Tokens) and set the new value as CLOUDFLARE_API_TOKEN.',
+    };
+  } catch (error) {
+    if (isCloudflareApiError(error) && error.kind === 'auth') {
+      const malformed = error.codes?.some((c) => c === 6003 || c === 6111 || (c >= 6100 && c <= 6103));
+      return {
+        area: AREA,
+        item,
+        status: 'failed',
+        detail: malformed
+          ? `Cloudflare cannot parse it (HTTP ${error.status}: ${error.codes?.join('/')} "Invalid format for Authorization header"): not an API token`
+          : `Cloudflare does not know it (HTTP ${error.status}${error.codes?.length ? `, code ${error.codes.join('/')}` : ''}): invalid, revoked or from another user`,
+        disables: 'every Cloudflare check',
+        fix: malformed
+          ? 'Set CLOUDFLARE_API_TOKEN to an API token (40 letters, digits, - or _), not the Global API Key; no quotes, no "Bearer ", no newline.'
+          : 'Create a new API token (My Profile → API Tokens → Create Token) and set it as CLOUDFLARE_API_TOKEN.',
+      };
+    }
+    return {
+      area: AREA,
+      item,
+      status: 'failed',
+      detail: `the token could not be verified: ${error instanceof Error ? error.message : String(error)}`,
+      disables: 'every Cloudflare check (the API did not answer)',
+      fix: 'Check outbound HTTPS to api.cloudflare.com (or CLOUDFLARE_BASE_URL) and https://www.cloudflarestatus.com.',
+    };
+  }
+}
+
+function okRow(permission: CfPermission, detail: string): DoctorRow {
+  return { area: AREA, item: permission.name, status: 'ok', detail: `${permission.reads}: ${detail}` };
+}
+
+function failedRead(permission: CfPermission, error: unknown): DoctorRow {
+  const scope =
+    permission.scope === 'account'
+      ? ` (account permission: include the zone's account under Account Resources)`
+      : ' (zone permission: include the zone under Zone Resources)';
+  if (isCloudflareApiError(error) && error.kind === 'not_entitled') {
+    return {
+      area: AREA,
+      item: permission.name,
+      status: 'limited',
+      detail: `the zone's plan does not include it: ${error.message}`,
+      disables: `${permission.without} (a plan limit, reported as info)`,
+    };
+  }
+  if (isCloudflareApiError(error) && error.kind === 'auth') {
+    return {
+      area: AREA,
+      item: permission.name,
+      status: 'failed',
+      detail: `missing: reading ${error.operation} was refused (HTTP ${error.status ?? '?'}${error.codes?.length ? `, code ${error.codes.join('/')}` : ''})`,
+      disables: permission.without,
+      fix: `Add "${permission.name}" to the token${scope}.`,
+    };
+  }
+  return {
+    area: AREA,
+    item: permission.name,
+    status: 'failed',
+    detail: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    disables: permission.without,
+    fix: 'Run the doctor again; if it persists check https://www.cloudflarestatus.com and outbound HTTPS.',
+  };
+}
