@@ -83,10 +83,14 @@ export async function redisRow(
     config.webhookSecret !== undefined;
   const where = config.redisUrl.replace(/\/\/[^@/]*@/, '//***@');
   const redis = connect(config.redisUrl);
+  // The first connection error answers at once (refused, unknown host) instead of the deadline.
+  const failed = new Promise<never>((_, reject) => redis.once('error', (e: Error) => reject(e)));
+  failed.catch(() => {});
   redis.on('error', () => {});
   try {
     // The front's client has no offline queue: wait for the connection, then PING.
-    if (!(await waitUntilReady(redis, deadlineMs))) throw new Error(`no connection within ${deadlineMs} ms`);
+    const ready = await Promise.race([waitUntilReady(redis, deadlineMs), failed]);
+    if (!ready) throw new Error(`no connection within ${deadlineMs} ms`);
     const answer = await redis.ping();
     return { area: 'redis', item: 'REDIS_URL', status: 'ok', detail: `${where} answered ${answer}` };
   } catch (error) {
