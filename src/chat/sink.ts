@@ -72,6 +72,8 @@ export interface RunContext {
   root?: ThreadRef;
   /** startThread only: called once the root exists, before the thread step can fail, so a retry reuses it. */
   onRoot?: (root: ThreadRef) => Promise<void>;
+  /** postSummary only: the guarded fixes offered as buttons under the summary. */
+  fixOffers?: { id: string; title: string }[];
 }
 
 /** Who the bot token belongs to, as the platform itself answered. */
@@ -111,6 +113,8 @@ export interface ChatSink {
   postStorm?(channel: string, view: () => StormView): Promise<ThreadRef>;
   /** Edits the storm message (more sites, the shared cause, thread links). */
   updateStorm?(message: ThreadRef, view: StormView): Promise<void>;
+  /** A guarded fix's result in the thread, with an Undo button when `undoFixId` is given. */
+  postFixResult?(thread: ThreadRef, text: string, undoFixId?: string): Promise<void>;
 }
 
 /**

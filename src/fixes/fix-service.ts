@@ -44,7 +44,7 @@ export interface FixService {
   apply(request: FixRequest): Promise<FixOutcome>;
   undo(fixId: string, actor: FixActor, requestId?: string): Promise<FixOutcome>;
   /** Records an attempt refused before it reached the service (not on the allow-list). */
-  deny(plan: FixPlan, actor: FixActor, reason: string): Promise<FixOutcome>;
+  deny(plan: FixPlan | undefined, actor: FixActor, reason: string): Promise<FixOutcome>;
 }
 
 export interface FixServiceDeps {
@@ -203,10 +203,21 @@ export function createFixService(deps: FixServiceDeps): FixService {
       return record(outcome, actor, 'undo');
     },
     async deny(plan, actor, reason) {
-      return record({ fixId: randomUUID(), plan, status: 'denied', message: reason }, actor);
+      return record({ fixId: randomUUID(), plan: plan ?? NO_PLAN, status: 'denied', message: reason }, actor);
     },
   };
 }
+
+/** Stands in for the plan of an attempt that never got one (an expired Undo, a refused Undo click). */
+const NO_PLAN: FixPlan = {
+  action: 'rollback',
+  site: '',
+  title: 'Undo',
+  what: 'Undo',
+  from: '',
+  to: '',
+  target: { kind: 'purge', zoneId: '', urls: [] },
+};
 
 function show(value: LiveValue): string {
   if (value === undefined) return 'unknown';

@@ -11,7 +11,7 @@ import { ActiveRuns } from './active-runs.js';
 import type { DiagnosisJobResult } from './diagnosis-job.js';
 import { DIAGNOSIS_QUEUE } from './queue-names.js';
 import { closeRedis, createWorkerRedis } from './redis-clients.js';
-import { type IncidentHooks, runDiagnosisJob } from './run-diagnosis-job.js';
+import { type IncidentHooks, type JobDeps, runDiagnosisJob } from './run-diagnosis-job.js';
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -29,6 +29,8 @@ export interface WorkerOptions {
   metrics?: Metrics;
   /** Incident context for the root messages of alert jobs, and where their reports are kept. */
   incidents?: IncidentHooks;
+  /** Guarded fixes offered under each summary (only with CLOUDFLARE_FIX_TOKEN). */
+  fixOffers?: JobDeps['fixOffers'];
 }
 
 export interface DiagnosisWorkers {
@@ -54,6 +56,7 @@ export function startDiagnosisWorkers(options: WorkerOptions): DiagnosisWorkers 
     logger,
     defaultTimeoutMs: options.defaultTimeoutMs ?? 10_000,
     ...(options.incidents ? { incidents: options.incidents } : {}),
+    ...(options.fixOffers ? { fixOffers: options.fixOffers } : {}),
   };
   const worker = new Worker<unknown, DiagnosisJobResult>(
     DIAGNOSIS_QUEUE,

@@ -30,6 +30,8 @@ export interface JobDeps {
   /** Per-probe budget when the job names none. */
   defaultTimeoutMs: number;
   incidents?: IncidentHooks;
+  /** Guarded fixes (only with CLOUDFLARE_FIX_TOKEN): the offers to show as buttons under the summary. */
+  fixOffers?: (report: Report, thread: ThreadRef) => Promise<{ id: string; title: string }[]>;
 }
 
 export async function runDiagnosisJob(job: Job, deps: JobDeps): Promise<DiagnosisJobResult> {
@@ -113,7 +115,14 @@ async function diagnoseAndPost(
       .catch((error: unknown) => log.warn({ err: error }, 'could not record the report on the incident'));
     context = await runContext(data, deps, log);
   }
-  await ledger.once('summary', () => sink.postSummary(answering, report, context));
+  await ledger.once('summary', async () => {
+    const offers = await deps.fixOffers?.(report, answering).catch((error: unknown) => {
+      log.warn({ err: error }, 'could not store the fix offers; the summary goes without them');
+      return [];
+    });
+    const summary = offers && offers.length > 0 ? { ...context, fixOffers: offers } : context;
+    return sink.postSummary(answering, report, summary);
+  });
   // Free the site before the root edit that shows the verdict: whoever sees it may ask again at once.
   await deps.runs.release(data.reply.platform, data.site, jobId).catch(() => {});
   await ledger.once('root', () => sink.updateRoot(answering, report, context));

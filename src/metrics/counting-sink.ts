@@ -29,6 +29,10 @@ export function countingSink(sink: ChatSink, metrics: Metrics): ChatSink {
     wrapped.postStorm = (channel, view) => counted('storm', () => sink.postStorm!(channel, view));
   if (sink.updateStorm)
     wrapped.updateStorm = (message, view) => counted('storm-edit', () => sink.updateStorm!(message, view));
+  if (sink.postFixResult) {
+    wrapped.postFixResult = (thread, text, undoFixId) =>
+      counted('fix', async () => sink.postFixResult?.(thread, text, undoFixId));
+  }
   return wrapped;
 }
 

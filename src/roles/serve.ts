@@ -19,6 +19,7 @@ import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
 import { secretValues } from '../secrets/secret-values.js';
 import { buildChatAdapters } from './chat-adapters.js';
+import { buildFixFront } from './fix-wiring.js';
 import { buildRoutes } from './routes.js';
 import { buildSinks } from './sinks.js';
 import { createPoolIncidents, type RoleHandle, startWorkerPool } from './worker.js';
@@ -84,7 +85,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   // Only a process that posts checks its chat tokens (the front alone never posts).
   const credentials = options.worker ? checkChatCredentials(sinks, logger) : Promise.resolve();
   const front = createChatFront({ requester: producer, logger });
-  const adapters = buildChatAdapters(config, front, logger);
+  const fixes = buildFixFront(config, incidents.redis, logger);
+  const adapters = buildChatAdapters(config, front, logger, fixes.front);
   await Promise.all(adapters.map((adapter) => adapter.start()));
   const routeDeps: Parameters<typeof buildRoutes>[0] = {
     config,
@@ -134,6 +136,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
             .catch((e: unknown) => logger.warn({ err: e }, 'incident workers'));
           await pool.diagnoser.close();
         }
+        await fixes.close().catch((e: unknown) => logger.warn({ err: e }, 'fix queue close'));
         await incidents.close();
         await producer.close();
         await queueCounts.close();

@@ -19,6 +19,7 @@ import { instrumentDiagnoser } from '../metrics/instrument-diagnoser.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { type OpsServer, startOpsServer } from '../metrics/ops-server.js';
 import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
+import { startWorkerFixes } from './fix-wiring.js';
 import { buildSinks } from './sinks.js';
 
 export interface WorkerRoleOptions {
@@ -85,7 +86,18 @@ export function startWorkerPool(options: WorkerRoleOptions): {
   if (options.lockDurationMs !== undefined) workerOptions.lockDurationMs = options.lockDurationMs;
   if (options.stalledIntervalMs !== undefined) workerOptions.stalledIntervalMs = options.stalledIntervalMs;
   if (metrics) workerOptions.metrics = metrics;
-  const workers = startDiagnosisWorkers(workerOptions);
+  // Guarded fixes: offers under each summary and the fix worker (re-checks go through a producer).
+  const recheckProducer = config.cloudflareFixToken
+    ? (options.incidents?.producer ??
+      createDiagnosisProducer({ redisUrl: config.redisUrl, prefix: config.queuePrefix }))
+    : undefined;
+  const fixes = recheckProducer ? startWorkerFixes(config, sinks, recheckProducer, logger) : undefined;
+  if (fixes) workerOptions.fixOffers = fixes.offer;
+  const workers = withFixesClosed(startDiagnosisWorkers(workerOptions), async () => {
+    await fixes?.close();
+    if (recheckProducer && recheckProducer !== options.incidents?.producer && 'close' in recheckProducer)
+      await (recheckProducer as { close(): Promise<void> }).close();
+  });
   if (!incidents) return { workers, diagnoser };
   const channels: AlertChannels = {};
   if (config.alertSlackChannel !== undefined) channels.slack = config.alertSlackChannel;
@@ -109,6 +121,17 @@ export function startWorkerPool(options: WorkerRoleOptions): {
     ...(options.stalledIntervalMs !== undefined ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
   });
   return { workers, diagnoser, incidentWorkers };
+}
+
+/** The diagnosis workers, closing the fix worker with them. */
+function withFixesClosed(workers: DiagnosisWorkers, closeFixes: () => Promise<void>): DiagnosisWorkers {
+  return {
+    isRunning: () => workers.isRunning(),
+    async close(timeoutMs) {
+      await workers.close(timeoutMs);
+      await closeFixes().catch(() => {});
+    },
+  };
 }
 
 /** The incident service and a producer on one fail-fast Redis client (the caller quits it). */

@@ -3,14 +3,17 @@
 // becomes a deferred response (queued) or an ephemeral message. Nothing reaches the front before
 // the signature is checked.
 import type { KeyObject } from 'node:crypto';
-import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
+import { ActionRowBuilder, ButtonBuilder } from '@discordjs/builders';
+import { ButtonStyle, InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
 import { parseSite } from '../../diagnosis/target.js';
 import { type HttpRequest, type HttpResponse, json, type Route } from '../../http/route.js';
 import type { Logger } from '../../log/logger.js';
+import { type DiscordFixClick, discordFixId, parseDiscordFixId } from '../fix-buttons.js';
 import { answerText } from '../front/answer-text.js';
 import type { ChatFront } from '../front/chat-front.js';
 import type { CommandInput } from '../front/command-input.js';
 import { DEFAULT_COMMAND, isCommandName, runCommand } from '../front/commands.js';
+import type { FixAnswer, FixClick, FixFront } from '../front/fix-front.js';
 import { discordMarkup } from './discord-markup.js';
 import { COMMAND_NAME, type ParsedInteraction, parseInteraction } from './parse-interaction.js';
 import { discordPublicKey, singleHeader, verifyDiscordSignature } from './verify-signature.js';
@@ -21,6 +24,8 @@ export interface DiscordRoutesDeps {
   /** `DISCORD_PUBLIC_KEY`: the application's Ed25519 key, 64 hex characters. */
   publicKey: string;
   front: ChatFront;
+  /** Guarded fixes; absent when not configured (their buttons are then never drawn). */
+  fixes?: FixFront;
   logger?: Logger;
   now?: () => number;
 }
@@ -52,8 +57,11 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
       case 'invalid':
         log?.info({ reason: interaction.reason }, 'discord interaction malformed');
         return json(400, { error: `malformed interaction: ${interaction.reason}` });
-      case 'component':
+      case 'component': {
+        const fix = parseDiscordFixId(interaction.customId);
+        if (fix && deps.fixes) return fixClick(interaction, fix, deps.fixes);
         return ephemeral('This button is not one check502 knows (it may come from an older version).');
+      }
       case 'command':
         return command(interaction);
       case 'rerun':
@@ -132,6 +140,55 @@ function common(interaction: Command | Rerun): Pick<CommandInput, 'platform' | '
   if (interaction.userId !== undefined) input.user = interaction.userId;
   if (interaction.guildId !== undefined) input.guildId = interaction.guildId;
   return input;
+}
+
+type Component = Extract<ParsedInteraction, { kind: 'component' }>;
+
+/** Fix button → ephemeral preview with a Confirm button; Confirm → queued (that message updated); Undo. */
+async function fixClick(
+  interaction: Component,
+  click: DiscordFixClick,
+  fixes: FixFront,
+): Promise<HttpResponse> {
+  const who: FixClick = {
+    platform: 'discord',
+    user: interaction.userId ?? '',
+    roles: interaction.roles ?? [],
+    ...(interaction.userName !== undefined ? { name: interaction.userName } : {}),
+  };
+  if (click.kind === 'undo') return ephemeral(textOf(await fixes.undo(who, click.fixId)));
+  if (click.kind === 'confirm') {
+    const answer = await fixes.confirm(who, click.offerId);
+    return json(200, {
+      type: InteractionResponseType.UpdateMessage,
+      data: { content: textOf(answer).slice(0, 2000), components: [], allowed_mentions: { parse: [] } },
+    });
+  }
+  const answer = await fixes.preview(who, click.offerId);
+  if (answer.kind !== 'preview') return ephemeral(answer.text);
+  const confirm = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder()
+      .setCustomId(discordFixId.confirm(answer.offerId))
+      .setLabel('Confirm: apply this fix')
+      .setStyle(ButtonStyle.Danger),
+  );
+  return json(200, {
+    type: InteractionResponseType.ChannelMessageWithSource,
+    data: {
+      content:
+        `**${answer.title}**\n\`\`\`\n${answer.preview}\n\`\`\`\nApplied once, only if the value is still what this shows; audited; Undo for an hour.`.slice(
+          0,
+          2000,
+        ),
+      components: [confirm.toJSON()],
+      flags: MessageFlags.Ephemeral,
+      allowed_mentions: { parse: [] },
+    },
+  });
+}
+
+function textOf(answer: FixAnswer): string {
+  return answer.kind === 'preview' ? answer.preview : answer.text;
 }
 
 function ephemeral(content: string): HttpResponse {

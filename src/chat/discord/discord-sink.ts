@@ -3,11 +3,19 @@
 // is started from it, and everything after the root goes through the bot token into that thread,
 // so nothing depends on the 15-minute interaction token. Permanent failures (a deleted thread, a
 // missing permission) are logged with what to fix and swallowed: retrying cannot help them.
+import { ActionRowBuilder, ButtonBuilder } from '@discordjs/builders';
 import { DiscordAPIError, type REST } from '@discordjs/rest';
-import { type APIMessage, type APIUser, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
+import {
+  type APIMessage,
+  type APIUser,
+  ButtonStyle,
+  RESTJSONErrorCodes,
+  Routes,
+} from 'discord-api-types/v10';
 import type { Finding } from '../../diagnosis/finding.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
 import type { Logger } from '../../log/logger.js';
+import { discordFixId } from '../fix-buttons.js';
 import { stormText } from '../render/storm-text.js';
 import {
   type ChatSink,
@@ -185,6 +193,29 @@ export class DiscordSink implements ChatSink {
     } catch (error) {
       this.failed(posted.channel, 'editing the storm message', error);
     }
+  }
+
+  async postFixResult(thread: ThreadRef, text: string, undoFixId?: string): Promise<void> {
+    if (thread.thread === undefined) return;
+    const components =
+      undoFixId === undefined
+        ? []
+        : [
+            new ActionRowBuilder<ButtonBuilder>()
+              .addComponents(
+                new ButtonBuilder()
+                  .setCustomId(discordFixId.undo(undoFixId))
+                  .setLabel('Undo (1 h)')
+                  .setStyle(ButtonStyle.Secondary),
+              )
+              .toJSON(),
+          ];
+    await this.post(
+      thread,
+      thread.thread,
+      message({ content: escapeText(text), components }),
+      'posting a fix result',
+    );
   }
 
   threadLink(thread: ThreadRef): string | undefined {

@@ -18,6 +18,9 @@ interface Common {
   channelId: string;
   guildId?: string;
   userId?: string;
+  userName?: string;
+  /** The member's role ids (guild interactions): the guarded fixes' allow-list reads them. */
+  roles?: string[];
 }
 
 export type ParsedInteraction =
@@ -125,6 +128,9 @@ function parseCommon(raw: Record<string, unknown>): Common | string {
   const member = raw['member'];
   const user = isObject(member) ? member['user'] : raw['user'];
   if (isObject(user) && isSnowflake(user['id'])) common.userId = user['id'];
+  if (isObject(user) && typeof user['username'] === 'string')
+    common.userName = user['username'].slice(0, 100);
+  if (isObject(member) && Array.isArray(member['roles'])) common.roles = member['roles'].filter(isSnowflake);
   return common;
 }
 

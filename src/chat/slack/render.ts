@@ -4,6 +4,7 @@
 import type { Finding } from '../../diagnosis/finding.js';
 import { likelyTrigger } from '../../diagnosis/likely-trigger.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
+import { SLACK_FIX_ACTION, SLACK_UNDO_ACTION } from '../fix-buttons.js';
 import {
   CHECK_STATUS_LABEL,
   checkTitle,
@@ -99,7 +100,11 @@ export function renderCheck(check: CheckSummary, findings: readonly Finding[]): 
 }
 
 /** The closing message(s): verdict, primary cause, remediation, and the Re-run button. */
-export function renderSummary(report: Report, run = 1): SlackMessage[] {
+export function renderSummary(
+  report: Report,
+  run = 1,
+  fixOffers: readonly { id: string; title: string }[] = [],
+): SlackMessage[] {
   const verdict = VERDICT_LABEL[report.verdict];
   const blocks: Block[] = [header(`${report.site}: ${verdict}`)];
   const cause = report.primaryCause ? report.findings.find((f) => f.code === report.primaryCause) : undefined;
@@ -148,10 +153,28 @@ export function renderSummary(report: Report, run = 1): SlackMessage[] {
     ),
   );
   const value: RerunValue = { site: report.site, run: run + 1 };
-  blocks.push({ type: 'actions', elements: [button('Re-run', RERUN_ACTION_ID, JSON.stringify(value))] });
+  blocks.push({
+    type: 'actions',
+    elements: [
+      button('Re-run', RERUN_ACTION_ID, JSON.stringify(value)),
+      // Guarded fixes the evidence supports: a click opens a preview to confirm.
+      ...fixOffers
+        .slice(0, 5)
+        .map((offer) => button(`🔧 ${truncate(offer.title, 70)}`, SLACK_FIX_ACTION, offer.id)),
+    ],
+  });
   const text = `${report.site} is ${verdict}${report.primaryCause ? `: ${report.primaryCause}` : ''}`;
   const messages = pack(text, blocks);
   return messages;
+}
+
+/** A guarded fix's result, with its Undo button while it lasts. */
+export function renderFixResult(text: string, undoFixId?: string): SlackMessage {
+  const blocks: Block[] = [section(escapeMrkdwn(truncate(text, 2900)))];
+  if (undoFixId !== undefined) {
+    blocks.push({ type: 'actions', elements: [button('Undo (1 h)', SLACK_UNDO_ACTION, undoFixId)] });
+  }
+  return { text: truncate(text, 3000), blocks };
 }
 
 /** A short threaded note. */

@@ -4,7 +4,9 @@
 import { App, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { SlackConfig } from '../../config.js';
+import { SLACK_FIX_ACTION, SLACK_FIX_MODAL, SLACK_UNDO_ACTION } from '../fix-buttons.js';
 import type { ChatFront } from '../front/chat-front.js';
+import type { FixFront } from '../front/fix-front.js';
 import type { PlatformAdapter } from '../platform-adapter.js';
 import { RERUN_ACTION_ID } from './render.js';
 import { postToResponseUrl, type ResponseUrlGuard, responseUrlGuard } from './response-url.js';
@@ -18,6 +20,8 @@ export interface SlackAdapterOptions {
   logger: Logger;
   /** Which response URLs may be posted to (serve builds it with the address guard). */
   responseUrls?: ResponseUrlGuard;
+  /** Guarded fixes (buttons, modal, Undo); absent when fixes are not configured. */
+  fixes?: FixFront;
 }
 
 export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapter {
@@ -28,7 +32,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
   const appToken = config.appToken;
   if (appToken === undefined) {
     return {
-      routes: slackRoutes({ signingSecret: config.signingSecret, front, logger: log, responseUrls }),
+      routes: slackRoutes({
+        signingSecret: config.signingSecret,
+        front,
+        logger: log,
+        responseUrls,
+        botToken: config.botToken,
+        ...(config.apiUrl !== undefined ? { apiUrl: config.apiUrl } : {}),
+        ...(options.fixes ? { fixes: options.fixes } : {}),
+      }),
       start: async () => {},
       stop: async () => {},
     };
@@ -53,8 +65,26 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
   };
   app.command(/.*/, async ({ body, ack }) => {
     const reply = await slackInbound(body as unknown as Record<string, unknown>, front);
-    await ack(reply.ack);
+    await ack(reply.ack && 'text' in reply.ack ? reply.ack : undefined);
   });
+  const fixes = options.fixes;
+  if (fixes) {
+    // The same translation as HTTP mode; the modal is opened through Bolt's client.
+    app.action(new RegExp(`^(${SLACK_FIX_ACTION}|${SLACK_UNDO_ACTION})$`), async ({ body, ack, client }) => {
+      await ack();
+      const reply = await slackInbound(body as unknown as Record<string, unknown>, front, fixes);
+      if (reply.openView) {
+        await client.views
+          .open({ trigger_id: reply.openView.triggerId, view: reply.openView.view as never })
+          .catch((error: unknown) => log.warn({ err: error }, 'could not open the fix preview'));
+      }
+      await answer(reply);
+    });
+    app.view(SLACK_FIX_MODAL, async ({ body, ack }) => {
+      const reply = await slackInbound(body as unknown as Record<string, unknown>, front, fixes);
+      await ack(reply.ack && 'response_action' in reply.ack ? (reply.ack as never) : undefined);
+    });
+  }
   app.action(RERUN_ACTION_ID, async ({ body, ack }) => {
     await ack();
     await answer(await slackInbound(body as unknown as Record<string, unknown>, front));

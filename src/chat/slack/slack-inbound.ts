@@ -7,20 +7,23 @@ import { parseSite } from '../../diagnosis/target.js';
 import { answerText } from '../front/answer-text.js';
 import type { ChatFront } from '../front/chat-front.js';
 import { commandOf, runCommand } from '../front/commands.js';
+import type { FixFront } from '../front/fix-front.js';
 import { RERUN_ACTION_ID, type RerunValue } from './render.js';
+import { fixInteraction, isFixInteraction } from './slack-fixes.js';
 import { slackMarkup } from './slack-markup.js';
+import type { SlackReply } from './slack-reply.js';
 
-export interface SlackReply {
-  /** The HTTP answer to Slack (ack); undefined acks with an empty 200. */
-  ack?: { response_type: 'ephemeral'; text: string };
-  /** An ephemeral message to post to the response_url after acking. */
-  followUp?: { url: string; text: string };
-}
+export type { SlackReply };
 
 const BROKEN_BUTTON = '❌ This button is broken; run `/check502 <site>` instead.';
 
-export async function slackInbound(body: Record<string, unknown>, front: ChatFront): Promise<SlackReply> {
+export async function slackInbound(
+  body: Record<string, unknown>,
+  front: ChatFront,
+  fixes?: FixFront,
+): Promise<SlackReply> {
   if (typeof body['command'] === 'string') return slashCommand(body, front);
+  if (fixes && isFixInteraction(body)) return fixInteraction(body, fixes);
   if (body['type'] === 'block_actions') return buttonPress(body, front);
   return {};
 }

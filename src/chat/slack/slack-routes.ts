@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { type HttpRequest, type HttpResponse, json, type Route, text } from '../../http/route.js';
 import type { ChatFront } from '../front/chat-front.js';
+import type { FixFront } from '../front/fix-front.js';
 import { checkSlackPayload } from './payload-shape.js';
 import { postToResponseUrl, type ResponseUrlGuard } from './response-url.js';
 import { type SlackReply, slackInbound } from './slack-inbound.js';
@@ -18,6 +19,12 @@ export interface SlackRoutesDeps {
   logger: Logger;
   /** Payloads whose response_url this refuses are answered here and never reach the front. */
   responseUrls: ResponseUrlGuard;
+  /** For views.open (the fix preview modal). */
+  botToken?: string;
+  /** Slack Web API base (tests' fake); Slack's when absent. */
+  apiUrl?: string;
+  /** Guarded fixes; absent when not configured (their buttons are then never drawn). */
+  fixes?: FixFront;
 }
 
 export function slackRoutes(deps: SlackRoutesDeps): Route[] {
@@ -57,7 +64,7 @@ export function slackRoutes(deps: SlackRoutesDeps): Route[] {
     }
     let reply: SlackReply;
     try {
-      reply = await slackInbound(shape.body, deps.front);
+      reply = await slackInbound(shape.body, deps.front, deps.fixes);
     } catch (error) {
       logger.error({ err: error }, 'slack request failed');
       // Slack shows a 5xx as a bare "dispatch_failed"; tell the user something they can act on.
@@ -73,9 +80,32 @@ export function slackRoutes(deps: SlackRoutesDeps): Route[] {
         );
       });
     }
+    const view = reply.openView;
+    if (view && deps.botToken !== undefined) {
+      // trigger_id lives 3 s: open the modal right after the ack.
+      const token = deps.botToken;
+      setImmediate(() => {
+        openView(deps.apiUrl, token, view.triggerId, view.view).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not open the fix preview'),
+        );
+      });
+    }
     return reply.ack ? json(200, reply.ack) : text(200, '');
   }
   return [{ method: 'POST', path: SLACK_EVENTS_PATH, maxBodyBytes: 256 * 1024, handle }];
+}
+
+/** views.open over Slack's Web API (JSON body, bot token). */
+async function openView(apiUrl: string | undefined, token: string, triggerId: string, view: unknown) {
+  const base = (apiUrl ?? 'https://slack.com/api/').replace(/\/?$/, '/');
+  const response = await fetch(`${base}views.open`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ trigger_id: triggerId, view }),
+    signal: AbortSignal.timeout(3000),
+  });
+  const body = (await response.json().catch(() => ({}))) as { ok?: boolean; error?: string };
+  if (!body.ok) throw new Error(`views.open: ${body.error ?? `HTTP ${response.status}`}`);
 }
 
 function ephemeral(message: string): HttpResponse {

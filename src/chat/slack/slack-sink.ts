@@ -19,7 +19,7 @@ import { threadLink } from '../thread-link.js';
 import type { SlackMessage } from './block-kit.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { classify, SlackCallError, SlackOutbox } from './outbox.js';
-import { renderCheck, renderNote, renderRoot, renderSummary } from './render.js';
+import { renderCheck, renderFixResult, renderNote, renderRoot, renderSummary } from './render.js';
 import { postToResponseUrl, type ResponseUrlGuard, responseUrlGuard } from './response-url.js';
 import { slackLogger } from './slack-logger.js';
 
@@ -137,7 +137,7 @@ export class SlackSink implements ChatSink {
   }
 
   async postSummary(thread: ThreadRef, report: Report, context?: RunContext): Promise<void> {
-    await this.postAll(thread, renderSummary(report, context?.run ?? 1));
+    await this.postAll(thread, renderSummary(report, context?.run ?? 1, context?.fixOffers));
   }
 
   async updateRoot(thread: ThreadRef, report: Report | undefined, context: RunContext): Promise<void> {
@@ -176,6 +176,10 @@ export class SlackSink implements ChatSink {
         { urgent: true },
       ),
     );
+  }
+
+  async postFixResult(thread: ThreadRef, text: string, undoFixId?: string): Promise<void> {
+    await this.postAll(thread, [renderFixResult(text, undoFixId)]);
   }
 
   threadLink(thread: ThreadRef): string {

@@ -1,11 +1,13 @@
 // The closing message of a thread: verdict, primary cause, what to do, what else was seen, which
 // checks ran, and a Re-run button. The embed links to the site's URL, which a Re-run click falls
 // back on when the site is too long for the button's custom_id.
-import { ActionRowBuilder, type ButtonBuilder } from '@discordjs/builders';
+import { ActionRowBuilder, ButtonBuilder } from '@discordjs/builders';
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import { ButtonStyle } from 'discord-api-types/v10';
 import type { Finding } from '../../../diagnosis/finding.js';
 import { likelyTrigger } from '../../../diagnosis/likely-trigger.js';
 import type { Report } from '../../../diagnosis/report.js';
+import { discordFixId } from '../../fix-buttons.js';
 import type { RunContext } from '../../sink.js';
 import { EMBED_LIMITS } from './fit-embeds.js';
 import { type DiscordMessage, message } from './message.js';
@@ -17,7 +19,24 @@ import { clip, escapeText, inlineCode } from './text.js';
 export function renderSummary(report: Report, context?: RunContext): DiscordMessage {
   const nextRun = (context?.run ?? 1) + 1;
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(rerunButton(report.site, nextRun));
-  return message({ embeds: [summaryEmbed(report)], components: [row.toJSON()] });
+  const components = [row.toJSON()];
+  const offers = context?.fixOffers ?? [];
+  if (offers.length > 0) {
+    // Guarded fixes the evidence supports: a click shows the preview with a Confirm button.
+    const fixes = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      offers
+        .slice(0, 5)
+        .map((offer) =>
+          new ButtonBuilder()
+            .setCustomId(discordFixId.preview(offer.id))
+            .setLabel(clip(offer.title, 80))
+            .setStyle(ButtonStyle.Primary)
+            .setEmoji({ name: '🔧' }),
+        ),
+    );
+    components.push(fixes.toJSON());
+  }
+  return message({ embeds: [summaryEmbed(report)], components });
 }
 
 export function primaryFinding(report: Report): Finding | undefined {

@@ -51,11 +51,18 @@ export function fastSink(
 
 export async function startHarness(
   redisUrl: string,
-  options: { diagnoser: Diagnoser; worker?: boolean; sink?: (apiUrl: string) => SlackSink },
+  options: {
+    diagnoser: Diagnoser;
+    worker?: boolean;
+    sink?: (apiUrl: string) => SlackSink;
+    /** Adjusts the configuration (guarded fixes, allow-lists). */
+    configure?: (config: ServerConfig) => ServerConfig;
+  },
 ): Promise<Harness> {
   const slackApi = await startFakeSlackApi();
   const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const config = testConfig(redisUrl, slackApi.apiUrl, prefix);
+  const base = testConfig(redisUrl, slackApi.apiUrl, prefix);
+  const config = options.configure ? options.configure(base) : base;
   const sink = (options.sink ?? fastSink)(slackApi.apiUrl);
   const serve = await startServe({
     config,
