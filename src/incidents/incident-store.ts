@@ -89,7 +89,7 @@ export function createIncidentStore(options: IncidentStoreOptions) {
         source: a.source,
         summary: a.summary,
       }));
-      const raw = (await runScript(redis, INGEST, [
+      const raw = (await runScript(redis, INGEST, P, [
         P,
         now.toISOString(),
         String(now.getTime()),
@@ -186,7 +186,7 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       await redis.hset(incKey(id), 'report', JSON.stringify(report));
     },
     async settleRecheck(id: string, gen: number, healthy: boolean, now: Date, maxRechecks: number) {
-      return (await runScript(redis, SETTLE, [
+      return (await runScript(redis, SETTLE, P, [
         incKey(id),
         String(gen),
         healthy ? '1' : '0',

@@ -81,7 +81,7 @@ export function createStormStore(redis: Redis, prefix: string, settings: StormSe
     /** Records incidents that just opened; says whether they started or joined a storm. */
     async noteOpened(ids: readonly string[], now: Date): Promise<StormNote | undefined> {
       if (ids.length === 0) return undefined;
-      const raw = (await runScript(redis, STORM, [
+      const raw = (await runScript(redis, STORM, P, [
         P,
         String(now.getTime()),
         String(settings.windowMs),
