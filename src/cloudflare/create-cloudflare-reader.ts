@@ -104,7 +104,8 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
       return raceSignal(load, signal, 'IP ranges');
     },
     originRulesets: (zoneId, signal) => originRulesets(api, zoneId, signal),
-    originPullSettings: (zoneId, host, signal) => originPullSettings(api, zoneId, host, signal),
+    originPullSettings: (zoneId, host, signal, zoneEnabled) =>
+      originPullSettings(api, zoneId, host, signal, zoneEnabled),
     edgeAnalytics: (zoneTag, host, since, until, signal) =>
       edgeAnalytics(api, zoneTag, host, since, until, signal, (load) =>
         // A plan's dataset limits change rarely: one settings query per zone and hour.

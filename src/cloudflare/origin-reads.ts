@@ -78,20 +78,24 @@ function toRule(item: unknown): CfRule[] {
 }
 
 /**
- * `GET /zones/{id}/origin_tls_client_auth/settings` and `…/hostnames/{host}` together; a host with
- * no per-hostname association answers 404, which means "none", not a failure.
+ * `GET /zones/{id}/origin_tls_client_auth/settings` (skipped when the bulk settings already said)
+ * and `…/hostnames/{host}` together; a host with no per-hostname association answers 404, which
+ * means "none", not a failure.
  */
 export async function originPullSettings(
   api: ApiClient,
   zoneId: string,
   host: string,
   signal: AbortSignal,
+  knownZoneEnabled?: boolean,
 ): Promise<CfOriginPullSettings> {
   const zone = encodeURIComponent(zoneId);
   const [zoneLevel, perHost] = await Promise.all([
-    api.call(AOP_OP, signal, (o) =>
-      api.sdk.get<unknown>(`/zones/${zone}/origin_tls_client_auth/settings`, o),
-    ),
+    knownZoneEnabled !== undefined
+      ? { result: { enabled: knownZoneEnabled } }
+      : api.call(AOP_OP, signal, (o) =>
+          api.sdk.get<unknown>(`/zones/${zone}/origin_tls_client_auth/settings`, o),
+        ),
     api
       .call(AOP_OP, signal, (o) =>
         api.sdk.get<unknown>(

@@ -270,7 +270,13 @@ export interface CloudflareReader {
    */
   originRulesets(zoneId: string, signal: AbortSignal): Promise<CfOriginRulesets>;
   /** Zone-level and per-hostname Authenticated Origin Pulls for `host` (read only when an origin asks for a certificate). */
-  originPullSettings(zoneId: string, host: string, signal: AbortSignal): Promise<CfOriginPullSettings>;
+  originPullSettings(
+    zoneId: string,
+    host: string,
+    signal: AbortSignal,
+    /** Zone-level AOP when already known (the bulk settings' `tls_client_auth`): saves that call. */
+    zoneEnabled?: boolean,
+  ): Promise<CfOriginPullSettings>;
   /** The account's audit log for one zone since `since`, newest first (ONE request, at most 200 entries). */
   auditLog(accountId: string, zoneName: string, since: Date, signal: AbortSignal): Promise<CfAuditEntry[]>;
   edgeAnalytics(

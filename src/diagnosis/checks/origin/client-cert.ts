@@ -36,12 +36,13 @@ export async function readAopState(
   const cf = ctx.ports.cloudflare;
   const zone = ctx.facts.cloudflare?.zone;
   if (!cf || !zone) return { known: false, reason: 'the Cloudflare API was not read' };
+  const bulk = (ctx.facts.cloudflare?.['settings'] as CfZoneSettings | undefined)?.tlsClientAuth;
+  const known = bulk === 'on' || bulk === 'off' ? bulk === 'on' : undefined;
   try {
-    const settings = await cf.originPullSettings(zone.id, ctx.target.host, signal);
-    return judge(settings, ctx.facts.cloudflare?.['settings'] as CfZoneSettings | undefined);
+    const settings = await cf.originPullSettings(zone.id, ctx.target.host, signal, known);
+    return judge(settings);
   } catch (error) {
-    const bulk = (ctx.facts.cloudflare?.['settings'] as CfZoneSettings | undefined)?.tlsClientAuth;
-    if (bulk === 'on' || bulk === 'off') return judge({ zoneEnabled: bulk === 'on' }, undefined);
+    if (known !== undefined) return judge({ zoneEnabled: known });
     const why = isCloudflareApiError(error)
       ? `the token cannot read ${error.operation}${error.permission ? ` (${error.permission})` : ''}`
       : 'the Authenticated Origin Pulls settings could not be read';
@@ -49,7 +50,7 @@ export async function readAopState(
   }
 }
 
-function judge(settings: CfOriginPullSettings, bulk: CfZoneSettings | undefined): AopState {
+function judge(settings: CfOriginPullSettings): AopState {
   // Per-hostname AOP takes precedence over zone-level AOP when the host has an association.
   if (settings.hostnameEnabled === true || settings.hostnameEnabled === false) {
     return {
@@ -59,7 +60,7 @@ function judge(settings: CfOriginPullSettings, bulk: CfZoneSettings | undefined)
       settings,
     };
   }
-  const zoneEnabled = settings.zoneEnabled ?? (bulk?.tlsClientAuth ? bulk.tlsClientAuth === 'on' : undefined);
+  const zoneEnabled = settings.zoneEnabled;
   if (zoneEnabled === undefined) return { known: false, reason: 'the API did not say whether AOP is on' };
   return {
     known: true,

@@ -68,8 +68,8 @@ export function observationFindings(
         problem(
           'origin.resolution_failed',
           `The origin name ${o.request.address} does not resolve`,
-          `Looking up ${o.request.address} failed${err}: Cloudflare cannot reach an origin whose name has no address (an Origin Rule or CNAME to it ends in 530/1016 or 523).`,
-          e,
+          `Looking up ${o.request.address} failed${err}${context.via ? `; the host points at it through ${context.via}` : ''}: Cloudflare cannot resolve where to connect and answers 530 with error 1016 (origin DNS error).`,
+          { ...e, record: context.via ?? null },
         ),
       ];
     case 'refused':

@@ -161,3 +161,37 @@ describe('Origin Rules and Configuration Rules', () => {
     );
   });
 });
+
+describe('API budget with every origin read in play', () => {
+  it('Origin Rules, Configuration Rules, a resolve override and AOP stay within 12 calls', async () => {
+    const s = withRules(
+      originRuleset(
+        routeRule(
+          `http.host eq "${HOST}"`,
+          { origin: { host: 'backend.example.com', port: 8443 } },
+          'backend',
+        ),
+      ),
+      configRuleset(setConfigRule('true', 'full', 'full everywhere')),
+    );
+    s.records[ZONE_ID]!.push({
+      type: 'A',
+      name: 'backend.example.com',
+      content: '127.0.0.44',
+      proxied: false,
+    });
+    s.originPull[ZONE_ID] = { enabled: true };
+    s.settings[ZONE_ID]!['tls_client_auth'] = 'on';
+    const api = await start(s);
+    const { report, reader } = await runDiagnosis(api, HOST, { edge: { status: 200 } });
+    expect(report.cloudflareApiCalls).toBeLessThanOrEqual(12);
+    // The origin check reads AOP only when an origin demands a certificate, and only per-hostname
+    // when the bulk settings carried tls_client_auth. Past the cap it is refused, never sent (the
+    // check then judges from tls_client_auth alone).
+    await reader.originPullSettings(ZONE_ID, HOST, AbortSignal.timeout(2000), true).catch((e: unknown) => {
+      expect((e as { kind?: string }).kind).toBe('budget');
+    });
+    expect(reader.callCount).toBeLessThanOrEqual(12);
+    expect(api.calls.filter((c) => c.path.endsWith('/origin_tls_client_auth/settings'))).toEqual([]);
+  });
+});

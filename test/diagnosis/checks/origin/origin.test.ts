@@ -244,6 +244,21 @@ describe('origin check against the lab', () => {
     expect(problems(working.findings)).toEqual([]);
   });
 
+  it('a CNAME target that does not resolve names the name and the record (Cloudflare’s 1016)', async () => {
+    const result = await run(undefined, {
+      mode: 'full',
+      candidates: [{ address: 'gone.example.net', source: 'dns', label: 'CNAME gone.example.net' }],
+      resolve: async () => {
+        throw Object.assign(new Error('queryA ENOTFOUND gone.example.net'), { code: 'ENOTFOUND' });
+      },
+    });
+    const failed = result.findings.find((f) => f.code === 'origin.resolution_failed');
+    expect(failed?.title).toContain('gone.example.net');
+    expect(failed?.detail).toContain('CNAME gone.example.net');
+    expect(failed?.detail).toContain('1016');
+    expect(failed?.evidence['record']).toBe('CNAME gone.example.net');
+  });
+
   it('an Origin Rule’s destination port, Host and SNI are where the probe goes', async () => {
     const route = {
       port: lab.altPort,
