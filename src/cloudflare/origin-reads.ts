@@ -53,6 +53,28 @@ export async function originRulesets(
   return out;
 }
 
+/**
+ * The rules of one phase's zone entry point, read directly (`…/rulesets/phases/{phase}/entrypoint`):
+ * for `check502 doctor`, which tries each permission on its own. A phase the zone never used
+ * answers 404 / 10003 "could not find entrypoint ruleset", which is no rules, not a failure.
+ */
+export async function entrypointRules(
+  api: ApiClient,
+  zoneId: string,
+  phase: Phase,
+  signal: AbortSignal,
+): Promise<CfRule[]> {
+  try {
+    const body = await api.call(PHASE_OP[phase], signal, (o) =>
+      api.sdk.get<unknown>(`/zones/${encodeURIComponent(zoneId)}/rulesets/phases/${phase}/entrypoint`, o),
+    );
+    return arr(obj(obj(body)?.['result'])?.['rules']).flatMap(toRule);
+  } catch (error) {
+    if (isCloudflareApiError(error) && error.kind === 'not_found') return [];
+    throw error;
+  }
+}
+
 function toRule(item: unknown): CfRule[] {
   const r = obj(item);
   const id = str(r?.['id']);

@@ -8,6 +8,7 @@ import { createApiClient } from '../cloudflare/api-client.js';
 import { auditLog } from '../cloudflare/audit-log-reads.js';
 import { edgeAnalytics } from '../cloudflare/edge-analytics.js';
 import { loadBalancer, pools } from '../cloudflare/lb-reads.js';
+import { entrypointRules, originPullSettings } from '../cloudflare/origin-reads.js';
 import { verifyToken } from '../cloudflare/verify-token.js';
 import { workerRoutes } from '../cloudflare/worker-reads.js';
 import { dnsRecords, zoneSettings, zonesNamed } from '../cloudflare/zone-reads.js';
@@ -92,6 +93,16 @@ export async function cloudflareRows(options: CloudflareDoctorOptions): Promise<
     ],
     [PERMISSIONS.workersRoutes, async () => `${(await workerRoutes(api, zoneId, signal)).length} route(s)`],
     [
+      PERMISSIONS.originRules,
+      async () =>
+        `${(await entrypointRules(api, zoneId, 'http_request_origin', signal)).length} Origin Rule(s)`,
+    ],
+    [
+      PERMISSIONS.configRules,
+      async () =>
+        `${(await entrypointRules(api, zoneId, 'http_config_settings', signal)).length} Configuration Rule(s)`,
+    ],
+    [
       PERMISSIONS.analytics,
       async () =>
         `${(await edgeAnalytics(api, zoneId, zone.name, since, until, signal)).total} request(s) in 30 min`,
@@ -122,8 +133,26 @@ export async function cloudflareRows(options: CloudflareDoctorOptions): Promise<
       }
     }),
   );
-  rows.push(...results);
+  rows.push(...results, await originPullRow(api, zoneId, zone.name, signal));
   return rows;
+}
+
+/** Optional: Authenticated Origin Pulls is read only for origins that demand a client certificate. */
+async function originPullRow(
+  api: ReturnType<typeof createApiClient>,
+  zoneId: string,
+  host: string,
+  signal: AbortSignal,
+): Promise<DoctorRow> {
+  const permission = PERMISSIONS.sslCertificates;
+  try {
+    const aop = await originPullSettings(api, zoneId, host, signal);
+    return okRow(permission, `zone-level Authenticated Origin Pulls ${aop.zoneEnabled ? 'on' : 'off'}`);
+  } catch (error) {
+    const row = failedRead(permission, error);
+    // Not having it costs only the AOP verdict (the edge then decides): a gap, not a failure.
+    return row.status === 'failed' ? { ...row, status: 'limited' } : row;
+  }
 }
 
 async function tokenRow(verify: () => Promise<{ status: string; expiresOn?: string }>): Promise<DoctorRow> {

@@ -64,6 +64,9 @@ describe('check502 doctor', () => {
       'Analytics Read',
       'Load Balancing: Monitors and Pools Read',
       'Cloudflare Tunnel Read',
+      'Origin Rules Read',
+      'Config Rules Read',
+      'SSL and Certificates Read',
     ])
       expect(row(report, p).status).toBe('ok');
     expect(api.calls.some((c) => c.path === '/user/tokens/verify')).toBe(true);
@@ -97,6 +100,9 @@ describe('check502 doctor', () => {
     expect(tunnel.fix).toContain('Account Resources');
     expect(row(report, 'DNS Read').status).toBe('ok');
     expect(text).toContain('fix: Add "Zone Settings Read"');
+    expect(row(report, 'Origin Rules Read').status).toBe('failed');
+    // Only origins demanding a client certificate need it: a gap, not a failure.
+    expect(row(report, 'SSL and Certificates Read').status).toBe('limited');
   });
 
   it.each([

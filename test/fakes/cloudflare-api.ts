@@ -507,12 +507,15 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
     [
       'GET',
       /^\/zones\/([^/]+)\/rulesets$/,
-      ([, zone = '']) => ok((s.rulesets[zone] ?? []).map(({ rules: _rules, ...summary }) => summary)),
+      ([, zone = '']) =>
+        allowed('Origin Rules Read') &&
+        ok((s.rulesets[zone] ?? []).map(({ rules: _rules, ...summary }) => summary)),
     ],
     [
       'GET',
       /^\/zones\/([^/]+)\/rulesets\/phases\/([^/]+)\/entrypoint$/,
       ([, zone = '', phase = '']) => {
+        if (!allowed(phase === 'http_config_settings' ? 'Config Rules Read' : 'Origin Rules Read')) return;
         const entry = (s.rulesets[zone] ?? []).find((r) => r['phase'] === phase && r['kind'] === 'zone');
         // Real answer for a phase the zone never used (captured in public client code):
         if (!entry) {
@@ -532,18 +535,24 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
       /^\/zones\/([^/]+)\/rulesets\/([^/]+)$/,
       ([, zone = '', id = '']) => {
         const ruleset = (s.rulesets[zone] ?? []).find((r) => r['id'] === id);
+        if (
+          !allowed(ruleset?.['phase'] === 'http_config_settings' ? 'Config Rules Read' : 'Origin Rules Read')
+        )
+          return;
         return ruleset === undefined ? notFound() : ok(ruleset);
       },
     ],
     [
       'GET',
       /^\/zones\/([^/]+)\/origin_tls_client_auth\/settings$/,
-      ([, zone = '']) => ok({ enabled: s.originPull[zone]?.enabled ?? false }),
+      ([, zone = '']) =>
+        allowed('SSL and Certificates Read') && ok({ enabled: s.originPull[zone]?.enabled ?? false }),
     ],
     [
       'GET',
       /^\/zones\/([^/]+)\/origin_tls_client_auth\/hostnames\/([^/]+)$/,
       ([, zone = '', host = '']) => {
+        if (!allowed('SSL and Certificates Read')) return;
         const association = s.originPullHostnames[zone]?.[decodeURIComponent(host)];
         return association === undefined ? notFound() : ok(association);
       },
