@@ -67,6 +67,8 @@ export interface RunContext {
   requestedBy?: string;
   /** 1 for the first run in a thread, 2+ for re-runs. */
   run?: number;
+  /** The job answering, so a Details button can fetch its full report later. */
+  jobId?: string;
   incident?: IncidentContext;
   /** startThread only: a root an earlier attempt already posted (its thread may be missing); build on it. */
   root?: ThreadRef;

@@ -69,7 +69,6 @@ export async function runDiagnose(argv: string[], env: Env, stdout: Output, stde
   const style = styleFor(stdout, env);
   const progress = values.json ? undefined : createProgress(stderr, env);
   const diagnoser = createDiagnoser(config);
-  const checkOf = new Map<string, string>();
   const runOnce = () =>
     diagnoser.run(
       site.target,
@@ -79,15 +78,14 @@ export async function runDiagnose(argv: string[], env: Env, stdout: Output, stde
         ...(samples !== undefined ? { samples } : {}),
       },
       {
-        onCheck(summary, findings) {
-          for (const f of findings) checkOf.set(f.code, summary.name);
+        onCheck(summary) {
           progress?.checkDone(summary.name);
         },
       },
     );
   const print = (report: Report) => {
     progress?.clear();
-    stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderHuman(report, checkOf, style));
+    stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderHuman(report, style));
   };
   try {
     if (watchMs !== undefined) {

@@ -1,13 +1,15 @@
-// Human output of `check502 diagnose`: one line per check with a symbol for its worst finding,
-// its findings beneath, then the verdict with the primary cause and its remediation highlighted.
-import { type Finding, type Severity, severityRank } from '../diagnosis/finding.js';
-import { likelyTrigger } from '../diagnosis/likely-trigger.js';
+// Human output of `check502 diagnose`, styled from the one report view (src/present) so the
+// terminal reads like the chat thread: one line per check (its problems beneath it), then the
+// verdict with the primary cause, what it explains, what to do, and what else was found.
+import type { Severity } from '../diagnosis/finding.js';
 import type { Report } from '../diagnosis/report.js';
+import { type CheckView, type FindingView, reportView } from '../present/report-view.js';
 import type { Style } from './style.js';
 
 const SYMBOL: Record<Severity, string> = { ok: '✔', info: 'ℹ', warn: '⚠', error: '✖' };
 
-export function renderHuman(report: Report, checkOf: ReadonlyMap<string, string>, style: Style): string {
+export function renderHuman(report: Report, style: Style): string {
+  const view = reportView(report);
   const paint = (severity: Severity, text: string) =>
     severity === 'error'
       ? style.red(text)
@@ -17,23 +19,10 @@ export function renderHuman(report: Report, checkOf: ReadonlyMap<string, string>
           ? style.green(text)
           : text;
   const lines: string[] = [`${style.bold('check502')} ${report.site}  ${style.dim(report.url)}`, ''];
-
-  const groups = new Map<string, Finding[]>(report.checks.map((c) => [c.name, []]));
-  for (const f of report.findings) {
-    const name = checkOf.get(f.code) ?? 'correlation';
-    groups.set(name, [...(groups.get(name) ?? []), f]);
-  }
-  const width = Math.max(...[...groups.keys()].map((n) => n.length));
-  for (const [name, findings] of groups) {
-    const check = report.checks.find((c) => c.name === name);
-    const worst = worstOf(findings);
-    const meta = check ? `${check.status}, ${check.durationMs} ms` : 'derived';
-    // A check that found nothing to say gets a neutral mark, not a reassuring tick.
-    const mark = findings.length > 0 ? paint(worst, SYMBOL[worst]) : style.dim('-');
-    lines.push(`${mark} ${style.bold(name.padEnd(width))}  ${style.dim(meta)}`);
-    for (const f of findings) {
-      lines.push(`    ${paint(f.severity, SYMBOL[f.severity])} ${f.title}  ${style.dim(f.code)}`);
-    }
+  const width = Math.max(0, ...view.checks.map((c) => c.label.length));
+  for (const check of view.checks) {
+    lines.push(checkLine(check, width, style, paint));
+    for (const f of check.problems) lines.push(...findingLines(f, 4, style, paint));
   }
 
   lines.push('');
@@ -46,50 +35,68 @@ export function renderHuman(report: Report, checkOf: ReadonlyMap<string, string>
         : report.verdict === 'healthy'
           ? style.green(verdict)
           : verdict;
-  const primary = report.findings.find((f) => f.code === report.primaryCause && f.severity !== 'ok');
+  const primary = view.primary;
   lines.push(`${style.bold(painted)}${primary ? `  primary cause: ${style.bold(primary.code)}` : ''}`);
   if (primary) {
     lines.push(`  ${style.bold(primary.title)}`, ...wrapText(primary.detail, 4));
-    lines.push(...steps('What to do', primary.remediation, style));
+    if (primary.facts.length > 0) lines.push(`    ${style.dim(primary.facts.join(' · '))}`);
+    if (view.explained.length > 0) {
+      lines.push(
+        `  ${style.bold('Explains:')} ${view.explained.map((f) => `${f.title} (${f.code})`).join('; ')}`,
+      );
+    }
+    lines.push(...steps('What to do', primary.steps, style));
+  } else if (view.noCause) {
+    lines.push(`  ${view.noCause}`);
   }
-  const trigger = likelyTrigger(report);
-  if (trigger) {
-    lines.push(`  ${style.bold('Likely trigger:')} ${trigger.title}`, ...wrapText(trigger.detail, 4));
-    lines.push(...steps('Roll it back', trigger.remediation, style));
+  if (view.trigger) {
+    lines.push(
+      `  ${style.bold('Likely trigger:')} ${view.trigger.title}`,
+      ...wrapText(view.trigger.detail, 4),
+    );
+    lines.push(...steps('Roll it back', view.trigger.steps, style));
   }
-
-  const others = report.findings.filter(
-    (f) =>
-      f !== primary &&
-      f !== trigger &&
-      (f.severity === 'error' || f.severity === 'warn') &&
-      f.remediation.length > 0,
-  );
+  const others = view.alsoFound.filter((f) => f.steps.length > 0);
   if (others.length > 0) {
     lines.push('', style.bold('Also found:'));
     for (const f of others) {
       lines.push(`  ${paint(f.severity, SYMBOL[f.severity])} ${f.title}  ${style.dim(f.code)}`);
-      lines.push(...f.remediation.map((s, i) => `      ${i + 1}. ${s}`));
+      lines.push(...f.steps.map((s, i) => `      ${i + 1}. ${s}`));
     }
   }
 
   const ray = report.findings.map((f) => f.evidence['rayId']).find((r) => typeof r === 'string');
-  const tail = [`${report.durationMs} ms`, `${report.cloudflareApiCalls} Cloudflare API calls`];
+  const tail = [
+    view.countsLine,
+    `${report.durationMs} ms`,
+    `${report.cloudflareApiCalls} Cloudflare API calls`,
+  ];
   if (ray) tail.unshift(`Ray ID ${ray}`);
   lines.push('', style.dim(tail.join(' · ')), '');
   return lines.join('\n');
 }
 
+type Paint = (severity: Severity, text: string) => string;
+
+function checkLine(check: CheckView, width: number, style: Style, paint: Paint): string {
+  const mark =
+    check.status === 'skipped'
+      ? style.dim('-')
+      : paint(check.worst, SYMBOL[check.worst === 'info' ? 'ok' : check.worst]);
+  const words = check.problems.length > 0 || check.line === '' ? check.statusWords : check.line;
+  return `${mark} ${style.bold(check.label.padEnd(width))}  ${words}  ${style.dim(`${check.durationMs} ms`)}`;
+}
+
+function findingLines(f: FindingView, indent: number, style: Style, paint: Paint): string[] {
+  const pad = ' '.repeat(indent);
+  const lines = [`${pad}${paint(f.severity, SYMBOL[f.severity])} ${f.title}  ${style.dim(f.code)}`];
+  if (f.facts.length > 0) lines.push(`${pad}  ${style.dim(f.facts.join(' · '))}`);
+  return lines;
+}
+
 function steps(heading: string, items: readonly string[], style: Style): string[] {
   if (items.length === 0) return [];
   return [`  ${style.bold(`${heading}:`)}`, ...items.map((s, i) => `    ${i + 1}. ${s}`)];
-}
-
-function worstOf(findings: readonly Finding[]): Severity {
-  return findings.reduce<Severity>(
-    (w, f) => (severityRank(f.severity) > severityRank(w) ? f.severity : w),
-    'ok',
-  );
 }
 
 function wrapText(text: string, indent: number, width = 100): string[] {

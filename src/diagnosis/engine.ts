@@ -2,6 +2,7 @@
 // so independent checks overlap and a slow one only delays its dependants. Every check has its own
 // budget; one that throws or overruns becomes an `errored` check with a finding, never a crash.
 import type { AnyCheck, CheckContext, CheckResult, DiagnoseOptions } from './check.js';
+import type { FindingCode } from './codes.js';
 import { correlate } from './correlate.js';
 import type { CheckName, Facts } from './facts.js';
 import { type Finding, finding } from './finding.js';
@@ -62,7 +63,10 @@ export async function diagnose(
     verdict: verdictOf(findings, summaries),
     primaryCause,
     findings,
-    checks: summaries,
+    checks: summaries.map((summary) => ({
+      ...summary,
+      codes: codesOf(outcomes.get(summary.name as CheckName)?.findings),
+    })),
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
     cloudflareApiCalls: ports.cloudflare?.callCount ?? 0,
@@ -147,4 +151,8 @@ function safely(fn: () => void): void {
   } catch {
     // A listener's failure (e.g. a chat post) must not break the diagnosis; adapters log their own.
   }
+}
+
+function codesOf(findings: readonly Finding[] = []): FindingCode[] {
+  return [...new Set(findings.map((f) => f.code))];
 }

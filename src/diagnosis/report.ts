@@ -8,6 +8,8 @@ export interface CheckSummary {
   name: string;
   status: CheckStatus;
   durationMs: number;
+  /** The codes this check reported (so a reader of the report can tell which check saw what). */
+  codes?: FindingCode[];
 }
 
 /** The JSON report of product.md; jobs carry it and adapters render it. */

@@ -5,16 +5,17 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DiagnosisRequester, RequestOptions, RequestOutcome } from '../chat/front/diagnosis-request.js';
+import type { ReportLookup } from '../chat/front/report-lookup.js';
 import { withTimeout } from '../time/with-timeout.js';
 import { ActiveRuns } from './active-runs.js';
-import { type DiagnosisJobData, validateJobData } from './diagnosis-job.js';
+import { type DiagnosisJobData, type DiagnosisJobResult, validateJobData } from './diagnosis-job.js';
 import { DIAGNOSIS_QUEUE } from './queue-names.js';
 import { QueueUnavailableError } from './queue-unavailable-error.js';
 import { closeRedis, createFrontRedis, waitUntilReady } from './redis-clients.js';
 
 export type { RequestOptions, RequestOutcome };
 
-export interface DiagnosisProducer extends DiagnosisRequester {
+export interface DiagnosisProducer extends DiagnosisRequester, ReportLookup {
   /** A cheap PING, for /readyz. */
   ping(): Promise<boolean>;
   /** Waits (at most `ms`) for the first connection; false when Redis is not there yet. Never throws. */
@@ -111,6 +112,11 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
       } catch (error) {
         throw new QueueUnavailableError(error);
       }
+    },
+    async report(jobId) {
+      const job = await withTimeout(getQueue().getJob(jobId), timeoutMs, 'reading the job');
+      const result = job?.returnvalue as DiagnosisJobResult | undefined | null;
+      return result?.report ?? undefined;
     },
     async ping() {
       try {

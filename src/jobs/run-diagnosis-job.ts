@@ -67,7 +67,7 @@ async function diagnoseAndPost(
   const sink = deps.sinks[data.reply.platform];
   if (!sink) throw new UnrecoverableError(`no ${data.reply.platform} sink is configured on this worker`);
   const ledger = new PostLedger(deps.redis, deps.prefix, jobId);
-  let context = await runContext(data, deps, log);
+  let context = await runContext(data, deps, log, jobId);
 
   let thread = data.thread ?? (await ledger.root());
   if (thread === undefined) {
@@ -113,7 +113,7 @@ async function diagnoseAndPost(
     await deps.incidents
       .recordReport(data.incident.id, report)
       .catch((error: unknown) => log.warn({ err: error }, 'could not record the report on the incident'));
-    context = await runContext(data, deps, log);
+    context = await runContext(data, deps, log, jobId);
   }
   await ledger.once('summary', async () => {
     const offers = await deps.fixOffers?.(report, answering).catch((error: unknown) => {
@@ -130,8 +130,13 @@ async function diagnoseAndPost(
   return { report, thread: answering };
 }
 
-async function runContext(data: DiagnosisJobData, deps: JobDeps, log: Logger): Promise<RunContext> {
-  const context: RunContext = { site: data.site, run: data.run ?? 1 };
+async function runContext(
+  data: DiagnosisJobData,
+  deps: JobDeps,
+  log: Logger,
+  jobId: string,
+): Promise<RunContext> {
+  const context: RunContext = { site: data.site, run: data.run ?? 1, jobId };
   if (data.requestedBy !== undefined) context.requestedBy = data.requestedBy;
   if (data.incident && deps.incidents) {
     // Without it the root just lacks the alert counts; not worth failing the diagnosis over.

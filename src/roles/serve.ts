@@ -84,7 +84,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }
   // Only a process that posts checks its chat tokens (the front alone never posts).
   const credentials = options.worker ? checkChatCredentials(sinks, logger) : Promise.resolve();
-  const front = createChatFront({ requester: producer, logger });
+  const front = createChatFront({ requester: producer, reports: producer, logger });
   const fixes = buildFixFront(config, incidents.redis, logger);
   const adapters = buildChatAdapters(config, front, logger, fixes.front);
   await Promise.all(adapters.map((adapter) => adapter.start()));

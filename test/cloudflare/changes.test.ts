@@ -3,7 +3,7 @@
 // engine naming a change as the likely trigger only when it touches the failing piece in time.
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderSummary as discordSummary } from '../../src/chat/discord/render/render-summary.js';
-import { renderSummary as slackSummary } from '../../src/chat/slack/render.js';
+import { renderSummary as slackSummary } from '../../src/chat/slack/render-summary.js';
 import { login, originRulesChanged, recordChanged, settingChanged } from '../fakes/audit-log-entries.js';
 import {
   type FakeCloudflareApi,

@@ -64,7 +64,10 @@ async function setUp() {
       'a worker to reach the origin check',
       30_000,
     );
-    await slackApi.waitFor(() => threadOf(slackApi).replies.length >= 2, 20_000);
+    await slackApi.waitFor(() => threadOf(slackApi).replies.length >= 1, 20_000);
+    // The holder hangs in the origin check; let the edge post's ledger record land first (a kill
+    // inside that one round-trip may repeat that message, as post-ledger.ts says).
+    await new Promise((r) => setTimeout(r, 500));
     expect(threadOf(slackApi).updates).toHaveLength(0);
     const holderPid = Number(await redis.get(gateKey));
     const holder = workers.find((w) => w.child.pid === holderPid);
@@ -103,11 +106,11 @@ async function setUp() {
     await new Promise((r) => setTimeout(r, 1000));
     const thread = threadOf(slackApi);
     expect(thread.roots).toHaveLength(1);
-    // 3 checks + the summary, each once, all under the one root.
-    expect(thread.replies).toHaveLength(4);
+    // The two checks with a problem + the summary, each once, all under the one root.
+    expect(thread.replies).toHaveLength(3);
     for (const reply of thread.replies) expect(reply.args['thread_ts']).toBe(thread.rootTs);
     const texts = thread.replies.map((r) => JSON.stringify(r.args['blocks'] ?? r.args['text']));
-    expect(new Set(texts).size).toBe(4);
+    expect(new Set(texts).size).toBe(3);
     expect(thread.updates.length).toBeGreaterThanOrEqual(1);
   }
 

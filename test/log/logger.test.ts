@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { jobLogger } from '../../src/log/job-logger.js';
 import { configSecrets, createLogger } from '../../src/log/logger.js';
 
 function buffer() {
@@ -129,28 +128,5 @@ describe('createLogger', () => {
         webhookSecret: WEBHOOK_SECRET,
       }).sort(),
     ).toEqual([...SECRETS].sort());
-  });
-});
-
-describe('jobLogger', () => {
-  it('puts job id, site, platform and thread on every line', () => {
-    const { log, out } = logger();
-    const job = jobLogger(log, {
-      jobId: '42',
-      site: 'shop.example.com',
-      platform: 'slack',
-      thread: { channel: 'C123', root: '1700000000.000100' },
-    });
-    job.info('check finished');
-    job.child({ check: 'origin' }).warn('slow');
-    for (const record of out.records()) {
-      expect(record).toMatchObject({
-        jobId: '42',
-        site: 'shop.example.com',
-        platform: 'slack',
-        thread: 'C123/1700000000.000100',
-      });
-    }
-    expect(out.records()).toHaveLength(2);
   });
 });

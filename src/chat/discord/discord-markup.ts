@@ -1,11 +1,12 @@
 // The front's answers in Discord markdown.
 import type { Markup } from '../front/markup.js';
-import { escapeText } from './render/text.js';
+import { codeBlock, escapeText } from './render/text.js';
 
 export const discordMarkup: Markup = {
   text: escapeText,
   bold: (value) => `**${value}**`,
   code: (value) => `\`${value}\``,
+  block: (value) => codeBlock(value, 1900),
   // A channel mention is already a link inside Discord; a masked link would print it verbatim.
   link: (url, label) => (url.startsWith('<#') ? url : `[${label}](${url})`),
   command: (args) => ['/check502', ...args.map((arg) => `site:${arg}`)].join(' '),

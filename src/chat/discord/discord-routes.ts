@@ -16,6 +16,7 @@ import { DEFAULT_COMMAND, isCommandName, runCommand } from '../front/commands.js
 import type { FixAnswer, FixClick, FixFront } from '../front/fix-front.js';
 import { discordMarkup } from './discord-markup.js';
 import { COMMAND_NAME, type ParsedInteraction, parseInteraction } from './parse-interaction.js';
+import { parseDetailsId } from './render/details-button.js';
 import { discordPublicKey, singleHeader, verifyDiscordSignature } from './verify-signature.js';
 
 export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
@@ -32,6 +33,7 @@ export interface DiscordRoutesDeps {
 
 type Command = Extract<ParsedInteraction, { kind: 'command' }>;
 type Rerun = Extract<ParsedInteraction, { kind: 'rerun' }>;
+type Component = Extract<ParsedInteraction, { kind: 'component' }>;
 
 export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
   const key: KeyObject = discordPublicKey(deps.publicKey);
@@ -57,11 +59,8 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
       case 'invalid':
         log?.info({ reason: interaction.reason }, 'discord interaction malformed');
         return json(400, { error: `malformed interaction: ${interaction.reason}` });
-      case 'component': {
-        const fix = parseDiscordFixId(interaction.customId);
-        if (fix && deps.fixes) return fixClick(interaction, fix, deps.fixes);
-        return ephemeral('This button is not one check502 knows (it may come from an older version).');
-      }
+      case 'component':
+        return component(interaction);
       case 'command':
         return command(interaction);
       case 'rerun':
@@ -91,6 +90,21 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
     // Queued: Discord shows "thinking…", and the worker turns that response into the thread's root.
     if (answer.kind === 'queued')
       return json(200, { type: InteractionResponseType.DeferredChannelMessageWithSource });
+    return ephemeral(answerText(answer, discordMarkup));
+  }
+
+  async function component(interaction: Component): Promise<HttpResponse> {
+    const fix = parseDiscordFixId(interaction.customId);
+    if (fix && deps.fixes) return fixClick(interaction, fix, deps.fixes);
+    const jobId = parseDetailsId(interaction.customId);
+    if (jobId === undefined) {
+      return ephemeral('This button is not one check502 knows (it may come from an older version).');
+    }
+    const answer = await runCommand(deps.front, 'details', {
+      ...common(interaction),
+      text: jobId,
+      reply: { platform: 'discord', channel: interaction.channelId },
+    });
     return ephemeral(answerText(answer, discordMarkup));
   }
 
@@ -132,7 +146,9 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
 }
 
 /** What every interaction carries into the front. The interaction id is unique per click or command. */
-function common(interaction: Command | Rerun): Pick<CommandInput, 'platform' | 'key' | 'user' | 'guildId'> {
+function common(
+  interaction: Command | Rerun | Component,
+): Pick<CommandInput, 'platform' | 'key' | 'user' | 'guildId'> {
   const input: Pick<CommandInput, 'platform' | 'key' | 'user' | 'guildId'> = {
     platform: 'discord',
     key: `discord-${interaction.id}`,
@@ -141,8 +157,6 @@ function common(interaction: Command | Rerun): Pick<CommandInput, 'platform' | '
   if (interaction.guildId !== undefined) input.guildId = interaction.guildId;
   return input;
 }
-
-type Component = Extract<ParsedInteraction, { kind: 'component' }>;
 
 /** Fix button → ephemeral preview with a Confirm button; Confirm → queued (that message updated); Undo. */
 async function fixClick(

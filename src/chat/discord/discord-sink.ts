@@ -150,7 +150,9 @@ export class DiscordSink implements ChatSink {
 
   async postCheck(thread: ThreadRef, check: CheckSummary, findings: readonly Finding[]): Promise<void> {
     if (thread.thread === undefined) return; // no thread could be started; the root carries the verdict
-    await this.post(thread, thread.thread, renderCheck(check, findings), `posting the ${check.name} check`);
+    const body = renderCheck(check, findings);
+    if (body === undefined) return; // nothing wrong: the check is one line in the summary
+    await this.post(thread, thread.thread, body, `posting the ${check.name} check`);
   }
 
   async postSummary(thread: ThreadRef, report: Report, context?: RunContext): Promise<void> {

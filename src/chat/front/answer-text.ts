@@ -1,4 +1,6 @@
 // The words of every answer the front gives, written once; a platform's Markup styles them.
+import type { Report } from '../../diagnosis/report.js';
+import { reportDetails } from '../../present/details.js';
 import type { CommandAnswer } from './command-input.js';
 import type { Markup } from './markup.js';
 
@@ -23,7 +25,20 @@ export function answerText(answer: CommandAnswer, m: Markup): string {
       return answer.link
         ? `A diagnosis of ${m.text(answer.site)} is already running — see ${m.link(answer.link, 'its thread')}.`
         : `A diagnosis of ${m.text(answer.site)} is already running; its thread will appear in this channel in a moment.`;
+    case 'details':
+      return detailsText(answer.report, m);
+    case 'expired':
+      return 'That report is no longer kept (reports are kept for an hour); press Re-run for a fresh one.';
     case 'unavailable':
       return `⚠️ I can't queue a diagnosis of ${m.bold(m.text(answer.site))} right now; try again in a minute.`;
   }
+}
+
+/** Every finding's evidence, one code block per finding. */
+function detailsText(report: Report, m: Markup): string {
+  const sections = reportDetails(report).map(
+    (section) =>
+      `${m.bold(m.text(section.heading))}${section.lines.length > 0 ? `\n${m.block(section.lines.join('\n'))}` : ''}`,
+  );
+  return [`Details of ${m.bold(m.text(report.site))} (${report.startedAt})`, ...sections].join('\n');
 }

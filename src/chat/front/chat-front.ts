@@ -10,9 +10,12 @@ import { withTimeout } from '../../time/with-timeout.js';
 import { threadLink } from '../thread-link.js';
 import type { CommandAnswer, CommandInput } from './command-input.js';
 import type { DiagnosisRequest, DiagnosisRequester, RequestOutcome } from './diagnosis-request.js';
+import type { ReportLookup } from './report-lookup.js';
 
 export interface ChatFrontDeps {
   requester: DiagnosisRequester;
+  /** Where the Details button finds a finished run's report; without it Details says "expired". */
+  reports?: ReportLookup;
   logger: Logger;
   /** Bound on queueing before we answer anyway (the producer has its own, shorter one). */
   requestTimeoutMs?: number;
@@ -21,6 +24,8 @@ export interface ChatFrontDeps {
 export interface ChatFront {
   /** `/check502 <site>` and the Re-run button (with `input.thread` and `input.run`). */
   requestDiagnosis(input: CommandInput): Promise<CommandAnswer>;
+  /** The Details button: `input.text` is the job id the button carries. */
+  showDetails(input: CommandInput): Promise<CommandAnswer>;
 }
 
 export function createChatFront(deps: ChatFrontDeps): ChatFront {
@@ -72,6 +77,18 @@ export function createChatFront(deps: ChatFrontDeps): ChatFront {
         );
       }
       return joined;
+    },
+
+    async showDetails(input) {
+      const jobId = input.text.trim();
+      if (deps.reports === undefined || !/^[A-Za-z0-9_-]{1,80}$/.test(jobId)) return { kind: 'expired' };
+      try {
+        const report = await withTimeout(deps.reports.report(jobId), timeoutMs, 'reading the report');
+        return report ? { kind: 'details', report } : { kind: 'expired' };
+      } catch (error) {
+        deps.logger.warn({ err: error, platform: input.platform }, 'could not read the report for Details');
+        return { kind: 'expired' };
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 // What every chat command receives, whatever the platform: the adapters (Slack, Discord) translate
 // their wire formats into this and nothing else, so a command is written once.
+import type { Report } from '../../diagnosis/report.js';
 import type { Platform, ReplyTarget, ThreadRef } from '../sink.js';
 
 export interface CommandInput {
@@ -27,4 +28,8 @@ export type CommandAnswer =
   | { kind: 'queued'; site: string }
   /** Already running: `link` reaches its thread when known; `here` when that thread is this one. */
   | { kind: 'joined'; site: string; link?: string; here: boolean }
-  | { kind: 'unavailable'; site: string };
+  | { kind: 'unavailable'; site: string }
+  /** The Details button: the full report of a finished run. */
+  | { kind: 'details'; report: Report }
+  /** The Details button of a run whose report is no longer kept (or never finished). */
+  | { kind: 'expired' };

@@ -9,6 +9,8 @@ type Handler = (front: ChatFront, input: CommandInput) => Promise<CommandAnswer>
 export const COMMANDS = {
   /** `/check502 <site>` (Slack), `/check502 site:<site>` (Discord): the default command. */
   diagnose: (front, input) => front.requestDiagnosis(input),
+  /** The Details button (its job id as text); typed, `/check502 details <job>` works too. */
+  details: (front, input) => front.showDetails(input),
 } satisfies Record<string, Handler>;
 
 export type CommandName = keyof typeof COMMANDS;

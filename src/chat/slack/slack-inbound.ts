@@ -8,7 +8,7 @@ import { answerText } from '../front/answer-text.js';
 import type { ChatFront } from '../front/chat-front.js';
 import { commandOf, runCommand } from '../front/commands.js';
 import type { FixFront } from '../front/fix-front.js';
-import { RERUN_ACTION_ID, type RerunValue } from './render.js';
+import { DETAILS_ACTION_ID, RERUN_ACTION_ID, type RerunValue } from './render.js';
 import { fixInteraction, isFixInteraction } from './slack-fixes.js';
 import { slackMarkup } from './slack-markup.js';
 import type { SlackReply } from './slack-reply.js';
@@ -61,9 +61,18 @@ async function buttonPress(body: Record<string, unknown>, front: ChatFront): Pro
     response_url?: string;
   };
   const action = payload.actions?.[0];
-  if (action?.action_id !== RERUN_ACTION_ID) return {};
   const url = payload.response_url;
   const reply = (text: string): SlackReply => (url !== undefined ? { followUp: { url, text } } : {});
+  if (action?.action_id === DETAILS_ACTION_ID) {
+    const text = typeof action.value === 'string' ? action.value : '';
+    const answer = await runCommand(front, 'details', {
+      platform: 'slack',
+      text,
+      reply: { platform: 'slack', channel: payload.channel?.id ?? payload.container?.channel_id ?? '' },
+    });
+    return reply(answerText(answer, slackMarkup));
+  }
+  if (action?.action_id !== RERUN_ACTION_ID) return {};
   const value = rerunValue(action.value);
   const channel = payload.channel?.id ?? payload.container?.channel_id;
   const root = payload.message?.thread_ts ?? payload.container?.thread_ts ?? payload.message?.ts;

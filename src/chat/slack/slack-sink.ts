@@ -19,7 +19,8 @@ import { threadLink } from '../thread-link.js';
 import type { SlackMessage } from './block-kit.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { classify, SlackCallError, SlackOutbox } from './outbox.js';
-import { renderCheck, renderFixResult, renderNote, renderRoot, renderSummary } from './render.js';
+import { renderCheck, renderFixResult, renderNote, renderRoot } from './render.js';
+import { renderSummary } from './render-summary.js';
 import { postToResponseUrl, type ResponseUrlGuard, responseUrlGuard } from './response-url.js';
 import { slackLogger } from './slack-logger.js';
 
@@ -137,7 +138,7 @@ export class SlackSink implements ChatSink {
   }
 
   async postSummary(thread: ThreadRef, report: Report, context?: RunContext): Promise<void> {
-    await this.postAll(thread, renderSummary(report, context?.run ?? 1, context?.fixOffers));
+    await this.postAll(thread, renderSummary(report, context));
   }
 
   async updateRoot(thread: ThreadRef, report: Report | undefined, context: RunContext): Promise<void> {

@@ -37,22 +37,36 @@ describe('Discord rendering', () => {
     const steps = embed?.fields?.find((f) => f.name === 'What to do')?.value ?? '';
     expect(steps).toMatch(/^1\. Start the web server/);
     expect(steps).toContain('2. Open port 443');
-    expect(embed?.fields?.find((f) => f.name === 'Also seen')?.value).toContain('edge.error');
+    // The edge's 521 is what a refusing origin looks like from outside: folded under the cause.
+    expect(embed?.fields?.find((f) => f.name === 'Explains')?.value).toContain('edge.error');
+    expect(embed?.fields?.find((f) => f.name === 'Also found')).toBeUndefined();
     const button = (summary.components?.[0]?.components?.[0] ?? {}) as { custom_id?: string; label?: string };
     expect(button.label).toBe('Re-run');
     expect(parseRerunId(button.custom_id ?? '')).toEqual({ site: 'shop.example.com', run: 2 });
     expect(summary.allowed_mentions).toEqual({ parse: [] });
   });
 
-  it('posts one embed per finding with its code in the footer', () => {
+  it('posts one embed per problem with its facts in words and its code in the footer, no key dump', () => {
     const report = refusedReport();
     const message = renderCheck(
       { name: 'origin', status: 'failed', durationMs: 15 },
       report.findings.slice(1, 2),
     );
-    expect(message.content).toContain('**origin** failed in 15 ms');
-    expect(message.embeds?.[0]?.footer?.text).toBe('origin.connection_refused');
-    expect(message.embeds?.[0]?.fields?.find((f) => f.name === 'Evidence')?.value).toContain('port: 443');
+    expect(message?.content).toContain('**Origin (direct)** found a problem · 15 ms');
+    expect(message?.embeds?.[0]?.footer?.text).toBe('origin.connection_refused');
+    expect(message?.embeds?.[0]?.description).toContain('port 443');
+    expect(message?.embeds?.[0]?.fields).toBeUndefined();
+  });
+
+  it('posts nothing for a check without a problem (it is one line in the summary)', () => {
+    const ok = finding({
+      code: 'edge.ok',
+      severity: 'ok',
+      title: 'The edge answers',
+      detail: '',
+      evidence: { status: 200 },
+    });
+    expect(renderCheck({ name: 'edge', status: 'passed', durationMs: 40 }, [ok])).toBeUndefined();
   });
 
   it('keeps a report with huge evidence within every embed limit', () => {
@@ -68,11 +82,10 @@ describe('Discord rendering', () => {
       }),
     );
     const check = renderCheck({ name: 'origin', status: 'failed', durationMs: 1 }, findings);
-    within(check.embeds ?? []);
-    expect(check.embeds?.at(-1)?.title).toMatch(/more findings/);
-    // The evidence code block stays closed even when shortened.
-    const evidence = check.embeds?.[0]?.fields?.find((f) => f.name === 'Evidence')?.value ?? '';
-    expect(evidence.startsWith('```\n') && evidence.endsWith('\n```')).toBe(true);
+    within(check?.embeds ?? []);
+    expect(check?.embeds?.at(-1)?.title).toMatch(/more findings/);
+    // Evidence stays in --json and Details: the thread never carries the 50 kB body.
+    expect(JSON.stringify(check).length).toBeLessThan(12_000);
 
     const report = { ...refusedReport(), findings };
     report.primaryCause = 'origin.invalid_response';
@@ -104,11 +117,12 @@ describe('Discord rendering', () => {
         severity: 'error',
         title: 't',
         detail: 'd',
-        evidence: { body: '```\n@everyone' },
+        evidence: { reason: '```\n@everyone' },
       }),
     ]);
-    const value = evidence.embeds?.[0]?.fields?.[0]?.value ?? '';
-    expect(value.match(/```/g)?.length).toBe(2);
+    const description = evidence?.embeds?.[0]?.description ?? '';
+    expect(description).toContain('@\u200beveryone');
+    expect(description).not.toContain('```');
   });
 
   it('edits the root into the verdict and primary cause', () => {

@@ -119,3 +119,45 @@ describe('commandOf', () => {
     expect(commandOf('')).toEqual({ name: 'diagnose', text: '' });
   });
 });
+
+describe('showDetails', () => {
+  const report = {
+    site: 'a.example.com',
+    url: 'https://a.example.com/',
+    verdict: 'failing' as const,
+    primaryCause: null,
+    findings: [
+      {
+        code: 'edge.error' as const,
+        severity: 'error' as const,
+        title: 'Edge 521',
+        detail: '',
+        evidence: { rayId: '8f01', viaCloudflare: true },
+        remediation: [],
+      },
+    ],
+    checks: [],
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1,
+    cloudflareApiCalls: 0,
+  };
+  const front = (known: Record<string, typeof report>) =>
+    createChatFront({
+      requester: requester(async () => ({ outcome: 'queued', jobId: 'j' })).fake,
+      reports: { report: async (jobId) => known[jobId] },
+      logger,
+    });
+
+  it('answers the full evidence of a kept report, and "expired" for an unknown or malformed job id', async () => {
+    const answer = await front({ 'job-1': report }).showDetails(input('job-1'));
+    expect(answer).toEqual({ kind: 'details', report });
+    expect(answerText(answer, slackMarkup)).toContain('rayId: 8f01');
+    expect(answerText(answer, slackMarkup)).toContain('viaCloudflare: true');
+    expect(await front({}).showDetails(input('job-2'))).toEqual({ kind: 'expired' });
+    expect(await front({ 'job-1': report }).showDetails(input('job-1:x'))).toEqual({ kind: 'expired' });
+  });
+
+  it('is reached by typed text too: `details <job>`', () => {
+    expect(commandOf('details job-1')).toEqual({ name: 'details', text: 'job-1' });
+  });
+});

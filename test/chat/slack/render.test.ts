@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Block, SlackMessage } from '../../../src/chat/slack/block-kit.js';
 import { escapeMrkdwn } from '../../../src/chat/slack/mrkdwn.js';
-import { RERUN_ACTION_ID, renderCheck, renderRoot, renderSummary } from '../../../src/chat/slack/render.js';
+import { RERUN_ACTION_ID, renderCheck, renderRoot } from '../../../src/chat/slack/render.js';
+import { renderSummary } from '../../../src/chat/slack/render-summary.js';
 import { finding } from '../../../src/diagnosis/finding.js';
 import type { Report } from '../../../src/diagnosis/report.js';
 
@@ -112,7 +113,7 @@ describe('Slack renderers', () => {
   });
 
   it('puts the site and next run number in the Re-run button', () => {
-    const messages = renderSummary(reportWith([refused]), 3);
+    const messages = renderSummary(reportWith([refused]), { run: 3 });
     const actions = messages.at(-1)!.blocks.find((b) => b.type === 'actions') as {
       elements: { value: string; action_id: string }[];
     };

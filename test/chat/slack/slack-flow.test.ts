@@ -44,8 +44,9 @@ describe('/check502 <site>', () => {
     expect(thread.root?.args['text']).toBe('Checking shop.example.com…');
     expect(thread.root?.token).toBe('xoxb-test-token');
 
-    // 3 checks + the summary, all under the root.
-    expect(thread.replies).toHaveLength(4);
+    // The two checks that found a problem + the summary, all under the root; Public DNS passed and is
+    // one line in the summary instead of a message of its own.
+    expect(thread.replies).toHaveLength(3);
     for (const reply of thread.replies) expect(reply.args['thread_ts']).toBe(thread.rootTs);
     const origin = thread.replies.find((r) => blocksText(r).includes('origin.connection_refused'));
     expect(origin).toBeDefined();
@@ -63,6 +64,11 @@ describe('/check502 <site>', () => {
     expect(summary.args['text']).toContain('failing');
     expect(blocksText(summary)).toContain('Primary cause');
     expect(blocksText(summary)).toContain('check502_rerun');
+    expect(blocksText(summary)).toContain('check502_details');
+    // The passing check is one line, in words; no evidence keys anywhere in the thread.
+    expect(blocksText(summary)).toMatch(/✓ \*Public DNS\* — resolves to Cloudflare · \d+ ms/);
+    for (const reply of thread.replies)
+      expect(blocksText(reply)).not.toMatch(/rayId|cloudflareErrorCode|blames:/);
 
     const update = thread.updates[0]!;
     expect(update.args['ts']).toBe(thread.rootTs);
@@ -155,7 +161,7 @@ describe('/check502 <site>', () => {
     expect(after.roots).toHaveLength(1);
     expect(diagnoser.runs).toBe(2);
     // The re-run's note, 3 checks and its summary join the same thread.
-    expect(after.replies).toHaveLength(4 + 5);
+    expect(after.replies).toHaveLength(3 + 4);
     for (const reply of after.replies) expect(reply.args['thread_ts']).toBe(first.rootTs);
     expect(after.replies.some((r) => String(r.args['text']).includes('Re-running'))).toBe(true);
     expect(after.updates[1]?.args['ts']).toBe(first.rootTs);
@@ -232,7 +238,7 @@ describe('/check502 <site>', () => {
     await slackApi.waitFor(() => threadOf(slackApi).updates.length === 1, 15_000);
     const thread = threadOf(slackApi);
     expect(thread.roots).toHaveLength(1);
-    expect(thread.replies).toHaveLength(4);
+    expect(thread.replies).toHaveLength(3);
     const refused = slackApi.calls.filter((c) => c.result?.['ok'] !== true);
     expect(refused.map((c) => c.result?.['status'])).toEqual([429, 502, 429]);
   });

@@ -2,11 +2,11 @@
 // primary cause when done, and the incident's state when an alert started it.
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { Report } from '../../../diagnosis/report.js';
+import { formatMs } from '../../../present/labels.js';
+import { reportView } from '../../../present/report-view.js';
 import type { IncidentContext, RunContext } from '../../sink.js';
 import { EMBED_LIMITS } from './fit-embeds.js';
 import { type DiscordMessage, message } from './message.js';
-import { formatMs } from './render-check.js';
-import { primaryFinding } from './render-summary.js';
 import { VERDICT_EMOJI } from './style.js';
 import { clip, escapeText, inlineCode } from './text.js';
 
@@ -22,7 +22,7 @@ export function renderRootDone(report: Report | undefined, context: RunContext):
       context,
     );
   }
-  const primary = primaryFinding(report);
+  const primary = reportView(report).primary;
   const cause = primary ? ` — ${escapeText(primary.title)} ${inlineCode(primary.code)}` : '';
   const content =
     `${VERDICT_EMOJI[report.verdict]} **${escapeText(report.site)}**: ${report.verdict}${cause}` +

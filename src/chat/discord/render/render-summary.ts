@@ -1,17 +1,18 @@
-// The closing message of a thread: verdict, primary cause, what to do, what else was seen, which
-// checks ran, and a Re-run button. The embed links to the site's URL, which a Re-run click falls
-// back on when the site is too long for the button's custom_id.
+// The closing message of a thread, styled from the one report view: verdict, primary cause with
+// its facts and what it explains, what to do, the likely trigger, what else was found, one line per
+// check, and Re-run / Details buttons. The embed links to the site's URL, which a Re-run click
+// falls back on when the site is too long for the button's custom_id.
 import { ActionRowBuilder, ButtonBuilder } from '@discordjs/builders';
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import { ButtonStyle } from 'discord-api-types/v10';
-import type { Finding } from '../../../diagnosis/finding.js';
-import { likelyTrigger } from '../../../diagnosis/likely-trigger.js';
 import type { Report } from '../../../diagnosis/report.js';
+import { type CheckView, type ReportView, reportView } from '../../../present/report-view.js';
 import { discordFixId } from '../../fix-buttons.js';
 import type { RunContext } from '../../sink.js';
+import { detailsButton } from './details-button.js';
 import { EMBED_LIMITS } from './fit-embeds.js';
 import { type DiscordMessage, message } from './message.js';
-import { formatMs, numbered } from './render-check.js';
+import { numbered } from './render-check.js';
 import { rerunButton } from './rerun-button.js';
 import { SEVERITY_EMOJI, STATUS_EMOJI, VERDICT_COLOUR, VERDICT_EMOJI } from './style.js';
 import { clip, escapeText, inlineCode } from './text.js';
@@ -19,6 +20,8 @@ import { clip, escapeText, inlineCode } from './text.js';
 export function renderSummary(report: Report, context?: RunContext): DiscordMessage {
   const nextRun = (context?.run ?? 1) + 1;
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(rerunButton(report.site, nextRun));
+  const details = context?.jobId !== undefined ? detailsButton(context.jobId) : undefined;
+  if (details) row.addComponents(details);
   const components = [row.toJSON()];
   const offers = context?.fixOffers ?? [];
   if (offers.length > 0) {
@@ -39,74 +42,77 @@ export function renderSummary(report: Report, context?: RunContext): DiscordMess
   return message({ embeds: [summaryEmbed(report)], components });
 }
 
-export function primaryFinding(report: Report): Finding | undefined {
-  if (report.primaryCause === null) return undefined;
-  return report.findings.find((f) => f.code === report.primaryCause);
-}
-
 export function summaryEmbed(report: Report): APIEmbed {
-  const primary = primaryFinding(report);
+  const view = reportView(report);
   const embed: APIEmbed = {
     title: clip(
       `${VERDICT_EMOJI[report.verdict]} ${escapeText(report.site)}: ${report.verdict}`,
       EMBED_LIMITS.title,
     ),
     color: VERDICT_COLOUR[report.verdict],
-    description: describe(report, primary),
-    footer: {
-      text: `check502 · ${report.checks.length} checks in ${formatMs(report.durationMs)} · ${report.cloudflareApiCalls} Cloudflare API calls`,
-    },
+    description: describe(view),
+    footer: { text: `check502 · ${view.countsLine} · ${view.footer}` },
   };
   if (isWebUrl(report.url)) embed.url = report.url;
   if (!Number.isNaN(Date.parse(report.startedAt))) embed.timestamp = new Date(report.startedAt).toISOString();
 
   const fields: APIEmbedField[] = [];
-  const steps = primary?.remediation.length ? primary.remediation : firstSteps(report);
+  if (view.explained.length > 0) {
+    const lines = view.explained.map((f) => `${escapeText(f.title)} ${inlineCode(f.code)}`);
+    fields.push({ name: 'Explains', value: clip(lines.join('\n'), EMBED_LIMITS.fieldValue) });
+  }
+  const steps = view.primary?.steps.length ? view.primary.steps : firstSteps(view);
   if (steps.length > 0) fields.push({ name: 'What to do', value: numbered(steps, EMBED_LIMITS.fieldValue) });
-  const trigger = likelyTrigger(report);
-  if (trigger) {
+  if (view.trigger) {
     fields.push({
-      name: clip(`Likely trigger: ${trigger.title}`, EMBED_LIMITS.fieldName),
+      name: clip(`Likely trigger: ${view.trigger.title}`, EMBED_LIMITS.fieldName),
       value: clip(
-        `${escapeText(trigger.detail)}\n${numbered(trigger.remediation, EMBED_LIMITS.fieldValue)}`,
+        `${escapeText(view.trigger.detail)}\n${numbered(view.trigger.steps, EMBED_LIMITS.fieldValue)}`,
         EMBED_LIMITS.fieldValue,
       ),
     });
   }
-  const others = report.findings.filter(
-    (f) => f !== primary && f !== trigger && (f.severity === 'error' || f.severity === 'warn'),
-  );
-  if (others.length > 0) {
-    const lines = others.map(
+  if (view.alsoFound.length > 0) {
+    const lines = view.alsoFound.map(
       (f) => `${SEVERITY_EMOJI[f.severity]} ${escapeText(f.title)} ${inlineCode(f.code)}`,
     );
-    fields.push({ name: 'Also seen', value: clip(lines.join('\n'), EMBED_LIMITS.fieldValue) });
+    fields.push({ name: 'Also found', value: clip(lines.join('\n'), EMBED_LIMITS.fieldValue) });
   }
-  if (report.checks.length > 0) {
-    const checks = report.checks.map(
-      (c) => `${STATUS_EMOJI[c.status]} ${escapeText(c.name)} ${formatMs(c.durationMs)}`,
-    );
-    fields.push({ name: 'Checks', value: clip(checks.join(' · '), EMBED_LIMITS.fieldValue) });
+  if (view.checks.length > 0) {
+    fields.push({
+      name: 'Checks',
+      value: clip(view.checks.map(checkLine).join('\n'), EMBED_LIMITS.fieldValue),
+    });
   }
   if (fields.length > 0) embed.fields = fields;
   return embed;
 }
 
-function describe(report: Report, primary: Finding | undefined): string {
-  if (primary !== undefined) {
-    const detail = primary.detail === '' ? '' : `\n${escapeText(primary.detail)}`;
-    return clip(`**Primary cause:** ${escapeText(primary.title)} ${inlineCode(primary.code)}${detail}`, 2000);
-  }
-  if (report.verdict === 'healthy') return 'No problem found: every check that ran looks fine.';
-  if (report.verdict === 'unknown') return 'Nothing could be checked; see the messages above for why.';
-  return 'No single root cause stands out; see the findings above.';
+/** "✅ Cloudflare API — zone active, record proxied, SSL Full (strict) · 55 ms". */
+function checkLine(check: CheckView): string {
+  const mark = check.problems.length > 0 ? SEVERITY_EMOJI[check.worst] : STATUS_EMOJI[check.status];
+  const words =
+    check.problems.length > 0
+      ? `${check.statusWords}: ${check.problems.map((f) => f.title).join('; ')}`
+      : check.line || check.statusWords;
+  return `${mark} **${escapeText(check.label)}** — ${escapeText(words)} · ${check.durationMs} ms`;
+}
+
+function describe(view: ReportView): string {
+  const primary = view.primary;
+  if (primary === undefined) return view.noCause ?? '';
+  const detail = primary.detail === '' ? '' : `\n${escapeText(primary.detail)}`;
+  const facts = primary.facts.length > 0 ? `\n${primary.facts.map(escapeText).join(' · ')}` : '';
+  return clip(
+    `**Primary cause:** ${escapeText(primary.title)} ${inlineCode(primary.code)}${detail}${facts}`,
+    2000,
+  );
 }
 
 /** Without a primary cause: the first step of each problem, so the reader still has a next move. */
-function firstSteps(report: Report): string[] {
-  return report.findings
-    .filter((f) => f.severity === 'error' || f.severity === 'warn')
-    .map((f) => f.remediation[0])
+function firstSteps(view: ReportView): string[] {
+  return view.alsoFound
+    .map((f) => f.steps[0])
     .filter((s): s is string => s !== undefined)
     .slice(0, 5);
 }

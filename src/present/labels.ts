@@ -1,6 +1,6 @@
-// Words and markers shared by chat renderers so Slack and Discord describe a report the same way.
-import type { Severity } from '../../diagnosis/finding.js';
-import type { CheckStatus, Verdict } from '../../diagnosis/report.js';
+// The words every renderer uses for verdicts, check statuses and check names, so Slack, Discord
+// and the terminal describe a report alike ("Public DNS found a problem", never `publicDns failed`).
+import type { CheckStatus, Verdict } from '../diagnosis/report.js';
 
 export const VERDICT_LABEL: Record<Verdict, string> = {
   healthy: 'healthy',
@@ -9,31 +9,17 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   unknown: 'could not be checked',
 };
 
-export const VERDICT_EMOJI: Record<Verdict, string> = {
-  healthy: ':large_green_circle:',
-  degraded: ':large_yellow_circle:',
-  failing: ':red_circle:',
-  unknown: ':white_circle:',
-};
-
-export const SEVERITY_EMOJI: Record<Severity, string> = {
-  ok: ':white_check_mark:',
-  info: ':information_source:',
-  warn: ':warning:',
-  error: ':x:',
-};
-
 export const CHECK_STATUS_LABEL: Record<CheckStatus, string> = {
   passed: 'passed',
-  failed: 'found problems',
+  failed: 'found a problem',
   skipped: 'skipped',
   errored: 'could not complete',
 };
 
 const CHECK_TITLES: Record<string, string> = {
+  cloudflare: 'Cloudflare API',
   publicDns: 'Public DNS',
   edge: 'Cloudflare edge',
-  cloudflare: 'Cloudflare API',
   origin: 'Origin (direct)',
   originSamples: 'Origin samples',
   keepAlive: 'Origin keep-alive',
@@ -43,4 +29,16 @@ const CHECK_TITLES: Record<string, string> = {
 
 export function checkTitle(name: string): string {
   return CHECK_TITLES[name] ?? name;
+}
+
+export const SSL_MODE_LABEL: Record<string, string> = {
+  off: 'Off',
+  flexible: 'Flexible',
+  full: 'Full',
+  strict: 'Full (strict)',
+  origin_pull: 'Strict (SSL-only origin pull)',
+};
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

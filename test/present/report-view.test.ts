@@ -1,0 +1,114 @@
+// The one view of a report that Slack, Discord and the terminal style: what a person needs, in words.
+import { describe, expect, it } from 'vitest';
+import { finding } from '../../src/diagnosis/finding.js';
+import type { Report } from '../../src/diagnosis/report.js';
+import { factsInWords } from '../../src/present/fact-words.js';
+import { reportView } from '../../src/present/report-view.js';
+
+const edge = finding({
+  code: 'edge.error',
+  severity: 'error',
+  title: 'Cloudflare could not connect to the origin (521)',
+  detail: 'Cloudflare rendered its error page.',
+  evidence: {
+    status: 521,
+    cloudflareErrorCode: 521,
+    reason: 'Web server is down',
+    blames: 'origin',
+    rayId: '8f01',
+    viaCloudflare: true,
+    zoneId: 'abc',
+  },
+});
+const refused = finding({
+  code: 'origin.connection_refused',
+  severity: 'error',
+  title: 'The origin refuses connections on port 443',
+  detail: '203.0.113.10:443 refused.',
+  evidence: { endpoint: '203.0.113.10:443', errorCode: 'ECONNREFUSED', port: 443, address: '203.0.113.10' },
+});
+const expiring = finding({
+  code: 'origin.tls_cert_expiring',
+  severity: 'warn',
+  title: 'The certificate expires in 5 days',
+  detail: '',
+  evidence: { daysLeft: 5 },
+});
+const zone = finding({
+  code: 'cloudflare.zone_ok',
+  severity: 'ok',
+  title: 'Zone example.com is active',
+  detail: '',
+  evidence: { status: 'active', zoneId: 'abc' },
+});
+const record = finding({
+  code: 'dns.record_ok',
+  severity: 'ok',
+  title: 'Record proxied',
+  detail: '',
+  evidence: { records: [{ type: 'A', content: '203.0.113.10', proxied: true }] },
+});
+const ssl = finding({
+  code: 'ssl.mode',
+  severity: 'info',
+  title: 'SSL/TLS mode: full',
+  detail: '',
+  evidence: { mode: 'full' },
+});
+
+const report: Report = {
+  site: 'shop.example.com',
+  url: 'https://shop.example.com/',
+  verdict: 'failing',
+  primaryCause: 'origin.connection_refused',
+  findings: [zone, record, ssl, edge, refused, expiring],
+  checks: [
+    {
+      name: 'cloudflare',
+      status: 'passed',
+      durationMs: 55,
+      codes: ['cloudflare.zone_ok', 'dns.record_ok', 'ssl.mode'],
+    },
+    { name: 'edge', status: 'failed', durationMs: 300, codes: ['edge.error'] },
+    {
+      name: 'origin',
+      status: 'failed',
+      durationMs: 20,
+      codes: ['origin.connection_refused', 'origin.tls_cert_expiring'],
+    },
+  ],
+  startedAt: '2026-01-01T00:00:00.000Z',
+  durationMs: 900,
+  cloudflareApiCalls: 7,
+};
+
+describe('reportView', () => {
+  it('folds the edge 521 under a refusing origin, and keeps what it does not explain in "also found"', () => {
+    const view = reportView(report);
+    expect(view.primary?.code).toBe('origin.connection_refused');
+    expect(view.explained.map((f) => f.code)).toEqual(['edge.error']);
+    expect(view.alsoFound.map((f) => f.code)).toEqual(['origin.tls_cert_expiring']);
+    expect(view.countsLine).toBe('2 error · 1 warn · 1 info · 2 ok');
+  });
+
+  it('says a check without problems in one line of words', () => {
+    const [cloudflare, edgeCheck] = reportView(report).checks;
+    expect(cloudflare).toMatchObject({
+      label: 'Cloudflare API',
+      line: 'zone active, record proxied, SSL Full',
+      problems: [],
+    });
+    expect(edgeCheck).toMatchObject({
+      label: 'Cloudflare edge',
+      statusWords: 'found a problem',
+      worst: 'error',
+    });
+  });
+
+  it('gives three to five facts in words, never ids or internal flags', () => {
+    const facts = factsInWords(edge);
+    expect(facts).toEqual(['HTTP 521', '"Web server is down"', 'the page blames the origin', 'Ray ID 8f01']);
+    expect(facts.join(' ')).not.toMatch(/zoneId|viaCloudflare|true/);
+    expect(factsInWords(refused)).toEqual(['ECONNREFUSED', '203.0.113.10:443']);
+  });
+});
