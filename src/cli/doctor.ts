@@ -6,6 +6,7 @@ import type { Env, ServerConfig } from '../config.js';
 import { renderDoctor } from '../doctor/render-doctor.js';
 import { runDoctorChecks } from '../doctor/run-doctor.js';
 import type { CredentialChecker } from '../doctor/service-rows.js';
+import { withTimeout } from '../time/with-timeout.js';
 
 interface Output {
   write(text: string): unknown;
@@ -51,7 +52,12 @@ function chatCheckers(config: ServerConfig): CredentialChecker[] {
     platform,
     async check() {
       const sink = (await sinksOf(config))[platform];
-      const answer = await sink?.checkCredentials?.();
+      // The deadline covers the platform's answer, not loading the chat client.
+      const answer = await withTimeout(
+        sink?.checkCredentials?.() ?? Promise.resolve(undefined),
+        5000,
+        'token check',
+      ).catch(() => ({ ok: false as const, reason: 'no answer within 5000 ms', refused: false }));
       if (!answer) return { ok: false as const, reason: 'no token check available', refused: false };
       return answer.ok
         ? {

@@ -24,6 +24,7 @@ export const FINDING_CODES = [
   'dns.public_private_address',
   // SSL/TLS settings
   'ssl.mode',
+  'ssl.automatic',
   'ssl.origin_no_https',
   'ssl.flexible_redirect_loop',
   // edge
@@ -53,6 +54,7 @@ export const FINDING_CODES = [
   'origin.http_5xx',
   'origin.headers_too_large',
   'origin.blocks_cloudflare',
+  'origin.max_http_version',
   // origin, sampled (several requests, fresh and kept-alive connections)
   'origin.sampled',
   'origin.intermittent',

@@ -117,6 +117,12 @@ export interface ChangeFacts {
   errorsSince?: string;
 }
 
+/** Settings read from their own endpoints, only when they matter (checks/zone-settings). */
+export interface ZoneSettingsFacts {
+  sslAutomaticMode?: string;
+  originMaxHttpVersion?: string;
+}
+
 export interface Facts {
   publicDns: PublicDnsFacts;
   edge: EdgeFacts;
@@ -127,6 +133,7 @@ export interface Facts {
   originSamples: OriginSamplesFacts;
   edgeSamples: EdgeSamplesFacts;
   keepAlive: KeepAliveFacts;
+  zoneSettings: ZoneSettingsFacts;
 }
 
 export type CheckName = keyof Facts;

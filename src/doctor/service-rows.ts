@@ -112,7 +112,7 @@ export interface CredentialChecker {
   check(): Promise<{ ok: true; who: string } | { ok: false; reason: string; refused: boolean }>;
 }
 
-export async function chatRows(checkers: CredentialChecker[], deadlineMs = 5000): Promise<DoctorRow[]> {
+export async function chatRows(checkers: CredentialChecker[], deadlineMs = 20_000): Promise<DoctorRow[]> {
   return Promise.all(
     checkers.map(async ({ platform, check }) => {
       const item = platform === 'slack' ? 'SLACK_BOT_TOKEN' : 'DISCORD_BOT_TOKEN';

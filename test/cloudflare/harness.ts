@@ -8,6 +8,7 @@ import type { AnyCheck, Check } from '../../src/diagnosis/check.js';
 import { analyticsCheck } from '../../src/diagnosis/checks/analytics/index.js';
 import { changesCheck } from '../../src/diagnosis/checks/changes/index.js';
 import { cloudflareCheck } from '../../src/diagnosis/checks/cloudflare/index.js';
+import { zoneSettingsCheck } from '../../src/diagnosis/checks/zone-settings/index.js';
 import type { CloudflareReader } from '../../src/diagnosis/cloudflare-reader.js';
 import { diagnose } from '../../src/diagnosis/engine.js';
 import type { CloudflareFacts, EdgeFacts, SslMode } from '../../src/diagnosis/facts.js';
@@ -65,7 +66,13 @@ export async function runDiagnosis(
   };
   if (fake) ports.cloudflare = reader;
   const run: { cloudflareFacts?: CloudflareFacts } = {};
-  const checks: AnyCheck[] = [cloudflareCheck, analyticsCheck, changesCheck, ...givenChecks(seen, run)];
+  const checks: AnyCheck[] = [
+    cloudflareCheck,
+    analyticsCheck,
+    changesCheck,
+    zoneSettingsCheck,
+    ...givenChecks(seen, run),
+  ];
   const report = await diagnose(parsed.target, { timeoutMs: options.timeoutMs ?? 3000 }, ports, checks);
   return { report, reader, ...run };
 }

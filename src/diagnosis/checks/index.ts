@@ -8,6 +8,7 @@ import { keepAliveCheck } from './keepalive/index.js';
 import { originCheck } from './origin/index.js';
 import { originSamplesCheck } from './origin-samples/index.js';
 import { publicDnsCheck } from './public-dns/index.js';
+import { zoneSettingsCheck } from './zone-settings/index.js';
 
 // Every check of a diagnosis, in the order their findings are listed in the report.
 export const ALL_CHECKS: readonly AnyCheck[] = [
@@ -17,6 +18,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   edgeSamplesCheck,
   originCheck,
   originSamplesCheck,
+  zoneSettingsCheck,
   keepAliveCheck,
   analyticsCheck,
   changesCheck,
