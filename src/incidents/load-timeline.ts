@@ -4,11 +4,18 @@
 import type { Redis } from 'ioredis';
 import { createFixStore } from '../fixes/fix-store.js';
 import { createIncidentHistory } from './incident-history.js';
-import { createIncidentStore } from './incident-store.js';
+import { createIncidentStore, type IncidentRecord } from './incident-store.js';
 import { renderTimeline, type TimelineFix, type TimelineIncident } from './timeline.js';
 
 export type TimelineResult =
-  | { ok: true; id: string; site: string; state: string; markdown: string }
+  | {
+      ok: true;
+      id: string;
+      site: string;
+      state: string;
+      markdown: string;
+      threads: IncidentRecord['threads'];
+    }
   | { ok: false; reason: string };
 
 export async function loadTimeline(
@@ -53,5 +60,6 @@ export async function loadTimeline(
     site: record.site,
     state: record.state,
     markdown: renderTimeline(incident, events, fixes),
+    threads: record.threads,
   };
 }

@@ -10,6 +10,7 @@ import type { Diagnoser } from '../diagnoser.js';
 import type { Route } from '../http/route.js';
 import { createHttpServer, type HttpServerOptions } from '../http/server.js';
 import type { IncidentTimings } from '../incidents/incident-deps.js';
+import { createTimelinePoster } from '../incidents/timeline-poster.js';
 import { createDiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
 import { waitUntilReady } from '../jobs/redis-clients.js';
@@ -84,7 +85,12 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }
   // Only a process that posts checks its chat tokens (the front alone never posts).
   const credentials = options.worker ? checkChatCredentials(sinks, logger) : Promise.resolve();
-  const front = createChatFront({ requester: producer, reports: producer, logger });
+  const front = createChatFront({
+    requester: producer,
+    reports: producer,
+    logger,
+    timelines: createTimelinePoster({ redis: incidents.redis, prefix: config.queuePrefix, sinks, logger }),
+  });
   const fixes = buildFixFront(config, incidents.redis, logger);
   const adapters = buildChatAdapters(config, front, logger, fixes.front);
   await Promise.all(adapters.map((adapter) => adapter.start()));

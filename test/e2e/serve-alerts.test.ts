@@ -13,6 +13,7 @@ import type { Ports } from '../../src/diagnosis/ports.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { logger, testConfig } from '../chat/slack/support/harness.js';
 import { LAB_HOST, startLabDiagnoser } from '../chat/slack/support/lab-diagnoser.js';
+import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { removePrefix } from '../jobs/support/redis-cleanup.js';
 
@@ -173,3 +174,39 @@ it('a storm of 50 alerts for 2 sites opens exactly 2 incident roots', async () =
   expect(roots).toHaveLength(2);
   expect(new Set(roots.map((r) => text(r).match(/(api|www)\.example\.com/)?.[0]))).toEqual(new Set(sites));
 }, 60_000);
+
+it('posts the incident timeline as a Markdown file in its thread on /check502 timeline <site>', async () => {
+  const { serve, slackApi } = await start();
+  const fired = await alert(serve, { site: LAB_HOST, status: 'firing', summary: 'Checkout returns 502' });
+  expect(fired.status).toBe(202);
+  await slackApi.waitFor(() => {
+    const { roots, replies } = alertThreads(slackApi);
+    return roots.length === 1 && replies(roots[0]!).some((r) => text(r).includes('Primary cause'));
+  }, 20_000);
+  const rootTs = alertThreads(slackApi).roots[0]!.result?.['ts'];
+
+  const answer = await postSigned(
+    serve.url,
+    commandBody({ text: `timeline ${LAB_HOST}`, channel: 'C0OPS', responseUrl: slackApi.responseUrl('tl') }),
+  );
+  expect(answer.status).toBe(200);
+  expect(answer.json?.text).toContain(
+    `Posting the timeline of ${LAB_HOST}#1 as a Markdown file in its thread`,
+  );
+  await slackApi.waitFor(() => slackApi.uploads.some((u) => u.channel !== undefined), 10_000);
+  const [upload] = slackApi.uploads;
+  expect(upload).toMatchObject({ channel: ALERTS, threadTs: rootTs, filename: `timeline-${LAB_HOST}-1.md` });
+  expect(upload?.content).toContain(`# Incident ${LAB_HOST}#1: ${LAB_HOST}`);
+  expect(upload?.content).toMatch(/First alert from \*\*generic\*\*: Checkout returns 502/);
+  expect(upload?.content).toMatch(/Diagnosis: \*\*failing\*\*, primary cause `origin.connection_refused`/);
+
+  const none = await postSigned(
+    serve.url,
+    commandBody({
+      text: 'timeline quiet.example.com',
+      channel: 'C0OPS',
+      responseUrl: slackApi.responseUrl('tl2'),
+    }),
+  );
+  expect(none.json?.text).toContain('I have no timeline for quiet.example.com');
+}, 40_000);

@@ -22,7 +22,19 @@ export interface ResponseUrlPost {
 
 export type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
 
+/** A file uploaded through files.getUploadURLExternal + the upload URL + files.completeUploadExternal. */
+export interface SlackUpload {
+  id: string;
+  filename: string;
+  content: string;
+  /** Where files.completeUploadExternal shared it (undefined until then). */
+  channel?: string;
+  threadTs?: string;
+  title?: string;
+}
+
 export interface FakeSlackApi {
+  uploads: SlackUpload[];
   /** Web API base to give as SLACK_API_URL / slackApiUrl. */
   apiUrl: string;
   /** A response_url whose posts are recorded under `id`. */
@@ -44,6 +56,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const failures = new Map<string, { failure: Failure; times: number }[]>();
   const blocked = new Set<string>();
   let seq = 0;
+  const uploads: SlackUpload[] = [];
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -63,6 +76,13 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         at: Date.now(),
       });
       return send(200, { ok: true });
+    }
+    if (url.pathname.startsWith('/upload/')) {
+      const upload = uploads.find((u) => u.id === url.pathname.slice('/upload/'.length));
+      if (!upload) return send(404, { ok: false, error: 'unknown_upload' });
+      upload.content = raw;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return res.end(`OK - ${raw.length}`);
     }
     if (!url.pathname.startsWith('/api/')) return send(404, { ok: false, error: 'unknown_path' });
     const method = url.pathname.slice('/api/'.length);
@@ -110,10 +130,28 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       }
       case 'chat.update':
         return send(200, { ok: true, channel, ts: args['ts'], text: args['text'] });
+      // Slack's documented upload flow: a one-time upload URL, the bytes POSTed there, then sharing.
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(uploads.length + 1).padStart(8, '0')}`;
+        uploads.push({ id, filename: String(args['filename'] ?? ''), content: '' });
+        return send(200, { ok: true, upload_url: `http://127.0.0.1:${portOf()}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal': {
+        const files = JSON.parse(String(args['files'] ?? '[]')) as Array<{ id: string; title?: string }>;
+        for (const file of files) {
+          const upload = uploads.find((u) => u.id === file.id);
+          if (!upload) return send(200, { ok: false, error: 'file_not_found' });
+          upload.channel = String(args['channel_id'] ?? '');
+          if (args['thread_ts'] !== undefined) upload.threadTs = String(args['thread_ts']);
+          if (file.title !== undefined) upload.title = file.title;
+        }
+        return send(200, { ok: true, files: files.map((f) => ({ id: f.id })) });
+      }
       default:
         return send(200, { ok: true });
     }
   });
+  const portOf = () => (server.address() as AddressInfo).port;
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -124,6 +162,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     responseUrl: (id) => `${base}/respond/${encodeURIComponent(id)}`,
     calls,
     responses,
+    uploads,
     failNext(method, failure, times = 1) {
       failures.set(method, [...(failures.get(method) ?? []), { failure, times }]);
     },

@@ -56,6 +56,7 @@ describe('incident timeline', () => {
         result: 'applied',
         reason: '',
       });
+      await new Promise((r) => setTimeout(r, 5)); // the resolve comes after the fix, not in its millisecond
       await h.service.ingest([alert(site, { source: 'uptime-kuma', status: 'resolved' })]);
       await eventually(async () => expect((await h.service.context(`${site}#1`))?.state).toBe('resolved'));
 

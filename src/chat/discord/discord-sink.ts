@@ -189,6 +189,25 @@ export class DiscordSink implements ChatSink {
     }
   }
 
+  /** A message with the file attached (multipart), in the thread when there is one. */
+  async postFile(
+    where: { channel: string; thread?: ThreadRef },
+    file: { name: string; title: string; content: string },
+  ): Promise<void> {
+    const channel = where.thread?.thread ?? where.thread?.channel ?? where.channel;
+    try {
+      await this.rest.post(Routes.channelMessages(channel), {
+        body: {
+          ...message({ content: escapeText(file.title) }),
+          attachments: [{ id: 0, filename: file.name }],
+        },
+        files: [{ name: file.name, data: Buffer.from(file.content, 'utf8'), contentType: 'text/markdown' }],
+      });
+    } catch (error) {
+      throw deliveryError(`posting ${file.name} in ${channel}`, error);
+    }
+  }
+
   async updateStorm(posted: ThreadRef, view: StormView): Promise<void> {
     try {
       await this.channels.edit(posted.channel, posted.root, stormMessage(view));

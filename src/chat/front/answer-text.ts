@@ -31,6 +31,10 @@ export function answerText(answer: CommandAnswer, m: Markup): string {
       return 'That report is no longer kept (reports are kept for an hour); press Re-run for a fresh one.';
     case 'unavailable':
       return `⚠️ I can't queue a diagnosis of ${m.bold(m.text(answer.site))} right now; try again in a minute.`;
+    case 'timeline':
+      return `📄 Posting the timeline of ${m.text(answer.incident)} as a Markdown file ${answer.inThread ? 'in its thread' : 'in this channel'}.`;
+    case 'not-found':
+      return `I have no timeline for ${m.text(answer.site)}: ${m.text(answer.reason)}.`;
   }
 }
 

@@ -12,10 +12,20 @@ import type { CommandAnswer, CommandInput } from './command-input.js';
 import type { DiagnosisRequest, DiagnosisRequester, RequestOutcome } from './diagnosis-request.js';
 import type { ReportLookup } from './report-lookup.js';
 
+/** Posts a site's incident timeline as a file; the front only asks and words the answer. */
+export interface TimelinePoster {
+  post(
+    site: string,
+    input: CommandInput,
+  ): Promise<{ ok: true; incident: string; inThread: boolean } | { ok: false; reason: string }>;
+}
+
 export interface ChatFrontDeps {
   requester: DiagnosisRequester;
   /** Where the Details button finds a finished run's report; without it Details says "expired". */
   reports?: ReportLookup;
+  /** `/check502 timeline <site>`; absent where incidents are not kept (no Redis). */
+  timelines?: TimelinePoster;
   logger: Logger;
   /** Bound on queueing before we answer anyway (the producer has its own, shorter one). */
   requestTimeoutMs?: number;
@@ -26,6 +36,8 @@ export interface ChatFront {
   requestDiagnosis(input: CommandInput): Promise<CommandAnswer>;
   /** The Details button: `input.text` is the job id the button carries. */
   showDetails(input: CommandInput): Promise<CommandAnswer>;
+  /** `/check502 timeline <site>`: the site's latest incident as a Markdown file in its thread. */
+  requestTimeline(input: CommandInput): Promise<CommandAnswer>;
 }
 
 export function createChatFront(deps: ChatFrontDeps): ChatFront {
@@ -52,6 +64,25 @@ export function createChatFront(deps: ChatFrontDeps): ChatFront {
   }
 
   return {
+    async requestTimeline(input) {
+      const typed = input.text.trim();
+      if (typed === '')
+        return { kind: 'invalid', reason: 'timeline needs a site, e.g. /check502 timeline shop.example.com' };
+      const parsed = parseSite(typed);
+      if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
+      const site = parsed.target.host;
+      if (!deps.timelines)
+        return { kind: 'not-found', site, reason: 'incident history is not kept by this deployment' };
+      try {
+        const posted = await withTimeout(deps.timelines.post(site, input), timeoutMs, 'posting the timeline');
+        return posted.ok
+          ? { kind: 'timeline', site, incident: posted.incident, inThread: posted.inThread }
+          : { kind: 'not-found', site, reason: posted.reason };
+      } catch (error) {
+        deps.logger.warn({ err: error, site }, 'could not post the timeline');
+        return { kind: 'unavailable', site };
+      }
+    },
     async requestDiagnosis(input) {
       const typed = input.text.trim();
       if (typed === '' || typed.toLowerCase() === 'help') return { kind: 'usage' };

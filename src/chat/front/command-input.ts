@@ -32,4 +32,8 @@ export type CommandAnswer =
   /** The Details button: the full report of a finished run. */
   | { kind: 'details'; report: Report }
   /** The Details button of a run whose report is no longer kept (or never finished). */
-  | { kind: 'expired' };
+  | { kind: 'expired' }
+  /** `/check502 timeline <site>`: the file was posted (in the incident's thread when it has one). */
+  | { kind: 'timeline'; site: string; incident: string; inThread: boolean }
+  /** Nothing to show for that site (no incident, or older than the retention). */
+  | { kind: 'not-found'; site: string; reason: string };

@@ -11,6 +11,8 @@ export const COMMANDS = {
   diagnose: (front, input) => front.requestDiagnosis(input),
   /** The Details button (its job id as text); typed, `/check502 details <job>` works too. */
   details: (front, input) => front.showDetails(input),
+  /** `/check502 timeline <site>`: the latest incident's timeline as a Markdown file in its thread. */
+  timeline: (front, input) => front.requestTimeline(input),
 } satisfies Record<string, Handler>;
 
 export type CommandName = keyof typeof COMMANDS;

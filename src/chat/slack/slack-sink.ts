@@ -170,6 +170,40 @@ export class SlackSink implements ChatSink {
     };
   }
 
+  /**
+   * Slack's file upload (files.upload is retired): files.getUploadURLExternal for an upload URL,
+   * the bytes POSTed there, then files.completeUploadExternal shares the file in the channel/thread.
+   */
+  async postFile(
+    where: { channel: string; thread?: ThreadRef },
+    file: { name: string; title: string; content: string },
+  ): Promise<void> {
+    const bytes = Buffer.from(file.content, 'utf8');
+    try {
+      const ticket = (await this.client.apiCall('files.getUploadURLExternal', {
+        filename: file.name,
+        length: bytes.length,
+      })) as unknown as Record<string, unknown>;
+      const url = ticket['upload_url'];
+      const id = ticket['file_id'];
+      if (typeof url !== 'string' || typeof id !== 'string')
+        throw new SlackCallError('files.getUploadURLExternal returned no upload_url', 'no_upload_url', true);
+      const uploaded = await fetch(url, { method: 'POST', body: bytes, signal: AbortSignal.timeout(15_000) });
+      if (!uploaded.ok)
+        throw new SlackCallError(`file upload answered ${uploaded.status}`, `http_${uploaded.status}`, true);
+      const share: Record<string, unknown> = {
+        files: JSON.stringify([{ id, title: file.title }]),
+        channel_id: where.thread?.channel ?? where.channel,
+      };
+      if (where.thread) share['thread_ts'] = where.thread.root;
+      await this.client.apiCall('files.completeUploadExternal', share);
+    } catch (error) {
+      if (error instanceof SlackCallError) throw error;
+      const { reason, transient } = classify(error);
+      throw new SlackCallError(`uploading ${file.name} failed: ${reason}`, reason, transient);
+    }
+  }
+
   async updateStorm(message: ThreadRef, view: StormView): Promise<void> {
     await this.deliver(() =>
       this.outbox.update(
