@@ -13,6 +13,7 @@ import { fastSink, logger, testConfig, threadOf } from '../chat/slack/support/ha
 import { commandBody, postSigned, SIGNING_SECRET } from '../chat/slack/support/slack-requests.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { ledgerMessages } from '../support/ledger-messages.js';
 import { type Check502Process, startTsChild, waitUntil } from './support/check502-process.js';
 
 const redisUrl = inject('redisUrl');
@@ -65,9 +66,13 @@ async function setUp() {
       30_000,
     );
     await slackApi.waitFor(() => threadOf(slackApi).replies.length >= 1, 20_000);
-    // The holder hangs in the origin check; let the edge post's ledger record land first (a kill
-    // inside that one round-trip may repeat that message, as post-ledger.ts says).
-    await new Promise((r) => setTimeout(r, 500));
+    // Kill only once what was posted is on record in the ledger: a kill between a post and its
+    // record repeats that one message by design (post-ledger.ts), which is not this drill's point.
+    await waitUntil(
+      async () => (await ledgerMessages(redis, prefix)) >= threadOf(slackApi).replies.length,
+      'the posts to be recorded in the ledger',
+      10_000,
+    );
     expect(threadOf(slackApi).updates).toHaveLength(0);
     const holderPid = Number(await redis.get(gateKey));
     const holder = workers.find((w) => w.child.pid === holderPid);
