@@ -117,8 +117,42 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
     await exited;
   }
   latencies.sort((a, b) => a - b);
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const baseline = await baselineLatency(slackApi);
+  const quantile = (values: number[], q: number) =>
+    values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
+  const p = (q: number) => quantile(latencies, q);
+  const ratio = (q: number) => p(q) / Math.max(0.001, quantile(baseline, q));
   return [
+    {
+      bench: 'slack',
+      metric: 'do-nothing node:http baseline p50 (same client)',
+      value: quantile(baseline, 0.5),
+      unit: 'ms',
+      target: '',
+    },
+    {
+      bench: 'slack',
+      metric: 'do-nothing node:http baseline p99 (same client)',
+      value: quantile(baseline, 0.99),
+      unit: 'ms',
+      target: '',
+    },
+    {
+      bench: 'slack',
+      metric: 'ack p50 / baseline p50',
+      value: ratio(0.5),
+      unit: 'x',
+      target: '<= 2',
+      pass: ratio(0.5) <= 2,
+    },
+    {
+      bench: 'slack',
+      metric: 'ack p99 / baseline p99',
+      value: ratio(0.99),
+      unit: 'x',
+      target: '<= 2',
+      pass: ratio(0.99) <= 2,
+    },
     {
       bench: 'slack',
       metric: `ack p50 (${REQUESTS} req, ${CONCURRENCY} concurrent)`,
@@ -189,6 +223,68 @@ async function serveChild(): Promise<void> {
 }
 
 if (process.env['BENCH_SLACK_CHILD'] === '1') await serveChild();
+if (process.env['BENCH_SLACK_CHILD'] === 'baseline') await baselineChild();
+
+/** Child mode: a do-nothing node:http server answering what the front answers (the ratio's baseline). */
+async function baselineChild(): Promise<void> {
+  const { createServer } = await import('node:http');
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"response_type":"ephemeral","text":"Diagnosing"}');
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address() as { port: number };
+    process.stdout.write(`http://127.0.0.1:${address.port}\n`);
+  });
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+/** The same client, the same concurrency and request count, against the do-nothing server. */
+async function baselineLatency(slackApi: FakeSlackApi): Promise<number[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_SLACK_CHILD: 'baseline' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const latencies: number[] = [];
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const pool = new Pool(line.trim(), { connections: CONCURRENCY, pipelining: 1 });
+    const send = async (text: string, i: number) => {
+      const body = commandBody({ text, channel: `C${i % 20}`, responseUrl: slackApi.responseUrl(`r${i}`) });
+      const response = await pool.request({
+        method: 'POST',
+        path: '/slack/events',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...signSlackRequest(SIGNING_SECRET, body),
+        },
+        body,
+        headersTimeout: 10_000,
+      });
+      await response.body.json();
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => send(`warm-${i}.example.com`, i)));
+    let next = 0;
+    const sender = async () => {
+      while (next < REQUESTS) {
+        const i = next++;
+        const started = performance.now();
+        await send(`site-${i}.example.com`, i);
+        latencies.push(performance.now() - started);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    await pool.close();
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return latencies.sort((a, b) => a - b);
+}
 
 async function threadLatency(redisUrl: string, logger: Logger): Promise<BenchRow[]> {
   const slackApi = await startFakeSlackApi();
