@@ -6,7 +6,7 @@
 import type { FetchLike } from './cloudflare/api-client.js';
 import type { DiagnosisConfig } from './config.js';
 import type { DiagnoseOptions } from './diagnosis/check.js';
-import { ALL_CHECKS } from './diagnosis/checks/index.js';
+import { ALL_CHECKS, LIGHT_CHECKS } from './diagnosis/checks/index.js';
 import type { CloudflareReader } from './diagnosis/cloudflare-reader.js';
 import { type DiagnosisListener, diagnose } from './diagnosis/engine.js';
 import type { Ports } from './diagnosis/ports.js';
@@ -63,6 +63,7 @@ export function createDiagnoser(
   return {
     async run(target, options, listener) {
       // One reader per diagnosis: its call count is this report's `cloudflareApiCalls`.
+      if (options.light) return clean(await diagnose(target, options, base, LIGHT_CHECKS));
       const cloudflare = overrides.ports?.cloudflare ?? (await newReader?.());
       const ports: Ports = cloudflare ? { ...base, cloudflare } : base;
       const onCheck = listener?.onCheck;

@@ -12,6 +12,8 @@ export interface DiagnoseOptions {
   errorsSince?: string;
   /** Requests per sampled leg (origin fresh, origin kept-alive, edge); 1 = one glance, no sampling (default 5). */
   samples?: number;
+  /** The monitors' periodic check: the edge alone, sampled, with no Cloudflare API call (LIGHT_CHECKS). */
+  light?: boolean;
 }
 
 export interface CheckContext {

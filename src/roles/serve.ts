@@ -18,6 +18,7 @@ import { instrumentProducer } from '../metrics/instrument-producer.js';
 import { recordServerAnswer } from '../metrics/instrument-routes.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
+import { createMonitorService } from '../monitors/monitor-service.js';
 import { secretValues } from '../secrets/secret-values.js';
 import { buildChatAdapters } from './chat-adapters.js';
 import { buildFixFront } from './fix-wiring.js';
@@ -85,10 +86,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }
   // Only a process that posts checks its chat tokens (the front alone never posts).
   const credentials = options.worker ? checkChatCredentials(sinks, logger) : Promise.resolve();
+  // Monitors share the incidents' fail-fast client: a Redis outage answers at once, not in 3 s.
+  const monitors = createMonitorService({ redis: incidents.redis, prefix: config.queuePrefix });
   const front = createChatFront({
     requester: producer,
     reports: producer,
     logger,
+    monitors,
     timelines: createTimelinePoster({ redis: incidents.redis, prefix: config.queuePrefix, sinks, logger }),
   });
   const fixes = buildFixFront(config, incidents.redis, logger);
@@ -143,6 +147,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
           await pool.diagnoser.close();
         }
         await fixes.close().catch((e: unknown) => logger.warn({ err: e }, 'fix queue close'));
+        await monitors.close().catch(() => {});
         await incidents.close();
         await producer.close();
         await queueCounts.close();

@@ -19,6 +19,7 @@ import { instrumentDiagnoser } from '../metrics/instrument-diagnoser.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { type OpsServer, startOpsServer } from '../metrics/ops-server.js';
 import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
+import { startMonitorWorkers } from '../monitors/monitor-workers.js';
 import { startWorkerFixes } from './fix-wiring.js';
 import { buildSinks } from './sinks.js';
 
@@ -120,7 +121,31 @@ export function startWorkerPool(options: WorkerRoleOptions): {
     ...(options.lockDurationMs !== undefined ? { lockDurationMs: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs !== undefined ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
   });
-  return { workers, diagnoser, incidentWorkers };
+  const monitorWorkers = startMonitorWorkers({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    check: async (site) => {
+      const parsed = parseSite(site);
+      if (!parsed.ok) throw new Error(`cannot check ${site}: ${parsed.reason}`);
+      const report = await diagnoser.run(parsed.target, { timeoutMs: 10_000, light: true, samples: 3 });
+      const cause = report.findings.find((f) => f.code === report.primaryCause);
+      return {
+        healthy: !report.findings.some((f) => f.severity === 'error'),
+        summary: cause?.title ?? report.verdict,
+      };
+    },
+    ingest: (alerts) => incidents.service.ingest(alerts),
+    logger,
+  });
+  // Monitor workers stop with the incident workers they feed.
+  const withMonitors: IncidentWorkers = {
+    reconcile: () => incidentWorkers.reconcile(),
+    async close() {
+      await monitorWorkers.close();
+      await incidentWorkers.close();
+    },
+  };
+  return { workers, diagnoser, incidentWorkers: withMonitors };
 }
 
 /** The diagnosis workers, closing the fix worker with them. */

@@ -2,6 +2,8 @@
 // and the real incident machinery. Two failing checks open exactly one incident; recovery resolves
 // it once the bot's own re-check agrees; limits refuse clearly; monitors survive a new service.
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createChatFront } from '../../src/chat/front/chat-front.js';
+import { commandOf, runCommand } from '../../src/chat/front/commands.js';
 import { foldCheck, type Monitor, parseEvery } from '../../src/monitors/monitor.js';
 import {
   createMonitorService,
@@ -112,6 +114,36 @@ describe('monitors', () => {
     expect((await monitors.list('slack', 'C1')).map((m) => m.site)).toEqual(['b.example.com']);
     await q.obliterate({ force: true });
     await q.close();
+  });
+
+  it('/check502 monitor add|list|remove through the chat front, with a clear error past the limit', async () => {
+    const front = createChatFront({
+      requester: { request: async () => ({ outcome: 'queued', jobId: 'x' }) },
+      logger,
+      monitors,
+    });
+    const say = async (text: string) => {
+      const { name, text: rest } = commandOf(text);
+      const answer = await runCommand(front, name, {
+        platform: 'slack',
+        text: rest,
+        user: 'U1',
+        reply: { platform: 'slack', channel: 'C-OPS' },
+      });
+      return answer.kind === 'note' ? answer.text : answer.kind;
+    };
+    expect(await say('monitor add https://shop.example.com/cart every 1m')).toMatch(
+      /^Monitoring shop\.example\.com every 1 min/,
+    );
+    expect(await say('monitor add b.example.com every 5 min')).toMatch(/every 5 min/);
+    expect(await say('monitor add c.example.com')).toMatch(/already has 2 monitors/);
+    expect(await say('monitor add d.example.com every 5s')).toMatch(/not an interval/);
+    expect(await say('monitor list')).toBe(
+      '• b.example.com every 5 min (ok)\n• shop.example.com every 1 min (ok)',
+    );
+    expect(await say('monitor remove shop.example.com')).toBe('Stopped monitoring shop.example.com.');
+    expect(await say('monitor remove shop.example.com')).toMatch(/is not monitored/);
+    expect(await say('shop.example.com')).toBe('queued');
   });
 
   it('reads intervals', () => {

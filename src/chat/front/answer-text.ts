@@ -29,6 +29,8 @@ export function answerText(answer: CommandAnswer, m: Markup): string {
       return detailsText(answer.report, m);
     case 'expired':
       return 'That report is no longer kept (reports are kept for an hour); press Re-run for a fresh one.';
+    case 'note':
+      return m.text(answer.text);
     case 'unavailable':
       return `⚠️ I can't queue a diagnosis of ${m.bold(m.text(answer.site))} right now; try again in a minute.`;
     case 'timeline':

@@ -10,6 +10,7 @@ import { withTimeout } from '../../time/with-timeout.js';
 import { threadLink } from '../thread-link.js';
 import type { CommandAnswer, CommandInput } from './command-input.js';
 import type { DiagnosisRequest, DiagnosisRequester, RequestOutcome } from './diagnosis-request.js';
+import { type MonitorRegistry, monitorCommand } from './monitor-command.js';
 import type { ReportLookup } from './report-lookup.js';
 
 /** Posts a site's incident timeline as a file; the front only asks and words the answer. */
@@ -27,6 +28,8 @@ export interface ChatFrontDeps {
   /** `/check502 timeline <site>`; absent where incidents are not kept (no Redis). */
   timelines?: TimelinePoster;
   logger: Logger;
+  /** Monitors (`/check502 monitor …`); absent: the command says monitors are not available here. */
+  monitors?: MonitorRegistry;
   /** Bound on queueing before we answer anyway (the producer has its own, shorter one). */
   requestTimeoutMs?: number;
 }
@@ -38,6 +41,8 @@ export interface ChatFront {
   showDetails(input: CommandInput): Promise<CommandAnswer>;
   /** `/check502 timeline <site>`: the site's latest incident as a Markdown file in its thread. */
   requestTimeline(input: CommandInput): Promise<CommandAnswer>;
+  /** `/check502 monitor add|list|remove …` in the channel it is typed in. */
+  monitor(input: CommandInput): Promise<CommandAnswer>;
 }
 
 export function createChatFront(deps: ChatFrontDeps): ChatFront {
@@ -81,6 +86,15 @@ export function createChatFront(deps: ChatFrontDeps): ChatFront {
       } catch (error) {
         deps.logger.warn({ err: error, site }, 'could not post the timeline');
         return { kind: 'unavailable', site };
+      }
+    },
+    async monitor(input) {
+      if (!deps.monitors) return { kind: 'note', text: 'Monitors are not enabled on this check502.' };
+      try {
+        return await withTimeout(monitorCommand(deps.monitors, input), timeoutMs, 'the monitor command');
+      } catch (error) {
+        deps.logger.warn({ err: error, platform: input.platform }, 'monitor command failed');
+        return { kind: 'note', text: "⚠️ I can't reach my store right now; try again in a minute." };
       }
     },
     async requestDiagnosis(input) {

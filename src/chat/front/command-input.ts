@@ -36,4 +36,6 @@ export type CommandAnswer =
   /** `/check502 timeline <site>`: the file was posted (in the incident's thread when it has one). */
   | { kind: 'timeline'; site: string; incident: string; inThread: boolean }
   /** Nothing to show for that site (no incident, or older than the retention). */
-  | { kind: 'not-found'; site: string; reason: string };
+  | { kind: 'not-found'; site: string; reason: string }
+  /** A short answer in words (monitor add/list/remove). */
+  | { kind: 'note'; text: string };

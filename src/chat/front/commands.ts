@@ -13,6 +13,8 @@ export const COMMANDS = {
   details: (front, input) => front.showDetails(input),
   /** `/check502 timeline <site>`: the latest incident's timeline as a Markdown file in its thread. */
   timeline: (front, input) => front.requestTimeline(input),
+  /** `/check502 monitor add|list|remove <site> [every 1m]`. */
+  monitor: (front, input) => front.monitor(input),
 } satisfies Record<string, Handler>;
 
 export type CommandName = keyof typeof COMMANDS;

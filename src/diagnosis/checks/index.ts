@@ -23,3 +23,6 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   analyticsCheck,
   changesCheck,
 ];
+
+/** The monitors' light check: what visitors get, sampled; no API calls, no origin connections. */
+export const LIGHT_CHECKS: readonly AnyCheck[] = [edgeCheck, edgeSamplesCheck];
