@@ -49,7 +49,7 @@ describe('monitors', () => {
     healthy = false;
     const failingFrom = checks.length;
     await eventually(() => expect(checks.length).toBeGreaterThanOrEqual(failingFrom + 5));
-    expect(h.slack.of('startThread')).toHaveLength(1);
+    await eventually(() => expect(h.slack.of('startThread')).toHaveLength(1), 8000);
     expect(await h.service.context(`${site}#1`)).toMatchObject({ state: 'open', sources: ['monitor'] });
     h.verdict.value = 'healthy';
     healthy = true;
