@@ -65,7 +65,8 @@ function brokenByAChange(): void {
 }
 const writes = () => lab.api.calls.filter((c) => c.method !== 'GET' && c.path !== '/graphql');
 
-describe('check502 fix (built CLI)', () => {
+// Each case spawns the built CLI up to three times (each runs a diagnosis): give them room on a busy CI.
+describe('check502 fix (built CLI)', { timeout: 90_000 }, () => {
   it('without CLOUDFLARE_FIX_TOKEN: refuses at once, reads and writes nothing', async () => {
     brokenByAChange();
     const run = await cli(['rollback', '--yes']);
