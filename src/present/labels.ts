@@ -25,6 +25,8 @@ const CHECK_TITLES: Record<string, string> = {
   keepAlive: 'Origin keep-alive',
   edgeSamples: 'Edge samples',
   analytics: 'Cloudflare analytics',
+  zoneSettings: 'Zone settings',
+  changes: 'Recent changes',
 };
 
 export function checkTitle(name: string): string {
