@@ -21,27 +21,66 @@ export type HistoryEvent =
       startedAt?: string;
     }
   | { type: 'recheck'; at: string; verdict: string; primaryCause: string | null; outcome: string }
-  | { type: 'watch'; at: string; verdict: string; note: string }
+  | WatchHistoryEvent
   | { type: 'storm'; at: string; storm: string }
   | { type: 'resolved'; at: string };
 
+/**
+ * A chat watch (`/check502 watch <site>`) as the timeline tells it. `started`: who started it and for
+ * how long (note); `changed`: a new primary cause or failing again (verdict, primaryCause, note);
+ * `ended`: the outcome (`recovered` | `healthy` | `timed_out` | `stopped`, note = the closing line).
+ * Written by the watch jobs through `appendForSite`, which finds the site's incident.
+ */
+export interface WatchHistoryEvent {
+  type: 'watch';
+  at: string;
+  phase: 'started' | 'changed' | 'ended';
+  note: string;
+  verdict?: string;
+  primaryCause?: string | null;
+  outcome?: string;
+  /** Who started or stopped it, as the fix trail names people (`slack:U123 (jane)`). */
+  by?: string;
+}
+
 export const DEFAULT_RETENTION_DAYS = 30;
+/** A closed incident still takes events (a watch confirming the recovery) for this long after it closed. */
+export const LATE_EVENT_MS = 60 * 60_000;
 /** A runaway incident (a flapping alert for weeks) keeps its newest events only. */
 const MAX_EVENTS = 2000;
 
 export function createIncidentHistory(redis: Redis, prefix: string, retentionDays = DEFAULT_RETENTION_DAYS) {
   const key = (id: string) => `${prefix}:incident-state:hist:${id}`;
   const ttl = Math.max(1, Math.round(retentionDays * 86_400));
+  async function append(id: string, ...events: HistoryEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await redis
+      .multi()
+      .rpush(key(id), ...events.map((e) => JSON.stringify(e)))
+      .ltrim(key(id), -MAX_EVENTS, -1)
+      .expire(key(id), ttl)
+      .exec();
+  }
   return {
     retentionDays,
-    async append(id: string, ...events: HistoryEvent[]): Promise<void> {
-      if (events.length === 0) return;
-      await redis
-        .multi()
-        .rpush(key(id), ...events.map((e) => JSON.stringify(e)))
-        .ltrim(key(id), -MAX_EVENTS, -1)
-        .expire(key(id), ttl)
-        .exec();
+    append,
+    /**
+     * Appends to the site's incident when it has one that is open, or closed less than an hour ago (a
+     * watch started in the incident's thread often outlives the close). Returns the incident id, or
+     * undefined when the site has no such incident (a watch outside any incident leaves no timeline).
+     */
+    async appendForSite(site: string, ...events: HistoryEvent[]): Promise<string | undefined> {
+      const current = await redis.hget(`${prefix}:incident-state:site:${site}`, 'current');
+      if (!current) return undefined;
+      const [state, resolvedAt] = await redis.hmget(
+        `${prefix}:incident-state:inc:${current}`,
+        'state',
+        'resolvedAt',
+      );
+      if (!state) return undefined;
+      if (state === 'resolved' && !(Date.now() - Date.parse(resolvedAt ?? '') < LATE_EVENT_MS)) return undefined;
+      await append(current, ...events);
+      return current;
     },
     async read(id: string): Promise<HistoryEvent[]> {
       const raw = await redis.lrange(key(id), 0, -1);

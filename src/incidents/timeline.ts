@@ -2,7 +2,7 @@
 // diagnosis with its primary cause and Ray IDs, re-checks, watch results, fixes applied and by whom,
 // the recovery, and the two durations people are asked for (time to first finding, time to recovery).
 // Pure: the incident, its events and the fixes audited for the site in, text out.
-import type { HistoryEvent } from './incident-history.js';
+import type { HistoryEvent, WatchHistoryEvent } from './incident-history.js';
 
 export interface TimelineIncident {
   id: string;
@@ -80,12 +80,23 @@ function describe(event: HistoryEvent): string {
     case 'recheck':
       return `Re-check: **${event.verdict}**${event.primaryCause ? ` (\`${event.primaryCause}\`)` : ''} → ${recheckOutcome(event.outcome)}`;
     case 'watch':
-      return `Watch: **${event.verdict}** — ${event.note}`;
+      return watchText(event);
     case 'storm':
       return `Part of alert storm ${event.storm} (several sites failing together)`;
     case 'resolved':
       return '**Recovered**: alerts cleared and check502 agrees';
   }
+}
+
+function watchText(event: WatchHistoryEvent): string {
+  const by = event.by ? ` by ${event.by}` : '';
+  if (event.phase === 'started') return `Watch started${by}: ${event.note}`;
+  if (event.phase === 'ended') {
+    const outcome = event.outcome === 'recovered' ? '**recovered**' : (event.outcome ?? 'ended');
+    return `Watch ended${by}: ${outcome} — ${event.note}`;
+  }
+  const cause = event.primaryCause ? ` (\`${event.primaryCause}\`)` : '';
+  return `Watch: ${event.verdict ? `**${event.verdict}**` : 'change'}${cause} — ${event.note}`;
 }
 
 function recheckOutcome(outcome: string): string {

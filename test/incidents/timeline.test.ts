@@ -111,6 +111,61 @@ describe('incident timeline', () => {
     }
   });
 
+  it('records a chat watch in the incident it ran for: start, change, outcome', async () => {
+    const h = await createHarness(inject('redisUrl'));
+    try {
+      const site = 'watch.example.com';
+      // No incident yet: a watch outside any incident leaves no timeline.
+      expect(
+        await h.service.history.appendForSite(site, {
+          type: 'watch',
+          at: new Date().toISOString(),
+          phase: 'started',
+          note: 'for 30 min',
+        }),
+      ).toBeUndefined();
+      await h.service.ingest([alert(site, { source: 'pingdom' })]);
+      const at = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+      expect(
+        await h.service.history.appendForSite(
+          site,
+          { type: 'watch', at: at(1), phase: 'started', note: 'for 30 min', by: 'discord:42 (ana)' },
+          {
+            type: 'watch',
+            at: at(2),
+            phase: 'changed',
+            verdict: 'failing',
+            primaryCause: 'origin.connect_timeout',
+            note: 'the origin now times out on 443',
+          },
+          {
+            type: 'watch',
+            at: at(3),
+            phase: 'ended',
+            outcome: 'recovered',
+            note: 'recovered after 14 min (first healthy 10:42:10)',
+          },
+        ),
+      ).toBe(`${site}#1`);
+      const result = await loadTimeline(h.redis, h.prefix, site);
+      const md = result.ok ? result.markdown : '';
+      expect(md).toContain('Watch started by discord:42 (ana): for 30 min');
+      expect(md).toContain('Watch: **failing** (`origin.connect_timeout`) — the origin now times out on 443');
+      expect(md).toContain('Watch ended: **recovered** — recovered after 14 min (first healthy 10:42:10)');
+
+      // Closed an hour ago: a new watch is not this incident's story any more.
+      await h.redis.hset(`${h.prefix}:incident-state:inc:${site}#1`, {
+        state: 'resolved',
+        resolvedAt: new Date(Date.now() - 61 * 60_000).toISOString(),
+      });
+      expect(
+        await h.service.history.appendForSite(site, { type: 'watch', at: at(4), phase: 'started', note: 'x' }),
+      ).toBeUndefined();
+    } finally {
+      await h.close();
+    }
+  });
+
   it('renders an incident with no events and no recovery yet', () => {
     const md = renderTimeline(
       {
