@@ -78,7 +78,8 @@ export function createIncidentHistory(redis: Redis, prefix: string, retentionDay
         'resolvedAt',
       );
       if (!state) return undefined;
-      if (state === 'resolved' && !(Date.now() - Date.parse(resolvedAt ?? '') < LATE_EVENT_MS)) return undefined;
+      if (state === 'resolved' && !(Date.now() - Date.parse(resolvedAt ?? '') < LATE_EVENT_MS))
+        return undefined;
       await append(current, ...events);
       return current;
     },

@@ -159,7 +159,12 @@ describe('incident timeline', () => {
         resolvedAt: new Date(Date.now() - 61 * 60_000).toISOString(),
       });
       expect(
-        await h.service.history.appendForSite(site, { type: 'watch', at: at(4), phase: 'started', note: 'x' }),
+        await h.service.history.appendForSite(site, {
+          type: 'watch',
+          at: at(4),
+          phase: 'started',
+          note: 'x',
+        }),
       ).toBeUndefined();
     } finally {
       await h.close();
