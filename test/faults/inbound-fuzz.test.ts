@@ -26,6 +26,13 @@ const INBOUND = [
   '/webhooks/alertmanager',
   '/webhooks/grafana',
   '/webhooks/generic',
+  '/webhooks/uptime-kuma',
+  '/webhooks/uptimerobot',
+  '/webhooks/betterstack',
+  '/webhooks/datadog',
+  '/webhooks/pagerduty',
+  '/webhooks/checkly',
+  '/webhooks/pingdom',
 ];
 const OTHER = ['/healthz', '/readyz', '/metrics', '/', '/slack', '/webhooks/', '/%', '/..%2f..%2fetc/passwd'];
 
@@ -51,6 +58,7 @@ describe('inbound routes under hostile input', () => {
     const config: ServerConfig = {
       ...testConfig(redisUrl, slackApi.apiUrl, prefix),
       webhookSecret: WEBHOOK_SECRET,
+      senderSecrets: { pagerduty: 'fuzz-pagerduty-secret', checkly: 'fuzz-checkly-secret' },
       discord: {
         applicationId: '100000000000000001',
         publicKey: publicKey.toString('hex'),
@@ -103,6 +111,8 @@ describe('inbound routes under hostile input', () => {
       authorization: headerValue,
       'cf-webhook-auth': headerValue,
       'x-check502-secret': headerValue,
+      'x-pagerduty-signature': headerValue.map((v) => `v1=${v}`),
+      'x-checkly-signature': headerValue,
     },
     { requiredKeys: [] },
   );

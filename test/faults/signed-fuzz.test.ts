@@ -1,9 +1,9 @@
 // Drill: correctly SIGNED requests whose fields are missing or of the wrong type, on every inbound
-// route (Slack slash command and button, Discord command and button, the four alert webhooks).
+// route (Slack slash command and button, Discord command and button, every alert sender's webhook).
 // Authentication passes, so this reaches the parsing behind it: every field of a real payload is,
 // in turn, deleted, emptied or replaced with null, a number, a boolean, an array and an object.
 // None may answer 5xx (the red team got a 500 and a stack trace from a command without `text`).
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { signSlackRequest } from '../../src/chat/slack/verify-signature.js';
 import type { ServerConfig } from '../../src/config.js';
@@ -25,6 +25,17 @@ import { httpCall } from './support/check502-process.js';
 
 const redisUrl = inject('redisUrl');
 const WEBHOOK_SECRET = 'signed-fuzz-webhook-secret-0123';
+const PAGERDUTY_SECRET = 'signed-fuzz-pagerduty-secret-4567';
+const CHECKLY_SECRET = 'signed-fuzz-checkly-secret-89ab';
+/** Every secret serve knows: none may come back in any answer. */
+const SECRETS = [
+  WEBHOOK_SECRET,
+  PAGERDUTY_SECRET,
+  CHECKLY_SECRET,
+  SIGNING_SECRET,
+  'xoxb-test-token',
+  'discord-bot-token',
+];
 const keys = makeKeys();
 const WRONG: readonly unknown[] = [
   undefined,
@@ -76,6 +87,7 @@ describe('signed requests with missing or wrong-typed fields', () => {
     const config: ServerConfig = {
       ...testConfig(redisUrl, slackApi.apiUrl, prefix),
       webhookSecret: WEBHOOK_SECRET,
+      senderSecrets: { pagerduty: PAGERDUTY_SECRET, checkly: CHECKLY_SECRET },
       discord: {
         applicationId: APP_ID,
         publicKey: keys.publicKeyHex,
@@ -109,14 +121,23 @@ describe('signed requests with missing or wrong-typed fields', () => {
   afterEach(() => {
     expect(failures).toEqual([]);
   });
-  const post = async (label: string, path: string, body: string, headers: Record<string, string>) => {
-    const response = await httpCall(`${serve.url}${path}`, { method: 'POST', headers, body }, 10_000);
+  const send = async (
+    label: string,
+    path: string,
+    init: { method: string; headers: Record<string, string>; body?: string },
+  ) => {
+    const response = await httpCall(`${serve.url}${path}`, init, 10_000);
     const seen = statuses.get(label) ?? new Map<number, number>();
     seen.set(response.status, (seen.get(response.status) ?? 0) + 1);
     statuses.set(label, seen);
-    if (response.status >= 500) failures.push(`${label}: ${response.status} for ${body.slice(0, 400)}`);
+    const what = `${init.method} ${path} ${(init.body ?? '').slice(0, 400)}`;
+    if (response.status >= 500) failures.push(`${label}: ${response.status} for ${what}`);
+    const echoed = SECRETS.filter((secret) => response.text.includes(secret));
+    if (echoed.length > 0) failures.push(`${label}: answer echoes ${echoed.length} secret(s) for ${what}`);
     return response;
   };
+  const post = (label: string, path: string, body: string, headers: Record<string, string>) =>
+    send(label, path, { method: 'POST', headers, body });
 
   const slackSigned = (body: string, type: string) => ({
     'content-type': type,
@@ -215,4 +236,65 @@ describe('signed requests with missing or wrong-typed fields', () => {
       }
     }
   }, 180_000);
+
+  // The senders added later (issue 18), each authenticated every way it can be: the shared secret as
+  // a Bearer header and as `?token=` (senders that cannot set headers), and PagerDuty's and
+  // Checkly's own HMAC signature of the exact bytes. GET senders get every query field fuzzed too.
+  const hmac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
+  const NATIVE: [string, string][] = [
+    ['uptime-kuma', 'uptime-kuma-down'],
+    ['uptimerobot', 'uptimerobot-down'],
+    ['betterstack', 'betterstack-started'],
+    ['datadog', 'datadog-triggered'],
+    ['pagerduty', 'pagerduty-triggered'],
+    ['checkly', 'checkly-failure'],
+    ['pingdom', 'pingdom-down'],
+  ];
+  for (const [source, fixture] of NATIVE) {
+    it(`alert webhook ${source}: every field, signed every way it can be`, async () => {
+      const base = payload(fixture);
+      const ways: [string, (body: string) => { query: string; headers: Record<string, string> }][] = [
+        ['bearer', () => ({ query: '', headers: { authorization: `Bearer ${WEBHOOK_SECRET}` } })],
+        ['token', () => ({ query: `?token=${encodeURIComponent(WEBHOOK_SECRET)}`, headers: {} })],
+      ];
+      if (source === 'pagerduty')
+        ways.push([
+          'signed',
+          (b) => ({ query: '', headers: { 'x-pagerduty-signature': `v1=${hmac(PAGERDUTY_SECRET, b)}` } }),
+        ]);
+      if (source === 'checkly')
+        ways.push([
+          'signed',
+          (b) => ({ query: '', headers: { 'x-checkly-signature': hmac(CHECKLY_SECRET, b) } }),
+        ]);
+      for (const [way, auth] of ways) {
+        for (const variant of [...variants(base), null, [], 'x', 5]) {
+          const body = JSON.stringify(variant);
+          const { query, headers } = auth(body);
+          const answer = await post(`webhook ${source} (${way})`, `/webhooks/${source}${query}`, body, {
+            'content-type': 'application/json',
+            ...headers,
+          });
+          if (answer.status === 401) failures.push(`${source} (${way}): refused a correctly signed request`);
+        }
+      }
+      // Senders that can send GET (Uptime Kuma, UptimeRobot): the same fields as query parameters.
+      if (source === 'uptime-kuma' || source === 'uptimerobot') {
+        const flat = Object.entries(base as Record<string, unknown>).map(
+          ([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string],
+        );
+        for (let i = 0; i < flat.length; i++) {
+          for (const value of [undefined, '', '{', '[1]', 'x'.repeat(3000)]) {
+            const fields = flat.filter((_, k) => k !== i);
+            if (value !== undefined) fields.push([flat[i]![0], value]);
+            const query = new URLSearchParams([...fields, ['token', WEBHOOK_SECRET]]).toString();
+            await send(`webhook ${source} (GET)`, `/webhooks/${source}?${query}`, {
+              method: 'GET',
+              headers: {},
+            });
+          }
+        }
+      }
+    }, 180_000);
+  }
 });
