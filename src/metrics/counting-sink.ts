@@ -24,6 +24,7 @@ export function countingSink(sink: ChatSink, metrics: Metrics): ChatSink {
     updateRoot: (thread, report, context) => counted('edit', () => sink.updateRoot(thread, report, context)),
     postNote: (thread, text) => counted('note', () => sink.postNote(thread, text)),
   };
+  if (sink.checkCredentials) wrapped.checkCredentials = () => sink.checkCredentials!();
   if (sink.threadLink) wrapped.threadLink = (thread) => sink.threadLink?.(thread);
   if (sink.postStorm)
     wrapped.postStorm = (channel, view) => counted('storm', () => sink.postStorm!(channel, view));

@@ -1,47 +1,30 @@
-// `check502 serve`: the one HTTP server (Slack, health, readiness, and the routes other features
-// add in src/roles/routes.ts) plus, unless `worker: false`, diagnosis workers in the same process.
+// `check502 serve`: the one HTTP server (Slack, Discord, alert webhooks, health, readiness, and the
+// routes src/roles/routes.ts lists) plus, unless `worker: false`, diagnosis workers in the same
+// process. It starts listeners and workers over deps built once (src/roles/deps.ts).
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { checkChatCredentials } from '../chat/check-chat-credentials.js';
 import { createChatFront } from '../chat/front/chat-front.js';
-import type { ChatSink, Platform } from '../chat/sink.js';
 import type { ServerConfig } from '../config.js';
-import type { Diagnoser } from '../diagnoser.js';
-import type { Route } from '../http/route.js';
-import { createHttpServer, type HttpServerOptions } from '../http/server.js';
-import type { IncidentTimings } from '../incidents/incident-deps.js';
+import { createHttpServer } from '../http/server.js';
 import { createTimelinePoster } from '../incidents/timeline-poster.js';
-import { createDiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import type { DiagnosisWorkers } from '../jobs/diagnosis-workers.js';
 import { waitUntilReady } from '../jobs/redis-clients.js';
 import { instrumentProducer } from '../metrics/instrument-producer.js';
 import { recordServerAnswer } from '../metrics/instrument-routes.js';
-import { createMetrics, type Metrics } from '../metrics/metrics.js';
-import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
 import { createMonitorService } from '../monitors/monitor-service.js';
 import { secretValues } from '../secrets/secret-values.js';
 import { buildChatAdapters } from './chat-adapters.js';
+import { buildDeps, type DepOverrides, type Deps } from './deps.js';
 import { buildFixFront } from './fix-wiring.js';
 import { buildRoutes } from './routes.js';
-import { buildSinks } from './sinks.js';
-import { createPoolIncidents, type RoleHandle, startWorkerPool } from './worker.js';
+import { type RoleHandle, startWorkerPool } from './worker.js';
 
-export interface ServeOptions {
+export interface ServeOptions extends DepOverrides {
   config: ServerConfig;
   /** Run diagnosis workers in this process (`--no-worker` sets false). */
   worker: boolean;
   logger: Logger;
-  diagnoser?: Diagnoser;
-  sinks?: Partial<Record<Platform, ChatSink>>;
-  extraRoutes?: Route[];
-  /** Instruments behind GET /metrics; a registry of this server's own when absent. */
-  metrics?: Metrics;
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
-  /** Incident delays and windows, for tests (product defaults otherwise). */
-  incidentTimings?: Partial<IncidentTimings>;
-  /** Per-socket deadlines of the HTTP server, for tests (its defaults otherwise). */
-  http?: Pick<HttpServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'onSocketCut'>;
 }
 
 export interface ServeHandle extends RoleHandle {
@@ -51,69 +34,64 @@ export interface ServeHandle extends RoleHandle {
   workers?: DiagnosisWorkers;
 }
 
+/** Builds the deps from `options` and serves over them; `close()` also closes the deps. */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
-  const { config, logger } = options;
-  const metrics = options.metrics ?? createMetrics();
-  const producer = instrumentProducer(
-    createDiagnosisProducer({ redisUrl: config.redisUrl, prefix: config.queuePrefix }),
-    metrics,
-  );
-  const queueCounts = diagnosisQueueCounts({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
-  metrics.setQueueCounts(queueCounts.source);
+  const { config, worker, ...overrides } = options;
+  const deps = buildDeps(config, overrides);
+  try {
+    return await serve(deps, { worker });
+  } catch (error) {
+    await deps.close();
+    throw error;
+  }
+}
+
+export async function serve(deps: Deps, options: { worker: boolean }): Promise<ServeHandle> {
+  const { config, logger, metrics } = deps;
+  const producer = instrumentProducer(deps.producer, metrics);
+  void deps.queueCounts; // counted on each /metrics scrape
   // Start even when Redis is down (the front then answers "try again" and /readyz says not ready).
-  const sinks = buildSinks(config, logger, metrics, options.sinks);
-  // Webhooks are always mounted (they refuse everything without CHECK502_WEBHOOK_SECRET), so the
-  // incident service always exists; its own fail-fast client never blocks start-up.
-  const incidents = createPoolIncidents(config, logger, {
-    sinks,
-    producer,
-    ...(options.incidentTimings ? { timings: options.incidentTimings } : {}),
-  });
   const [queueReady, incidentsReady] = await Promise.all([
     producer.ready(3000),
-    waitUntilReady(incidents.redis, 3000),
+    waitUntilReady(deps.redis, 3000),
   ]);
   if (!queueReady || !incidentsReady)
     logger.warn('redis is not reachable yet; requests will be refused until it is');
-  let pool: ReturnType<typeof startWorkerPool> | undefined;
-  if (options.worker) {
-    const poolOptions: Parameters<typeof startWorkerPool>[0] = { config, logger, sinks, metrics, incidents };
-    if (options.incidentTimings) poolOptions.incidentTimings = options.incidentTimings;
-    if (options.diagnoser) poolOptions.diagnoser = options.diagnoser;
-    if (options.lockDurationMs !== undefined) poolOptions.lockDurationMs = options.lockDurationMs;
-    if (options.stalledIntervalMs !== undefined) poolOptions.stalledIntervalMs = options.stalledIntervalMs;
-    pool = startWorkerPool(poolOptions);
-  }
+  const pool = options.worker ? startWorkerPool(deps) : undefined;
   // Only a process that posts checks its chat tokens (the front alone never posts).
-  const credentials = options.worker ? checkChatCredentials(sinks, logger) : Promise.resolve();
+  const credentials = options.worker ? checkChatCredentials(deps.sinks, logger) : Promise.resolve();
   // Monitors share the incidents' fail-fast client: a Redis outage answers at once, not in 3 s.
-  const monitors = createMonitorService({ redis: incidents.redis, prefix: config.queuePrefix });
+  const monitors = createMonitorService({ redis: deps.redis, prefix: config.queuePrefix });
   const front = createChatFront({
     requester: producer,
     reports: producer,
     logger,
     monitors,
-    timelines: createTimelinePoster({ redis: incidents.redis, prefix: config.queuePrefix, sinks, logger }),
+    timelines: createTimelinePoster({
+      redis: deps.redis,
+      prefix: config.queuePrefix,
+      sinks: deps.sinks,
+      logger,
+    }),
   });
-  const fixes = buildFixFront(config, incidents.redis, logger);
+  const fixes = buildFixFront(config, deps.redis, logger);
   const adapters = buildChatAdapters(config, front, logger, fixes.front);
   await Promise.all(adapters.map((adapter) => adapter.start()));
-  const routeDeps: Parameters<typeof buildRoutes>[0] = {
-    config,
-    logger,
-    producer,
-    metrics,
-    incidents: incidents.service,
-  };
-  if (pool) routeDeps.workers = pool.workers;
-  routeDeps.chatRoutes = adapters.flatMap((adapter) => adapter.routes);
-  if (options.extraRoutes) routeDeps.extraRoutes = options.extraRoutes;
   const http = createHttpServer({
-    routes: buildRoutes(routeDeps),
+    routes: buildRoutes({
+      config,
+      logger,
+      producer,
+      metrics,
+      incidents: deps.incidents,
+      chatRoutes: adapters.flatMap((adapter) => adapter.routes),
+      ...(pool ? { workers: pool.workers } : {}),
+      ...(deps.overrides.extraRoutes ? { extraRoutes: deps.overrides.extraRoutes } : {}),
+    }),
     onServerAnswer: (answer) => recordServerAnswer(metrics, answer),
     secrets: secretValues(config),
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-    ...options.http,
+    ...deps.overrides.http,
     logger: logger.child({ component: 'http' }),
   });
   const address = await http.listen(config.port, config.host);
@@ -139,18 +117,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         await http.close(Math.min(5000, deadlineMs));
         for (const adapter of adapters)
           await adapter.stop().catch((e: unknown) => logger.warn({ err: e }, 'chat adapter stop failed'));
-        if (pool) {
-          await pool.workers.close(Math.max(0, deadline - Date.now() - 1000));
-          await pool.incidentWorkers
-            ?.close()
-            .catch((e: unknown) => logger.warn({ err: e }, 'incident workers'));
-          await pool.diagnoser.close();
-        }
+        await pool?.close(Math.max(0, deadline - Date.now() - 1000));
         await fixes.close().catch((e: unknown) => logger.warn({ err: e }, 'fix queue close'));
         await monitors.close().catch(() => {});
-        await incidents.close();
-        await producer.close();
-        await queueCounts.close();
+        await deps.close();
         logger.info('check502 serve stopped');
       })();
       return closing;
