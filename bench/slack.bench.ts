@@ -18,12 +18,12 @@ import { Pool } from 'undici';
 import { SlackSink } from '../src/chat/slack/slack-sink.js';
 import { signSlackRequest } from '../src/chat/slack/verify-signature.js';
 import { startServe } from '../src/roles/serve.js';
-import { testConfig } from '../test/chat/slack/support/harness.js';
-import { LAB_HOST, startLabDiagnoser } from '../test/chat/slack/support/lab-diagnoser.js';
-import { commandBody, postSigned, SIGNING_SECRET } from '../test/chat/slack/support/slack-requests.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.js';
-import { scriptedDiagnoser } from '../test/jobs/support/scripted-diagnoser.js';
+import { LAB_HOST, startLabDiagnoser } from '../test/support/lab-diagnoser.js';
 import { startRedisServer } from '../test/support/redis-server.js';
+import { scriptedDiagnoser } from '../test/support/scripted-diagnoser.js';
+import { testConfig } from '../test/support/slack-harness.js';
+import { commandBody, postSigned, SIGNING_SECRET } from '../test/support/slack-requests.js';
 import type { BenchRow } from './run.js';
 
 const REQUESTS = 200;

@@ -13,9 +13,9 @@ import { createLogger } from '../../src/log/logger.js';
 import { startWorker } from '../../src/roles/worker.js';
 import { BOT_USER_ID, startFakeDiscordApi } from '../fakes/discord-api.js';
 import { startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
-import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
-import { fastSink, testConfig } from './slack/support/harness.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { fastSink, testConfig } from '../support/slack-harness.js';
 
 const redisUrl = inject('redisUrl');
 const DISCORD_TOKEN = 'discord-bot-token-secret';

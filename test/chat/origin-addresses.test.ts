@@ -11,11 +11,11 @@ import type { ServerConfig } from '../../src/config.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
-import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { logger, testConfig, threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
 import { APP_ID, CHANNEL_ID, commandInteraction, makeKeys, signedHeaders } from './discord/signing.js';
-import { logger, testConfig, threadOf } from './slack/support/harness.js';
-import { commandBody, postSigned } from './slack/support/slack-requests.js';
 
 const redisUrl = inject('redisUrl');
 const keys = makeKeys();

@@ -7,8 +7,16 @@ import {
   type FakeScenario,
   startFakeCloudflareApi,
 } from '../fakes/cloudflare-api.js';
-import { codes, runDiagnosis } from './harness.js';
-import { ACCOUNT_ID, aRecordZone, HOST, lbZone, TUNNEL_ID, tunnelZone, ZONE_ID } from './scenarios.js';
+import { codes, runDiagnosis } from '../support/cloudflare-harness.js';
+import {
+  ACCOUNT_ID,
+  aRecordZone,
+  HOST,
+  lbZone,
+  TUNNEL_ID,
+  tunnelZone,
+  ZONE_ID,
+} from '../support/cloudflare-scenarios.js';
 
 let fake: FakeCloudflareApi | undefined;
 afterEach(async () => {

@@ -10,8 +10,8 @@ import {
   type FakeScenario,
   startFakeCloudflareApi,
 } from '../fakes/cloudflare-api.js';
-import { codes, findingOf, runDiagnosis } from './harness.js';
-import { ACCOUNT_ID, HOST, TUNNEL_ID, tunnelZone, ZONE_ID } from './scenarios.js';
+import { codes, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
+import { ACCOUNT_ID, HOST, TUNNEL_ID, tunnelZone, ZONE_ID } from '../support/cloudflare-scenarios.js';
 
 let fake: FakeCloudflareApi | undefined;
 afterEach(async () => {

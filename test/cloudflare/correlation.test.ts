@@ -6,8 +6,16 @@ import {
   type FakeScenario,
   startFakeCloudflareApi,
 } from '../fakes/cloudflare-api.js';
-import { codes, findingOf, observed, runDiagnosis } from './harness.js';
-import { aRecordZone, HOST, lbZone, ORIGIN_IP, tunnelZone, ZONE_ID } from './scenarios.js';
+import { codes, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
+import {
+  aRecordZone,
+  HOST,
+  lbZone,
+  ORIGIN_IP,
+  tunnelZone,
+  ZONE_ID,
+} from '../support/cloudflare-scenarios.js';
+import { originObservation } from '../support/observations.js';
 
 let fake: FakeCloudflareApi | undefined;
 afterEach(async () => {
@@ -58,7 +66,7 @@ describe('primary cause from API + probes', () => {
     s.ips = { ipv4_cidrs: ['173.245.48.0/20', '103.21.244.0/22'], ipv6_cidrs: ['2400:cb00::/32'] };
     const { report } = await runDiagnosis(await start(s), HOST, {
       edge: { status: 521, code: 521 },
-      origin: [observed('response', { port: 443, tls: true, address: ORIGIN_IP }, { status: 200 })],
+      origin: [originObservation('response', { port: 443, tls: true, address: ORIGIN_IP }, { status: 200 })],
     });
     expect(report.primaryCause).toBe('origin.blocks_cloudflare');
     const f = findingOf(report, 'origin.blocks_cloudflare');
@@ -71,8 +79,8 @@ describe('primary cause from API + probes', () => {
     const { report } = await runDiagnosis(await start(aRecordZone()), HOST, {
       edge: { status: 521, code: 521 },
       origin: [
-        observed('refused', { port: 443, tls: true }),
-        observed('response', { port: 80, tls: false }, { status: 200 }),
+        originObservation('refused', { port: 443, tls: true }),
+        originObservation('response', { port: 80, tls: false }, { status: 200 }),
       ],
     });
     expect(report.primaryCause).toBe('ssl.origin_no_https');
@@ -94,7 +102,7 @@ describe('primary cause from API + probes', () => {
     const { report } = await runDiagnosis(await start(s), HOST, {
       edge: { status: 301 },
       origin: [
-        observed(
+        originObservation(
           'response',
           { port: 80, tls: false },
           { status: 301, headers: { location: `https://${HOST}/` } },
@@ -147,7 +155,7 @@ describe('primary cause from API + probes', () => {
     const { report } = await runDiagnosis(await start(aRecordZone()), HOST, {
       edge: { status: 200 },
       publicDns: ['104.16.132.229'],
-      origin: [observed('response', { port: 443, tls: true }, { status: 200 })],
+      origin: [originObservation('response', { port: 443, tls: true }, { status: 200 })],
     });
     expect(report.primaryCause).toBeNull();
     expect(report.verdict).toBe('healthy');

@@ -21,7 +21,7 @@ import { settingChanged } from '../fakes/audit-log-entries.js';
 import { FAKE_TOKEN, type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api.js';
 import { type EdgeBehaviour, type FakeEdge, startFakeEdge } from '../fakes/fake-edge.js';
 import { type LabOriginName, type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
-import { ACCOUNT_ID, aRecordZone, HOST, tunnelZone, ZONE_ID } from './scenarios.js';
+import { ACCOUNT_ID, aRecordZone, HOST, tunnelZone, ZONE_ID } from '../support/cloudflare-scenarios.js';
 
 let lab: OriginLab;
 let edge: FakeEdge;

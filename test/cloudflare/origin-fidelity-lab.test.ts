@@ -25,7 +25,7 @@ import {
 import { type EdgeBehaviour, type FakeEdge, startFakeEdge } from '../fakes/fake-edge.js';
 import { type LabOriginName, type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
 import { originRuleset, routeRule } from '../fakes/origin-rules.js';
-import { aRecordZone, HOST, ZONE_ID } from './scenarios.js';
+import { aRecordZone, HOST, ZONE_ID } from '../support/cloudflare-scenarios.js';
 
 let lab: OriginLab;
 let edge: FakeEdge;

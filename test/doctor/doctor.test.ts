@@ -3,7 +3,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../src/cli/doctor.js';
 import type { DoctorReport } from '../../src/doctor/doctor-row.js';
-import { aRecordZone } from '../cloudflare/scenarios.js';
 import {
   FAKE_TOKEN,
   type FakeCloudflareApi,
@@ -12,6 +11,7 @@ import {
   UNKNOWN_TOKEN,
 } from '../fakes/cloudflare-api.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
+import { aRecordZone } from '../support/cloudflare-scenarios.js';
 
 let api: FakeCloudflareApi | undefined;
 let slack: FakeSlackApi | undefined;

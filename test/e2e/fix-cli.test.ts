@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { settingChanged } from '../fakes/audit-log-entries.js';
 import { FAKE_FIX_TOKEN, FAKE_TOKEN } from '../fakes/cloudflare-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { removePrefix } from '../support/redis-cleanup.js';
 import { buildIfStale } from './support/build-if-stale.js';
 import { ACCOUNT_ID, type E2eLab, startE2eLab, ZONE, ZONE_ID } from './support/lab.js';
 import { type CliRun, offLoopback, runCli } from './support/run-cli.js';

@@ -11,11 +11,11 @@ import { diagnose } from '../../src/diagnosis/engine.js';
 import { finding } from '../../src/diagnosis/finding.js';
 import type { Ports } from '../../src/diagnosis/ports.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { logger, testConfig } from '../chat/slack/support/harness.js';
-import { LAB_HOST, startLabDiagnoser } from '../chat/slack/support/lab-diagnoser.js';
-import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { logger, testConfig } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
 
 const redisUrl = inject('redisUrl');
 const SECRET = 'e2e-webhook-secret-0123456789';

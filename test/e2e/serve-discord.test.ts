@@ -8,12 +8,12 @@ import type { ServerConfig } from '../../src/config.js';
 import type { Diagnoser } from '../../src/diagnoser.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { APP_ID, CHANNEL_ID, commandInteraction, makeKeys, signedHeaders } from '../chat/discord/signing.js';
-import { logger, testConfig, threadOf } from '../chat/slack/support/harness.js';
-import { LAB_HOST, startLabDiagnoser } from '../chat/slack/support/lab-diagnoser.js';
-import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
 import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { logger, testConfig, threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
 
 const redisUrl = inject('redisUrl');
 const keys = makeKeys();

@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, expect, inject, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { logger, testConfig } from '../chat/slack/support/harness.js';
 import { type FakeSlackApi, type SlackCall, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { logger, testConfig } from '../support/slack-harness.js';
 import { startStormLab } from './support/storm-lab.js';
 
 const redisUrl = inject('redisUrl');

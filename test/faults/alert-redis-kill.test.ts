@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { fastSink, logger, testConfig } from '../chat/slack/support/harness.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { fastSink, logger, testConfig } from '../support/slack-harness.js';
 import { httpCall } from './support/check502-process.js';
 
 const SECRET = 'kill-drill-webhook-secret-0123';

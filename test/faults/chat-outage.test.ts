@@ -6,12 +6,12 @@ import { createDiscordRest } from '../../src/chat/discord/api/rest-client.js';
 import { createDiscordSink } from '../../src/chat/discord/discord-sink.js';
 import { createDiagnosisProducer } from '../../src/jobs/diagnosis-producer.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { fastSink, logger, testConfig, threadOf } from '../chat/slack/support/harness.js';
-import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
 import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
-import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { fastSink, logger, testConfig, threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
 
 const redisUrl = inject('redisUrl');
 const cleanups: Array<() => Promise<unknown>> = [];

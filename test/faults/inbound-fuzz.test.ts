@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { fastSink, logger, testConfig } from '../chat/slack/support/harness.js';
-import { commandBody } from '../chat/slack/support/slack-requests.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
-import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { fastSink, logger, testConfig } from '../support/slack-harness.js';
+import { commandBody } from '../support/slack-requests.js';
 import { httpCall } from './support/check502-process.js';
 
 const redisUrl = inject('redisUrl');

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerText } from '../../src/chat/front/answer-text.js';
 import { slackMarkup } from '../../src/chat/slack/slack-markup.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { fastSink, logger, testConfig, threadOf } from '../chat/slack/support/harness.js';
-import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { fastSink, logger, testConfig, threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
 import { httpCall, waitUntil } from './support/check502-process.js';
 
 describe('Redis stopped and restarted during traffic', () => {

@@ -5,7 +5,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { removePrefix } from '../support/redis-cleanup.js';
 import { freePort } from '../support/redis-server.js';
 import { type Check502Process, httpCall, startCheck502 } from './support/check502-process.js';
 

@@ -15,12 +15,12 @@ import {
   rerunInteraction,
   signedHeaders,
 } from '../chat/discord/signing.js';
-import { fastSink, logger, testConfig } from '../chat/slack/support/harness.js';
-import { commandBody, rerunBody, SIGNING_SECRET } from '../chat/slack/support/slack-requests.js';
 import { payload } from '../fakes/alert-payloads/load-payload.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
-import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { fastSink, logger, testConfig } from '../support/slack-harness.js';
+import { commandBody, rerunBody, SIGNING_SECRET } from '../support/slack-requests.js';
 import { httpCall } from './support/check502-process.js';
 
 const redisUrl = inject('redisUrl');

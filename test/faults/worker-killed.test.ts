@@ -9,11 +9,11 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { fastSink, logger, testConfig, threadOf } from '../chat/slack/support/harness.js';
-import { commandBody, postSigned, SIGNING_SECRET } from '../chat/slack/support/slack-requests.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
 import { ledgerMessages } from '../support/ledger-messages.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { fastSink, logger, testConfig, threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned, SIGNING_SECRET } from '../support/slack-requests.js';
 import { type Check502Process, startTsChild, waitUntil } from './support/check502-process.js';
 
 const redisUrl = inject('redisUrl');

@@ -4,7 +4,7 @@
 // Needs dist/ (`npm test` builds it first; alone: `npm run build`).
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { removePrefix } from '../support/redis-cleanup.js';
 import { freePort } from '../support/redis-server.js';
 import { type Check502Process, httpCall, startCheck502, waitUntil } from './support/check502-process.js';
 

@@ -6,9 +6,9 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { InvalidJobDataError } from '../../src/jobs/diagnosis-job.js';
 import { createDiagnosisProducer, type DiagnosisProducer } from '../../src/jobs/diagnosis-producer.js';
 import { startDiagnosisWorkers } from '../../src/jobs/diagnosis-workers.js';
-import { logger } from '../chat/slack/support/harness.js';
-import { removePrefix } from './support/redis-cleanup.js';
-import { scriptedDiagnoser } from './support/scripted-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { logger } from '../support/slack-harness.js';
 
 const redisUrl = inject('redisUrl');
 let prefix = '';

@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe } from '../../src/main.js';
-import { fastSink, logger, testConfig, threadOf } from '../chat/slack/support/harness.js';
-import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
-import { scriptedDiagnoser } from './support/scripted-diagnoser.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { fastSink, logger, testConfig, threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
 
 let redis: RedisServer;
 let slackApi: FakeSlackApi;

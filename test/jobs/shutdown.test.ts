@@ -1,9 +1,9 @@
 // Graceful shutdown: `close()` stops accepting requests at once but lets the diagnosis in flight
 // finish and post its whole thread before Redis is closed.
 import { describe, expect, inject, it } from 'vitest';
-import { startHarness, threadOf } from '../chat/slack/support/harness.js';
-import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
-import { scriptedDiagnoser } from './support/scripted-diagnoser.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { startHarness, threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
 
 describe('serve.close()', () => {
   it('finishes the job in flight, then stops', async () => {

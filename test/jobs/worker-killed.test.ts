@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startServe, startWorker } from '../../src/main.js';
-import { fastSink, logger, testConfig, threadOf } from '../chat/slack/support/harness.js';
-import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { waitUntil } from '../faults/support/check502-process.js';
 import { ledgerMessages } from '../support/ledger-messages.js';
-import { removePrefix } from './support/redis-cleanup.js';
-import { scriptedDiagnoser } from './support/scripted-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { fastSink, logger, testConfig, threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
 
 const redisUrl = inject('redisUrl');
 const cleanups: (() => Promise<void>)[] = [];

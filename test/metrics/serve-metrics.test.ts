@@ -1,9 +1,9 @@
 // /metrics of a running `serve` after one diagnosis through Slack: the instruments are wired where
 // the work happens (routes, producer, workers, diagnoser, sinks, queue depth).
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type Harness, startHarness, threadOf } from '../chat/slack/support/harness.js';
-import { commandBody, postSigned } from '../chat/slack/support/slack-requests.js';
-import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { type Harness, startHarness, threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
 import { sample } from './support/sample.js';
 
 const redisUrl = inject('redisUrl');

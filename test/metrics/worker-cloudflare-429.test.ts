@@ -5,13 +5,13 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { loadServerConfig } from '../../src/config.js';
 import { createDiagnosisProducer } from '../../src/jobs/diagnosis-producer.js';
 import { startWorker } from '../../src/roles/worker.js';
-import { fastSink, logger, threadOf } from '../chat/slack/support/harness.js';
-import { SIGNING_SECRET } from '../chat/slack/support/slack-requests.js';
-import { aRecordZone, HOST } from '../cloudflare/scenarios.js';
 import { FAKE_TOKEN, startFakeCloudflareApi } from '../fakes/cloudflare-api.js';
 import { startDnsServer } from '../fakes/dns-server.js';
 import { startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
+import { aRecordZone, HOST } from '../support/cloudflare-scenarios.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { fastSink, logger, threadOf } from '../support/slack-harness.js';
+import { SIGNING_SECRET } from '../support/slack-requests.js';
 import { sample } from './support/sample.js';
 
 const redisUrl = inject('redisUrl');

@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createDiagnosisProducer } from '../../src/jobs/diagnosis-producer.js';
 import { startWorker, type WorkerHandle } from '../../src/roles/worker.js';
-import { fastSink, logger, testConfig, threadOf } from '../chat/slack/support/harness.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
-import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { fastSink, logger, testConfig, threadOf } from '../support/slack-harness.js';
 import { sample } from './support/sample.js';
 
 const redisUrl = inject('redisUrl');

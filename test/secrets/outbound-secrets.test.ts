@@ -11,12 +11,12 @@ import { finding } from '../../src/diagnosis/finding.js';
 import { json } from '../../src/http/route.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { APP_ID, CHANNEL_ID, commandInteraction, makeKeys, signedHeaders } from '../chat/discord/signing.js';
-import { logger, testConfig, threadOf } from '../chat/slack/support/harness.js';
-import { commandBody, postSigned, SIGNING_SECRET } from '../chat/slack/support/slack-requests.js';
 import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
-import { scriptedDiagnoser } from '../jobs/support/scripted-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { logger, testConfig, threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned, SIGNING_SECRET } from '../support/slack-requests.js';
 
 const redisUrl = inject('redisUrl');
 const keys = makeKeys();

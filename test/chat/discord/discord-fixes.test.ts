@@ -19,14 +19,14 @@ import { createFixOffers } from '../../../src/fixes/fix-offers.js';
 import { createFixStore } from '../../../src/fixes/fix-store.js';
 import { planFixes } from '../../../src/fixes/plan-fixes.js';
 import { createHttpServer, type HttpServer } from '../../../src/http/server.js';
-import { ZONE_ID } from '../../cloudflare/scenarios.js';
 import {
   FAKE_FIX_TOKEN,
   type FakeCloudflareApi,
   startFakeCloudflareApi,
 } from '../../fakes/cloudflare-api.js';
 import { brokenReport, strictZone } from '../../fixes/support/broken-by-a-change.js';
-import { removePrefix } from '../../jobs/support/redis-cleanup.js';
+import { ZONE_ID } from '../../support/cloudflare-scenarios.js';
+import { removePrefix } from '../../support/redis-cleanup.js';
 import { APP_ID, CHANNEL_ID, GUILD_ID, makeKeys, nextId, signedHeaders } from './signing.js';
 
 const redisUrl = inject('redisUrl');

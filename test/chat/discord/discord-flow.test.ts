@@ -14,9 +14,9 @@ import { createDiagnosisProducer, type DiagnosisProducer } from '../../../src/jo
 import { type DiagnosisWorkers, startDiagnosisWorkers } from '../../../src/jobs/diagnosis-workers.js';
 import { DIAGNOSIS_QUEUE } from '../../../src/jobs/queue-names.js';
 import { type FakeDiscordApi, type FakeMessage, startFakeDiscordApi } from '../../fakes/discord-api.js';
-import { removePrefix } from '../../jobs/support/redis-cleanup.js';
-import { scriptedDiagnoser } from '../../jobs/support/scripted-diagnoser.js';
+import { removePrefix } from '../../support/redis-cleanup.js';
 import { type RedisServer, startRedisServer } from '../../support/redis-server.js';
+import { scriptedDiagnoser } from '../../support/scripted-diagnoser.js';
 import { CHANNEL_ID, commandInteraction, makeKeys, rerunInteraction, signedHeaders } from './signing.js';
 
 const redisUrl = inject('redisUrl');

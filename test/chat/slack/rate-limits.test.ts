@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SlackSink } from '../../../src/chat/slack/slack-sink.js';
 import type { Report } from '../../../src/diagnosis/report.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.js';
-import { fastSink } from './support/harness.js';
+import { fastSink } from '../../support/slack-harness.js';
 
 let api: FakeSlackApi | undefined;
 afterEach(async () => {

@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { postToResponseUrl, responseUrlGuard } from '../../../src/chat/slack/response-url.js';
 import { createAddressPolicy } from '../../../src/probes/address-policy.js';
-import { scriptedDiagnoser } from '../../jobs/support/scripted-diagnoser.js';
-import { type Harness, startHarness } from './support/harness.js';
-import { commandBody, postSigned, rerunBody } from './support/slack-requests.js';
+import { scriptedDiagnoser } from '../../support/scripted-diagnoser.js';
+import { type Harness, startHarness } from '../../support/slack-harness.js';
+import { commandBody, postSigned, rerunBody } from '../../support/slack-requests.js';
 
 const redisUrl = inject('redisUrl');
 let harness: Harness | undefined;

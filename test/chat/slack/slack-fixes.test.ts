@@ -6,15 +6,15 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createFixStore } from '../../../src/fixes/fix-store.js';
-import { ZONE_ID } from '../../cloudflare/scenarios.js';
 import {
   FAKE_FIX_TOKEN,
   type FakeCloudflareApi,
   startFakeCloudflareApi,
 } from '../../fakes/cloudflare-api.js';
 import { brokenDiagnoser, strictZone } from '../../fixes/support/broken-by-a-change.js';
-import { blocksText, type Harness, startHarness, threadOf } from './support/harness.js';
-import { commandBody, postSigned } from './support/slack-requests.js';
+import { ZONE_ID } from '../../support/cloudflare-scenarios.js';
+import { blocksText, type Harness, startHarness, threadOf } from '../../support/slack-harness.js';
+import { commandBody, postSigned } from '../../support/slack-requests.js';
 
 const redisUrl = inject('redisUrl');
 let harness: Harness | undefined;

@@ -2,9 +2,9 @@
 // Slack sink, against the fake Slack Web API.
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { scriptedDiagnoser } from '../../jobs/support/scripted-diagnoser.js';
-import { blocksText, type Harness, startHarness, threadOf } from './support/harness.js';
-import { commandBody, postSigned, rerunBody } from './support/slack-requests.js';
+import { scriptedDiagnoser } from '../../support/scripted-diagnoser.js';
+import { blocksText, type Harness, startHarness, threadOf } from '../../support/slack-harness.js';
+import { commandBody, postSigned, rerunBody } from '../../support/slack-requests.js';
 
 const redisUrl = inject('redisUrl');
 let harness: Harness | undefined;

@@ -2,9 +2,9 @@
 // origin refuses, the edge shows 521, and the summary and edited root name the right cause.
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Diagnoser } from '../../../src/diagnoser.js';
-import { blocksText, type Harness, startHarness, threadOf } from './support/harness.js';
-import { LAB_HOST, startLabDiagnoser } from './support/lab-diagnoser.js';
-import { commandBody, postSigned } from './support/slack-requests.js';
+import { LAB_HOST, startLabDiagnoser } from '../../support/lab-diagnoser.js';
+import { blocksText, type Harness, startHarness, threadOf } from '../../support/slack-harness.js';
+import { commandBody, postSigned } from '../../support/slack-requests.js';
 
 let diagnoser: Diagnoser;
 let harness: Harness;

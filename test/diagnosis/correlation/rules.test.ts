@@ -9,6 +9,7 @@ import { type Finding, finding, type Severity } from '../../../src/diagnosis/fin
 import type { OriginObservation } from '../../../src/diagnosis/ports.js';
 import { hasSteps } from '../../../src/diagnosis/remediation/catalogue.js';
 import { parseSite } from '../../../src/diagnosis/target.js';
+import { edgeFacts, originObservation } from '../../support/observations.js';
 
 const parsed = parseSite('shop.example.com');
 if (!parsed.ok) throw new Error('bad target');
@@ -18,42 +19,14 @@ function f(code: FindingCode, severity: Severity = 'error', evidence: Record<str
   return finding({ code, severity, title: code, detail: `${code}.`, evidence });
 }
 
-function edge(status: number, code?: number, extra: Partial<EdgeFacts> = {}): EdgeFacts {
-  const e: EdgeFacts = {
-    observation: { url: 'https://shop.example.com/', totalMs: 10 },
-    status,
-    generatedBy: code ? 'cloudflare' : 'origin',
-    viaCloudflare: true,
-    ...extra,
-  };
-  if (code !== undefined) e.cloudflareErrorCode = code;
-  return e;
-}
-
-function obs(
+const edge = (status: number, code?: number, extra: Partial<EdgeFacts> = {}) =>
+  edgeFacts(status, code, { observation: { url: 'https://shop.example.com/', totalMs: 10 }, ...extra });
+const obs = (
   outcome: OriginObservation['outcome'],
   port: number,
   tls: boolean,
   http?: { status: number; headers?: Record<string, string> },
-): OriginObservation {
-  const o: OriginObservation = {
-    request: { host: 'shop.example.com', address: '192.0.2.10', port, tls, path: '/' },
-    outcome,
-    timings: { totalMs: 4 },
-  };
-  if (http) {
-    o.http = {
-      status: http.status,
-      statusText: '',
-      httpVersion: '1.1',
-      headers: http.headers ?? {},
-      headerBytes: 80,
-      ttfbMs: 2,
-      bodySnippet: '',
-    };
-  }
-  return o;
-}
+) => originObservation(outcome, { port, tls, address: '192.0.2.10', host: 'shop.example.com' }, http);
 
 function run(facts: Partial<Facts>, findings: Finding[]) {
   const input: CorrelationInput = { target, facts, findings, checks: [] };

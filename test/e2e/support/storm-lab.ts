@@ -14,10 +14,10 @@ import type { Ports } from '../../../src/diagnosis/ports.js';
 import { createAddressPolicy } from '../../../src/probes/address-policy.js';
 import { createEdgeProber } from '../../../src/probes/edge-prober.js';
 import { createOriginProber } from '../../../src/probes/origin-prober.js';
-import { aRecordZone, ZONE_ID } from '../../cloudflare/scenarios.js';
 import { FAKE_TOKEN, startFakeCloudflareApi } from '../../fakes/cloudflare-api.js';
 import { startFakeEdge } from '../../fakes/fake-edge.js';
 import { startOriginLab } from '../../fakes/origin-lab.js';
+import { aRecordZone, ZONE_ID } from '../../support/cloudflare-scenarios.js';
 
 export interface StormLab extends Diagnoser {
   hosts: string[];

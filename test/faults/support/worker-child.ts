@@ -9,7 +9,7 @@ import { loadServerConfig } from '../../../src/config.js';
 import { configSecrets, createLogger } from '../../../src/log/logger.js';
 import { startWorker } from '../../../src/roles/worker.js';
 import { installShutdown } from '../../../src/shutdown/install-shutdown.js';
-import { scriptedDiagnoser } from '../../jobs/support/scripted-diagnoser.js';
+import { scriptedDiagnoser } from '../../support/scripted-diagnoser.js';
 
 const env = process.env;
 const config = loadServerConfig(env);

@@ -5,8 +5,8 @@ import type { Diagnoser } from '../../../src/diagnoser.js';
 import type { Change } from '../../../src/diagnosis/change.js';
 import { finding } from '../../../src/diagnosis/finding.js';
 import type { Report } from '../../../src/diagnosis/report.js';
-import { ACCOUNT_ID, aRecordZone, ZONE_ID } from '../../cloudflare/scenarios.js';
 import type { FakeScenario } from '../../fakes/cloudflare-api.js';
+import { ACCOUNT_ID, aRecordZone, ZONE_ID } from '../../support/cloudflare-scenarios.js';
 
 export function brokenReport(site: string): Report {
   const change: Change = {

@@ -1,7 +1,13 @@
 // The Cloudflare API check end to end: real SDK against the loopback fake API, real engine.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCloudflareCache } from '../../../../src/cloudflare/cloudflare-cache.js';
-import { codes, findingOf, runDiagnosis } from '../../../cloudflare/harness.js';
+import {
+  type FakeCloudflareApi,
+  type FakeScenario,
+  GLOBAL_KEY,
+  startFakeCloudflareApi,
+} from '../../../fakes/cloudflare-api.js';
+import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import {
   aRecordZone,
   HOST,
@@ -10,13 +16,7 @@ import {
   TUNNEL_ID,
   tunnelZone,
   ZONE_ID,
-} from '../../../cloudflare/scenarios.js';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  GLOBAL_KEY,
-  startFakeCloudflareApi,
-} from '../../../fakes/cloudflare-api.js';
+} from '../../../support/cloudflare-scenarios.js';
 
 let fake: FakeCloudflareApi | undefined;
 afterEach(async () => {

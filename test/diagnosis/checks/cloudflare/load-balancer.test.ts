@@ -3,13 +3,13 @@
 // region, then origin address: OpenAPI example of account-load-balancer-pools-pool-health-details
 // and cloudflare-go load_balancing.go), read through the real SDK from the fake.
 import { afterEach, describe, expect, it } from 'vitest';
-import { codes, findingOf, runDiagnosis } from '../../../cloudflare/harness.js';
-import { ACCOUNT_ID, HOST, lbZone, ZONE_ID } from '../../../cloudflare/scenarios.js';
 import {
   type FakeCloudflareApi,
   type FakeScenario,
   startFakeCloudflareApi,
 } from '../../../fakes/cloudflare-api.js';
+import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { ACCOUNT_ID, HOST, lbZone, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 
 let fake: FakeCloudflareApi | undefined;
 afterEach(async () => {

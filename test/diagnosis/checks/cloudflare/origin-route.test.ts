@@ -1,8 +1,6 @@
 // Origin Rules and Configuration Rules read from the fake API in their real shapes and applied to
 // the diagnosed request: what the origin check is told to connect to, and what the report says.
 import { afterEach, describe, expect, it } from 'vitest';
-import { codes, findingOf, runDiagnosis } from '../../../cloudflare/harness.js';
-import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../cloudflare/scenarios.js';
 import {
   type FakeCloudflareApi,
   type FakeScenario,
@@ -15,6 +13,8 @@ import {
   routeRule,
   setConfigRule,
 } from '../../../fakes/origin-rules.js';
+import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 
 let fake: FakeCloudflareApi | undefined;
 afterEach(async () => {

@@ -2,13 +2,14 @@
 // (record and route shapes: test/fakes/cloudflare-api.ts), correlated by the real engine.
 import { afterEach, describe, expect, it } from 'vitest';
 import { matchRoute } from '../../../../src/diagnosis/checks/cloudflare/workers.js';
-import { codes, findingOf, observed, runDiagnosis } from '../../../cloudflare/harness.js';
-import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../cloudflare/scenarios.js';
 import {
   type FakeCloudflareApi,
   type FakeScenario,
   startFakeCloudflareApi,
 } from '../../../fakes/cloudflare-api.js';
+import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
+import { originObservation } from '../../../support/observations.js';
 
 let fake: FakeCloudflareApi | undefined;
 afterEach(async () => {
@@ -119,7 +120,7 @@ describe('Workers', () => {
     s.workerRoutes[ZONE_ID] = [{ id: 'r1', pattern: '*.example.com/*', script: 'edge-auth' }];
     const { report, cloudflareFacts } = await runDiagnosis(await start(s), HOST, {
       edge: { status: 503, code: 1102 },
-      origin: [observed('response', { port: 443, tls: true, address: ORIGIN_IP }, { status: 200 })],
+      origin: [originObservation('response', { port: 443, tls: true, address: ORIGIN_IP }, { status: 200 })],
     });
     expect(report.primaryCause).toBe('worker.error');
     expect(findingOf(report, 'worker.error').remediation.join('\n')).toContain('CPU');

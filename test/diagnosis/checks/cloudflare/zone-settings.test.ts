@@ -1,13 +1,14 @@
 // ssl_automatic_mode and origin_max_http_version come from their own endpoints (the bulk settings
 // answer lacks them), and only when they change what the report says.
 import { afterEach, describe, expect, it } from 'vitest';
-import { codes, findingOf, observed, runDiagnosis } from '../../../cloudflare/harness.js';
-import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../cloudflare/scenarios.js';
 import {
   type FakeCloudflareApi,
   type FakeScenario,
   startFakeCloudflareApi,
 } from '../../../fakes/cloudflare-api.js';
+import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
+import { originObservation } from '../../../support/observations.js';
 
 let fake: FakeCloudflareApi | undefined;
 afterEach(async () => {
@@ -34,7 +35,7 @@ describe('settings with their own endpoints', () => {
     const api = await start(s);
     const { report } = await runDiagnosis(api, HOST, {
       edge: { status: 526, code: 526 },
-      origin: [observed('tls_failed', { port: 443, tls: true, address: ORIGIN_IP })],
+      origin: [originObservation('tls_failed', { port: 443, tls: true, address: ORIGIN_IP })],
     });
     expect(settingCalls(api)).toEqual(['ssl_automatic_mode']);
     const f = findingOf(report, 'ssl.automatic');
