@@ -9,7 +9,7 @@ import { auditLog } from '../cloudflare/audit-log-reads.js';
 import { edgeAnalytics } from '../cloudflare/edge-analytics.js';
 import { loadBalancer, pools } from '../cloudflare/lb-reads.js';
 import { entrypointRules, originPullSettings } from '../cloudflare/origin-reads.js';
-import { verifyToken } from '../cloudflare/verify-token.js';
+import { checkToken, type TokenVerdict } from '../cloudflare/token-verdict.js';
 import { workerRoutes } from '../cloudflare/worker-reads.js';
 import { dnsRecords, zoneSettings, zonesNamed } from '../cloudflare/zone-reads.js';
 import { type CfPermission, PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
@@ -37,7 +37,7 @@ export async function cloudflareRows(options: CloudflareDoctorOptions): Promise<
   const signal = AbortSignal.timeout((options.timeoutMs ?? 8000) * 3);
   const rows: DoctorRow[] = [];
 
-  const token = await tokenRow(() => verifyToken(api, signal));
+  const token = await tokenRow(() => checkToken(api, signal));
   rows.push(token);
   if (token.status === 'failed') return rows;
   if (!options.zone) {
@@ -155,51 +155,22 @@ async function originPullRow(
   }
 }
 
-async function tokenRow(verify: () => Promise<{ status: string; expiresOn?: string }>): Promise<DoctorRow> {
-  const item = 'CLOUDFLARE_API_TOKEN';
-  try {
-    const status = await verify();
-    if (status.status === 'active') {
-      return {
-        area: AREA,
-        item,
-        status: 'ok',
-        detail: `the token is valid and active${status.expiresOn ? ` (expires ${status.expiresOn})` : ''}`,
-      };
-    }
-    return {
-      area: AREA,
-      item,
-      status: 'failed',
-      detail: `the token is ${status.status}`,
-      disables: 'every Cloudflare check',
-      fix: 'Roll or re-create the token (My Profile → API Tokens) and set the new value as CLOUDFLARE_API_TOKEN.',
-    };
-  } catch (error) {
-    if (isCloudflareApiError(error) && error.kind === 'auth') {
-      const malformed = error.codes?.some((c) => c === 6003 || c === 6111 || (c >= 6100 && c <= 6103));
-      return {
-        area: AREA,
-        item,
-        status: 'failed',
-        detail: malformed
-          ? `Cloudflare cannot parse it (HTTP ${error.status}: ${error.codes?.join('/')} "Invalid format for Authorization header"): not an API token`
-          : `Cloudflare does not know it (HTTP ${error.status}${error.codes?.length ? `, code ${error.codes.join('/')}` : ''}): invalid, revoked or from another user`,
-        disables: 'every Cloudflare check',
-        fix: malformed
-          ? 'Set CLOUDFLARE_API_TOKEN to an API token (40 letters, digits, - or _), not the Global API Key; no quotes, no "Bearer ", no newline.'
-          : 'Create a new API token (My Profile → API Tokens → Create Token) and set it as CLOUDFLARE_API_TOKEN.',
-      };
-    }
-    return {
-      area: AREA,
-      item,
-      status: 'failed',
-      detail: `the token could not be verified: ${error instanceof Error ? error.message : String(error)}`,
-      disables: 'every Cloudflare check (the API did not answer)',
-      fix: 'Check outbound HTTPS to api.cloudflare.com (or CLOUDFLARE_BASE_URL) and https://www.cloudflarestatus.com.',
-    };
+async function tokenRow(check: () => Promise<TokenVerdict>): Promise<DoctorRow> {
+  const verdict = await check();
+  const row: DoctorRow = {
+    area: AREA,
+    item: 'CLOUDFLARE_API_TOKEN',
+    status: verdict.state === 'ok' ? 'ok' : 'failed',
+    detail: verdict.detail,
+  };
+  if (verdict.state !== 'ok') {
+    row.disables =
+      verdict.state === 'unreachable'
+        ? 'every Cloudflare check (the API did not answer)'
+        : 'every Cloudflare check';
   }
+  if (verdict.fix && verdict.state !== 'ok') row.fix = verdict.fix;
+  return row;
 }
 
 function okRow(permission: CfPermission, detail: string): DoctorRow {

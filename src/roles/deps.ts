@@ -5,6 +5,11 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ChatSink, Platform } from '../chat/sink.js';
+import {
+  type CloudflareTokenHealth,
+  observeTokenHealth,
+  startTokenHealth,
+} from '../cloudflare/token-health.js';
 import type { ServerConfig } from '../config.js';
 import { createDiagnoser, type Diagnoser } from '../diagnoser.js';
 import type { Route } from '../http/route.js';
@@ -46,6 +51,8 @@ export interface Deps {
   sinks: Partial<Record<Platform, ChatSink>>;
   /** Built on first use (a front-only serve never builds one), counted. */
   readonly diagnoser: Diagnoser;
+  /** CLOUDFLARE_API_TOKEN verified at start and kept current by the reports (absent without a token). */
+  cloudflareToken?: CloudflareTokenHealth;
   /** The diagnosis queue's producer (its own fail-fast client): chat front, incidents, re-checks. */
   readonly producer: DiagnosisProducer;
   /** A fail-fast client shared by incidents, monitors, fixes and timelines: a Redis outage answers at once. */
@@ -79,12 +86,23 @@ export function buildDeps(config: ServerConfig, overrides: DepOverrides & { logg
 
   const metrics = givenMetrics ?? createMetrics();
   const sinks = countingSinks(buildSinks(config, logger, metrics, givenSinks), metrics);
+  // Verified in the background: start-up never waits for Cloudflare.
+  const cloudflareToken = config.cloudflareApiToken
+    ? startTokenHealth({
+        token: config.cloudflareApiToken,
+        ...(config.cloudflareBaseUrl ? { baseUrl: config.cloudflareBaseUrl } : {}),
+        logger,
+      })
+    : undefined;
+  if (cloudflareToken) closers.push(async () => cloudflareToken.close());
   const diagnoser = owned(
-    () =>
-      instrumentDiagnoser(
+    () => {
+      const measured = instrumentDiagnoser(
         givenDiagnoser ?? createDiagnoser(config, { cloudflareFetch: rateLimitCountingFetch(metrics) }),
         metrics,
-      ),
+      );
+      return cloudflareToken ? observeTokenHealth(measured, cloudflareToken) : measured;
+    },
     (made) => made.close(),
   );
   const producer = owned(
@@ -131,6 +149,7 @@ export function buildDeps(config: ServerConfig, overrides: DepOverrides & { logg
     },
     redis,
     incidents,
+    ...(cloudflareToken ? { cloudflareToken } : {}),
     get queueCounts() {
       return queueCounts();
     },

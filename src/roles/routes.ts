@@ -24,6 +24,8 @@ export interface RouteDeps {
   extraRoutes?: Route[];
   /** Serves GET /metrics and counts every route's requests by outcome. */
   metrics?: Metrics;
+  /** More /readyz probes (the Cloudflare token: degraded, never not-ready). */
+  probes?: ReadinessProbe[];
   /** Where accepted alerts go; without it the webhooks still answer, refusing every alert with 503. */
   incidents?: Pick<IncidentService, 'ingest'>;
 }
@@ -37,6 +39,7 @@ export function buildRoutes(deps: RouteDeps): Route[] {
   const probes: ReadinessProbe[] = [{ name: 'redis', check: () => deps.producer.ping() }];
   const workers = deps.workers;
   if (workers) probes.push({ name: 'workers', check: async () => workers.isRunning() });
+  probes.push(...(deps.probes ?? []));
   const routes = [
     healthzRoute(),
     readyzRoute(probes),

@@ -18,7 +18,7 @@ import { buildChatAdapters } from './chat-adapters.js';
 import { buildDeps, type DepOverrides, type Deps } from './deps.js';
 import { buildFixFront } from './fix-wiring.js';
 import { buildRoutes } from './routes.js';
-import { type RoleHandle, startWorkerPool } from './worker.js';
+import { cloudflareTokenProbes, type RoleHandle, startWorkerPool } from './worker.js';
 
 export interface ServeOptions extends DepOverrides {
   config: ServerConfig;
@@ -86,6 +86,7 @@ export async function serve(deps: Deps, options: { worker: boolean }): Promise<S
       incidents: deps.incidents,
       chatRoutes: adapters.flatMap((adapter) => adapter.routes),
       ...(pool ? { workers: pool.workers } : {}),
+      probes: cloudflareTokenProbes(deps),
       ...(deps.overrides.extraRoutes ? { extraRoutes: deps.overrides.extraRoutes } : {}),
     }),
     onServerAnswer: (answer) => recordServerAnswer(metrics, answer),

@@ -105,6 +105,12 @@ export function startWorkerPool(deps: Deps): WorkerPool {
   };
 }
 
+/** The /readyz probe of the Cloudflare token: degraded (still ready) with the reason. */
+export function cloudflareTokenProbes(deps: Pick<Deps, 'cloudflareToken'>) {
+  const health = deps.cloudflareToken;
+  return health ? [{ name: 'cloudflare', check: async () => health.status() }] : [];
+}
+
 /** Builds the deps from `options` and runs workers over them; `close()` also closes the deps. */
 export async function startWorker(options: WorkerRoleOptions): Promise<WorkerHandle> {
   const { config, ops, ...overrides } = options;
@@ -130,7 +136,10 @@ export async function work(
     try {
       ops = await startOpsServer({
         metrics: deps.metrics,
-        probes: [{ name: 'workers', check: async () => pool.workers.isRunning() }],
+        probes: [
+          { name: 'workers', check: async () => pool.workers.isRunning() },
+          ...cloudflareTokenProbes(deps),
+        ],
         logger: logger.child({ component: 'ops-http' }),
         port: options.ops.port,
         ...(options.ops.host === undefined ? {} : { host: options.ops.host }),
