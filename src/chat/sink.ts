@@ -74,6 +74,18 @@ export interface RunContext {
   root?: ThreadRef;
   /** startThread only: called once the root exists, before the thread step can fail, so a retry reuses it. */
   onRoot?: (root: ThreadRef) => Promise<void>;
+  /**
+   * startThread only: names this root for the platform (at most 25 characters, the same on every
+   * attempt), so a repeat can be recognised: Discord's `nonce` with `enforce_nonce` (a repeat within
+   * minutes returns the message already made), Slack's message `metadata`.
+   */
+  rootKey?: string;
+  /**
+   * startThread only: an earlier attempt claimed this root at this time (ms since epoch) and may have
+   * posted it without recording it; look for a message carrying `rootKey` since then, and build on it
+   * instead of posting again.
+   */
+  lookBackSince?: number;
   /** postSummary only: the guarded fixes offered as buttons under the summary. */
   fixOffers?: { id: string; title: string }[];
 }

@@ -71,6 +71,10 @@ export interface IncidentStoreOptions {
 const BATCH = 500;
 const INGEST = luaScript(INGEST_SCRIPT);
 const SETTLE = luaScript(SETTLE_SCRIPT);
+/** Replaces a claim only if it still holds what the caller read: two attempts cannot both take it over. */
+const TAKE_OVER = luaScript(
+  "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) return 1 end return 0",
+);
 
 export function createIncidentStore(options: IncidentStoreOptions) {
   const { redis } = options;
@@ -160,15 +164,20 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       id: string,
       step: string,
       now = Date.now(),
-    ): Promise<{ ageMs: number; token: string } | undefined> {
+    ): Promise<{ ageMs: number; at: number; token: string; value: string } | undefined> {
       const value = await redis.hget(incKey(id), `claim:${step}`);
       if (value === null) return undefined;
-      const [at = '', token = ''] = value.split('|');
-      return { ageMs: now - Date.parse(at), token };
+      const [when = '', token = ''] = value.split('|');
+      const at = Date.parse(when);
+      return { ageMs: now - at, at, token, value };
     },
-    /** Takes a stale or own claim over (the caller has decided the earlier holder never posted). */
-    async takeOver(id: string, step: string, token: string): Promise<void> {
-      await redis.hset(incKey(id), `claim:${step}`, `${new Date().toISOString()}|${token}`);
+    /**
+     * Takes a claim over from the holder read by claimOf (whose attempt ended, or whose lease ran
+     * out); false when someone else changed it in between (fencing: only one successor wins).
+     */
+    async takeOver(id: string, step: string, holder: { value: string }, token: string): Promise<boolean> {
+      const next = `${new Date().toISOString()}|${token}`;
+      return (await runScript(redis, TAKE_OVER, incKey(id), [`claim:${step}`, holder.value, next])) === 1;
     },
     async release(id: string, step: string): Promise<void> {
       await redis.hdel(incKey(id), `claim:${step}`);

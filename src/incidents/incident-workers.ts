@@ -1,7 +1,7 @@
 // Workers for incident actions: post the root message (once per platform), start the diagnosis in
 // that thread, edit the root as alerts are counted, and close the incident only after the bot's own
-// re-check agrees. Every chat post is claimed in Redis first, so a retried job never posts twice.
-import { randomUUID } from 'node:crypto';
+// re-check agrees. Every chat post is claimed in Redis first, so a retried job never posts twice
+// (roots: root-poster.ts, which also finds a root whose record was lost).
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Platform, ReplyTarget, RunContext, ThreadRef } from '../chat/sink.js';
@@ -20,6 +20,7 @@ import { joinedNote, moreAlertsNote, resolvedNote, stillFailingNote } from './in
 import { ensureOpen, INCIDENT_QUEUE, type IncidentJob, queueEdit, queueRecheck } from './incident-queue.js';
 import { type IncidentService, incidentContext } from './incident-service.js';
 import type { IncidentRecord } from './incident-store.js';
+import { createRootPoster, ROOT_LEASE_MS } from './root-poster.js';
 import { startStormWorker } from './storm-worker.js';
 
 export interface IncidentWorkerDeps {
@@ -40,13 +41,9 @@ export interface IncidentWorkerDeps {
   /** Stall detection of incident jobs, for tests (BullMQ defaults otherwise). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** How long another process's root claim is waited out (tests; ROOT_LEASE_MS otherwise). */
+  rootLeaseMs?: number;
 }
-
-/**
- * How long a claimed root post without a result is waited for (retried) before it is taken for a
- * process that died mid-post; longer than a post can take (the sink's timeout and rate-limit waits).
- */
-const ROOT_LEASE_MS = 2 * 60_000;
 
 export interface IncidentWorkers {
   /** Re-queues actions a crashed front or worker may have lost. */
@@ -82,10 +79,6 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     }
   };
 
-  // Roots this process has seen posted, so a retry whose Redis write of it failed builds on it.
-  const postedRoots = new Map<string, ThreadRef>();
-  // Tokens of root claims this process made whose post has not happened (bounded by open incidents).
-  const ownClaims = new Set<string>();
   // Claims whose release failed (Redis went away mid-step): released as soon as Redis is back.
   const releases = new Set<string>();
   const releaseLater = (id: string, step: string) => {
@@ -105,49 +98,17 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     attempt();
   };
 
+  const roots = createRootPoster({
+    store,
+    sinks: deps.sinks,
+    channels: deps.channels,
+    log,
+    runContext,
+    ...(deps.rootLeaseMs !== undefined ? { leaseMs: deps.rootLeaseMs } : {}),
+  });
   async function postRoot(record: IncidentRecord, platform: Platform): Promise<void> {
-    const id = record.id;
-    const step = `root:${platform}`;
-    const key = `${id}\u0000${platform}`;
-    const reply = { platform, channel: deps.channels[platform]! } as ReplyTarget;
-    // Every read happens before the claim, so only the post itself sits between claim and result.
-    const context = await runContext(record, platform);
-    const pending = postedRoots.get(key) ?? record.pendingRoots[platform];
-    const token = randomUUID();
-    // Remembered before asking: if Redis dies with the answer in flight, the claim may be ours.
-    ownClaims.add(token);
-    if (!(await store.claim(id, step, token)) && !pending) {
-      const holder = await store.claimOf(id, step);
-      if (holder && !ownClaims.has(holder.token) && holder.ageMs < ROOT_LEASE_MS) {
-        // Another attempt is posting, or failed and its release has not reached Redis yet.
-        ownClaims.delete(token);
-        throw new Error(
-          `root of ${id} was claimed ${Math.round(holder.ageMs)} ms ago with no result yet; retrying`,
-        );
-      }
-      // Our own earlier claim (its post never started), or one whose holder died: a 2xx promised
-      // this alert a thread, so after the lease it is posted (at least once, see docs/operations.md).
-      if (holder && !ownClaims.has(holder.token))
-        log.warn({ incident: id, platform }, 'root claim expired without a result; posting it now');
-      await store.takeOver(id, step, token);
-    }
-    if (pending) context.root = pending;
-    context.onRoot = (root) => {
-      ownClaims.delete(token);
-      postedRoots.set(key, root);
-      return store.setPendingRoot(id, root);
-    };
-    try {
-      const thread = await deps.sinks[platform]!.startThread(reply, context);
-      await store.setThread(id, thread);
-      record.threads[platform] = thread;
-      postedRoots.delete(key);
-      ownClaims.delete(token);
-      await deps.service.touchStorm(record); // the storm message links the new thread
-    } catch (error) {
-      releaseLater(id, step);
-      throw error;
-    }
+    await roots.post(record, platform);
+    await deps.service.touchStorm(record); // the storm message links the new thread
   }
 
   async function open(id: string): Promise<void> {

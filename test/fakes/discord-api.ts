@@ -2,7 +2,11 @@
 // callbacks, the interaction's @original message, channel messages, threads started from a message,
 // and command registration. Records every call; on demand answers 429 (with `Retry-After` and the
 // body's `retry_after`), or Discord's JSON errors such as 10003 Unknown Channel and 50013 Missing
-// Permissions. Its 204s carry no JSON content type, as the real API's do.
+// Permissions. Its 204s carry no JSON content type, as the real API's do. Creating a message honours
+// `nonce` + `enforce_nonce` as Discord documents them: a nonce is at most 25 characters (longer is
+// 50035 Invalid Form Body), and with `enforce_nonce: true` a nonce the same author used in the past
+// few minutes (five here) returns that message instead of creating another (discord-api-types
+// RESTPostAPIChannelMessageJSONBody.enforce_nonce; discord.com/developers/docs/resources/message).
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -68,6 +72,9 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
   const rateLimits: { match: RegExp; seconds: number; times: number }[] = [];
   const errors: { match: RegExp; error: ErrorSpec }[] = [];
   const guildId = '900000000000000001';
+  /** `${author} ${nonce}` → the message it created and when. */
+  const nonces = new Map<string, { id: string; at: number }>();
+  const NONCE_WINDOW_MS = 5 * 60_000;
   let seq = 0n;
   const snowflake = () => String(1_300_000_000_000_000_000n + ++seq);
 
@@ -154,8 +161,31 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
     if (parts[0] === 'channels' && parts[2] === 'messages') {
       const channelId = parts[1] ?? '';
       // POST /channels/{channel}/messages
-      if (parts.length === 3 && method === 'POST')
-        return send(200, edit(newMessage(snowflake(), channelId), payload, false));
+      if (parts.length === 3 && method === 'POST') {
+        const nonce = payload['nonce'];
+        if (
+          nonce !== undefined &&
+          (typeof nonce === 'string' ? nonce.length > 25 : typeof nonce !== 'number')
+        )
+          return send(400, {
+            message: 'Invalid Form Body',
+            code: 50035,
+            errors: {
+              nonce: {
+                _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' }],
+              },
+            },
+          });
+        const nonceKey = `${auth ?? ''} ${String(nonce)}`;
+        const earlier = nonce === undefined ? undefined : nonces.get(nonceKey);
+        if (payload['enforce_nonce'] === true && earlier && Date.now() - earlier.at < NONCE_WINDOW_MS) {
+          const existing = messages.get(earlier.id);
+          if (existing) return send(200, { ...view(existing), nonce });
+        }
+        const created = newMessage(snowflake(), channelId);
+        if (nonce !== undefined) nonces.set(nonceKey, { id: created.id, at: Date.now() });
+        return send(200, { ...edit(created, payload, false), ...(nonce !== undefined ? { nonce } : {}) });
+      }
       const message = messages.get(parts[3] ?? '');
       if (!message || message.channel_id !== channelId) return fail(DISCORD_ERRORS.unknownMessage);
       // PATCH /channels/{channel}/messages/{id}
@@ -205,6 +235,10 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
     if (Array.isArray(payload['components'])) message.components = payload['components'];
     message.edits += isEdit ? 1 : 0;
     if (!isEdit) message.edits = 0;
+    return view(message);
+  }
+
+  function view(message: FakeMessage) {
     return { ...message, type: 0, author: { id: '1', username: 'check502', bot: true } };
   }
 

@@ -1,6 +1,10 @@
 // Loopback fake of Slack's Web API (`/api/<method>`, form-urlencoded, Bearer token, JSON answers)
 // plus a `response_url` sink. Records every call; can answer 429 with Retry-After, 5xx, or a
-// platform error such as `not_in_channel`, for the next N calls of a method.
+// platform error such as `not_in_channel`, for the next N calls of a method. Posted messages are kept
+// per channel with their `metadata`, and conversations.history reads them back as Slack does: newest
+// first, `oldest` exclusive, `limit` + `response_metadata.next_cursor` pages, and the metadata's
+// `event_payload` only with `include_all_metadata` (https://docs.slack.dev/messaging/message-metadata;
+// without the flag the fake keeps `event_type` alone, an assumption).
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +49,8 @@ export interface FakeSlackApi {
   failNext(method: string, failure: Failure, times?: number): void;
   /** Every postMessage to this channel answers `not_in_channel`. */
   blockChannel(channel: string): void;
+  /** conversations.history answers `missing_scope` (a bot installed without channels:history). */
+  denyHistory(): void;
   callsOf(method: string): SlackCall[];
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -55,6 +61,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const responses: ResponseUrlPost[] = [];
   const failures = new Map<string, { failure: Failure; times: number }[]>();
   const blocked = new Set<string>();
+  let historyDenied = false;
+  const posted = new Map<string, { ts: string; text: unknown; metadata?: unknown; thread_ts?: string }[]>();
   let seq = 0;
   const uploads: SlackUpload[] = [];
 
@@ -91,7 +99,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     if (type.includes('application/json')) Object.assign(args, JSON.parse(raw || '{}'));
     else {
       for (const [key, value] of new URLSearchParams(raw)) {
-        args[key] = key === 'blocks' || key === 'attachments' ? JSON.parse(value) : value;
+        args[key] = ['blocks', 'attachments', 'metadata'].includes(key) ? JSON.parse(value) : value;
       }
     }
     const auth = req.headers.authorization;
@@ -125,8 +133,41 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       case 'chat.postMessage': {
         if (blocked.has(channel)) return send(200, { ok: false, error: 'not_in_channel' });
         seq++;
-        const ts = `1700000000.${String(seq).padStart(6, '0')}`;
+        // Slack's ts is the posting time (seconds.micro), unique in the channel.
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, '0')}`;
+        const kept: { ts: string; text: unknown; metadata?: unknown; thread_ts?: string } = {
+          ts,
+          text: args['text'],
+        };
+        if (args['metadata'] !== undefined) kept.metadata = args['metadata'];
+        if (args['thread_ts'] !== undefined) kept.thread_ts = String(args['thread_ts']);
+        posted.set(channel, [...(posted.get(channel) ?? []), kept]);
         return send(200, { ok: true, channel, ts, message: { ts, text: args['text'] } });
+      }
+      case 'conversations.history': {
+        if (historyDenied)
+          return send(200, { ok: false, error: 'missing_scope', needed: 'channels:history' });
+        const all = args['include_all_metadata'] === true || args['include_all_metadata'] === 'true';
+        const oldest = Number(args['oldest'] ?? 0);
+        const limit = Math.min(Number(args['limit'] ?? 100) || 100, 999);
+        const from = Number(args['cursor'] ?? 0) || 0;
+        // Channel history holds top-level messages (and broadcasts), not thread replies.
+        const list = (posted.get(channel) ?? [])
+          .filter((m) => m.thread_ts === undefined && Number(m.ts) > oldest)
+          .reverse();
+        const page = list.slice(from, from + limit).map((m) => {
+          const meta = m.metadata as { event_type?: unknown } | undefined;
+          const metadata =
+            meta === undefined ? {} : { metadata: all ? meta : { event_type: meta.event_type } };
+          return { type: 'message', bot_id: 'B0BOT', text: m.text, ts: m.ts, ...metadata };
+        });
+        const more = from + limit < list.length;
+        return send(200, {
+          ok: true,
+          messages: page,
+          has_more: more,
+          response_metadata: { next_cursor: more ? String(from + limit) : '' },
+        });
       }
       case 'chat.update':
         return send(200, { ok: true, channel, ts: args['ts'], text: args['text'] });
@@ -167,6 +208,9 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       failures.set(method, [...(failures.get(method) ?? []), { failure, times }]);
     },
     blockChannel: (channel) => blocked.add(channel),
+    denyHistory: () => {
+      historyDenied = true;
+    },
     callsOf: (method) => calls.filter((c) => c.method === method),
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,13 +1,15 @@
 // Drill: Redis (append-only file, fsync on every write, as docs/operations.md recommends) is
 // SIGKILLed at random moments while alerts arrive, many times over. Senders behave like real
 // ones: a 5xx or a dropped connection is retried with the same payload. The promise of a 2xx is
-// that the alert will be acted on: every site whose alert got a 2xx ends up with an incident
-// thread (a root message, and the diagnosis posted under it); sites with two roots are counted.
+// that the alert will be acted on: every site whose alert got a 2xx ends up with exactly one
+// incident thread (one root message, and the diagnosis posted under it), however the kills fall
+// (a job lock lapsing mid-post, a post whose record died with Redis: src/incidents/root-poster.ts).
+// Roots are told from the storm message by the root key they carry (Slack message metadata).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
+import { type FakeSlackApi, type SlackCall, startFakeSlackApi } from '../fakes/slack-api.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
 import { fastSink, logger, testConfig } from '../support/slack-harness.js';
@@ -74,16 +76,17 @@ describe('alerts accepted while Redis is killed', () => {
     return false;
   }
 
-  const rootsFor = (site: string) =>
+  const topLevel = () =>
     slackApi
       .callsOf('chat.postMessage')
       .filter(
         (c) =>
-          c.result?.['ok'] === true &&
-          c.args['channel'] === CHANNEL &&
-          c.args['thread_ts'] === undefined &&
-          JSON.stringify(c.args).includes(site),
+          c.result?.['ok'] === true && c.args['channel'] === CHANNEL && c.args['thread_ts'] === undefined,
       );
+  const isRoot = (c: SlackCall) =>
+    (c.args['metadata'] as { event_type?: string } | undefined)?.event_type === 'check502_root';
+  const rootsFor = (site: string) =>
+    topLevel().filter((c) => isRoot(c) && String(c.args['text']).includes(`${site}…`));
   const repliesUnder = (ts: unknown) =>
     slackApi
       .callsOf('chat.postMessage')
@@ -125,12 +128,10 @@ describe('alerts accepted while Redis is killed', () => {
     );
     console.info(
       `[figure] alert kill drill: ${KILLS} SIGKILLs in ${trafficMs} ms, ${accepted.size} alerts accepted, ${refused.size} never accepted, ` +
-        `${missing.length} without a thread, ${doubled.length} with two, ${undiagnosed.length} without a diagnosis; settled ${Date.now() - started} ms after start`,
+        `${missing.length} without a thread, ${doubled.length} with two, ${undiagnosed.length} without a diagnosis, ${topLevel().filter((c) => !isRoot(c)).length} storm message(s); settled ${Date.now() - started} ms after start`,
     );
     expect(accepted.size).toBeGreaterThan(KILLS);
-    // Nothing accepted is lost: every 2xx gets a thread and a diagnosis. Exactly once is not met
-    // yet: on a loaded machine a lapsed job lock lets two attempts in one process post a root each
-    // (issue #17 stays open for it), so doubles are reported above, not asserted.
-    expect({ missing, undiagnosed }).toEqual({ missing: [], undiagnosed: [] });
+    // Exactly once: every 2xx has one thread with its diagnosis; no site (accepted or not) has two.
+    expect({ missing, doubled, undiagnosed }).toEqual({ missing: [], doubled: [], undiagnosed: [] });
   }, 90_000);
 });

@@ -7,7 +7,11 @@ import type { Report, Verdict } from '../../src/diagnosis/report.js';
 import type { Alert } from '../../src/incidents/alert.js';
 import type { DiagnosisRequester, IncidentTimings } from '../../src/incidents/incident-deps.js';
 import { createIncidentService, type IncidentService } from '../../src/incidents/incident-service.js';
-import { type IncidentWorkers, startIncidentWorkers } from '../../src/incidents/incident-workers.js';
+import {
+  type IncidentWorkerDeps,
+  type IncidentWorkers,
+  startIncidentWorkers,
+} from '../../src/incidents/incident-workers.js';
 import { RecordingSink } from './recording-sink.js';
 
 export const logger = pino({ level: 'silent' });
@@ -44,7 +48,10 @@ export interface Harness {
   /** Verdict the next re-checks return. */
   verdict: { value: Verdict };
   rechecks: string[];
-  startWorkers(timings?: Partial<IncidentTimings>): IncidentWorkers;
+  startWorkers(
+    timings?: Partial<IncidentTimings>,
+    options?: Pick<IncidentWorkerDeps, 'lockDurationMs' | 'stalledIntervalMs' | 'rootLeaseMs'>,
+  ): IncidentWorkers;
   /** Another front process: its own connection and service over the same Redis and prefix. */
   secondFront(): Promise<IncidentService>;
   close(): Promise<void>;
@@ -83,7 +90,7 @@ export async function createHarness(redisUrl: string, timings = FAST): Promise<H
     requests,
     verdict,
     rechecks,
-    startWorkers(overrides = timings) {
+    startWorkers(overrides = timings, options = {}) {
       const workers = startIncidentWorkers({
         redis,
         prefix,
@@ -98,6 +105,7 @@ export async function createHarness(redisUrl: string, timings = FAST): Promise<H
         logger,
         timings: overrides,
         reconcileIntervalMs: 0,
+        ...options,
       });
       workerList.push(workers);
       harness.workers = workers;

@@ -16,6 +16,14 @@ export class RecordingSink implements ChatSink {
   failNextThreadSteps = 0;
   /** Every root message actually posted, including those whose thread step failed. */
   readonly postedRoots: ThreadRef[] = [];
+  /** Makes the next n startThread calls post the root and then lose the answer (a dropped connection). */
+  loseNextAnswers = 0;
+  /** How long posting a root takes. */
+  postDelayMs = 0;
+  /** Keys the roots were posted with (rootKey), as the platforms keep them (nonce, metadata). */
+  private readonly keyed = new Map<string, { at: number; thread: ThreadRef }>();
+  /** Look-backs asked for (lookBackSince set). */
+  lookBacks = 0;
 
   constructor(readonly platform: Platform) {}
 
@@ -25,10 +33,24 @@ export class RecordingSink implements ChatSink {
       throw new Error('chat API unavailable');
     }
     let thread = context.root;
+    if (!thread && context.rootKey !== undefined && context.lookBackSince !== undefined) {
+      this.lookBacks++;
+      const earlier = this.keyed.get(context.rootKey);
+      if (earlier && earlier.at >= context.lookBackSince - 60_000) {
+        thread = earlier.thread;
+        await context.onRoot?.(thread);
+      }
+    }
     if (!thread) {
+      if (this.postDelayMs > 0) await new Promise((r) => setTimeout(r, this.postDelayMs));
       this.roots++;
       thread = { platform: this.platform, channel: reply.channel, root: `root-${this.roots}` };
       this.postedRoots.push(thread);
+      if (context.rootKey !== undefined) this.keyed.set(context.rootKey, { at: Date.now(), thread });
+      if (this.loseNextAnswers > 0) {
+        this.loseNextAnswers--;
+        throw new Error('socket hang up');
+      }
       await context.onRoot?.(thread);
     }
     if (this.failNextThreadSteps > 0) {

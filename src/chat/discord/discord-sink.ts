@@ -120,7 +120,11 @@ export class DiscordSink implements ChatSink {
       // An earlier attempt posted the root and then failed to start its thread: finish that one.
       ref = { platform: 'discord', channel: context.root.channel, root: context.root.root };
     } else {
-      const root = await this.postRoot(reply, body);
+      // A repeat of this root (same key within Discord's few minutes) returns the message already posted.
+      const root = await this.postRoot(
+        reply,
+        context.rootKey === undefined ? body : { ...body, nonce: context.rootKey, enforce_nonce: true },
+      );
       ref = { platform: 'discord', channel: root.channel_id || reply.channel, root: root.id };
       await context.onRoot?.({ ...ref });
     }
@@ -251,7 +255,8 @@ export class DiscordSink implements ChatSink {
     const interaction = reply.interaction;
     if (interaction && this.tokenAlive(interaction)) {
       try {
-        return await this.editOriginal(interaction, body);
+        const { nonce: _nonce, enforce_nonce: _enforce, ...edit } = body; // creation-only fields
+        return await this.editOriginal(interaction, edit);
       } catch (error) {
         if (!isTokenDead(error)) throw deliveryError('editing the interaction response', error);
         this.logger?.info(

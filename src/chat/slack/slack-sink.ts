@@ -22,6 +22,7 @@ import { classify, SlackCallError, SlackOutbox } from './outbox.js';
 import { renderCheck, renderFixResult, renderNote, renderRoot } from './render.js';
 import { renderSummary } from './render-summary.js';
 import { postToResponseUrl, type ResponseUrlGuard, responseUrlGuard } from './response-url.js';
+import { findRootMessage, rootMetadata } from './root-metadata.js';
 import { slackLogger } from './slack-logger.js';
 
 /** Slack errors meaning the bot cannot post in the channel until someone acts. */
@@ -111,9 +112,15 @@ export class SlackSink implements ChatSink {
       throw new UndeliverableError('not a Slack reply target', 'wrong_platform');
     // A Slack thread is its root message: one an earlier attempt posted is the whole answer.
     if (context.root?.platform === 'slack') return { ...context.root };
+    const found = await this.lookBack(reply.channel, context);
+    if (found) {
+      await context.onRoot?.({ ...found });
+      return found;
+    }
     const message = renderRoot(context);
+    const metadata = context.rootKey === undefined ? {} : { metadata: rootMetadata(context.rootKey) };
     try {
-      const result = await this.outbox.post({ channel: reply.channel, ...message });
+      const result = await this.outbox.post({ channel: reply.channel, ...message, ...metadata });
       const ts = result['ts'];
       if (typeof ts !== 'string') throw new SlackCallError('chat.postMessage returned no ts', 'no_ts', true);
       const channel = typeof result['channel'] === 'string' ? result['channel'] : reply.channel;
@@ -130,6 +137,29 @@ export class SlackSink implements ChatSink {
         throw new UndeliverableError(`cannot post in ${reply.channel}: ${error.reason}`, error.reason);
       }
       throw error;
+    }
+  }
+
+  /** A root an earlier attempt posted but never recorded (see root-metadata.ts), when asked to look. */
+  private async lookBack(channel: string, context: RunContext): Promise<ThreadRef | undefined> {
+    if (context.rootKey === undefined || context.lookBackSince === undefined) return undefined;
+    try {
+      const call = (method: string, args: Record<string, unknown>) =>
+        this.client.apiCall(method, args) as unknown as Promise<Record<string, unknown>>;
+      const ts = await findRootMessage(call, channel, context.rootKey, context.lookBackSince);
+      if (ts !== undefined)
+        this.options.logger.info({ channel, ts }, 'found the root an earlier attempt posted');
+      return ts === undefined ? undefined : { platform: 'slack', channel, root: ts };
+    } catch (error) {
+      const { reason, transient } = classify(error);
+      // Slack not answering now: retry later rather than risk a second root.
+      if (transient) throw error;
+      // No history scope (or no access): posting again is better than no thread at all.
+      this.options.logger.warn(
+        { channel, reason },
+        'cannot read channel history to find an earlier root; posting it',
+      );
+      return undefined;
     }
   }
 

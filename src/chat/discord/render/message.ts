@@ -9,6 +9,9 @@ export interface DiscordMessage {
   embeds?: APIEmbed[];
   components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
   allowed_mentions: { parse: [] };
+  /** Root messages: the same on every attempt, so Discord returns the first instead of a repeat. */
+  nonce?: string;
+  enforce_nonce?: boolean;
 }
 
 export function message(parts: {
