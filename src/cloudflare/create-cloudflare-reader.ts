@@ -103,7 +103,7 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
       });
       return raceSignal(load, signal, 'IP ranges');
     },
-    originRulesets: (zoneId, signal) => originRulesets(api, zoneId, signal),
+    originRulesets: (zoneId, signal, options) => originRulesets(api, zoneId, signal, options),
     originPullSettings: (zoneId, host, signal, zoneEnabled) =>
       originPullSettings(api, zoneId, host, signal, zoneEnabled),
     edgeAnalytics: (zoneTag, host, since, until, signal) =>

@@ -1,8 +1,9 @@
 // What changes where and how Cloudflare connects to the origin, beyond DNS and the zone's SSL mode:
 // Origin Rules (`http_request_origin`: Host header, SNI, DNS record and port overrides),
-// Configuration Rules (`http_config_settings`: the SSL mode per host or path) and Authenticated
-// Origin Pulls (zone-level and per-hostname). Shapes: SDK `rulesets/rules.d.ts` (RouteRule,
-// SetConfigRule), `origin-tls-client-auth/{settings,hostnames}.d.ts`.
+// Configuration Rules (`http_config_settings`: the SSL mode per host or path), Cache Rules
+// (`http_request_cache_settings`: `read_timeout`, the proxy read timeout per host or path) and
+// Authenticated Origin Pulls (zone-level and per-hostname). Shapes: SDK `rulesets/rules.d.ts`
+// (RouteRule, SetConfigRule, SetCacheSettingsRule), `origin-tls-client-auth/{settings,hostnames}.d.ts`.
 
 import { PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
 import type { CfOriginPullSettings, CfOriginRulesets, CfRule } from '../diagnosis/cloudflare-reader.js';
@@ -14,19 +15,26 @@ const LIST_OP = { name: 'Origin Rules', permission: PERMISSIONS.originRules };
 const PHASE_OP = {
   http_request_origin: { name: 'Origin Rules', permission: PERMISSIONS.originRules },
   http_config_settings: { name: 'Configuration Rules', permission: PERMISSIONS.configRules },
+  http_request_cache_settings: { name: 'Cache Rules', permission: PERMISSIONS.cacheRules },
 };
 const AOP_OP = { name: 'Authenticated Origin Pulls', permission: PERMISSIONS.sslCertificates };
-const PHASES = { http_request_origin: 'origin', http_config_settings: 'config' } as const;
+const PHASES = {
+  http_request_origin: 'origin',
+  http_config_settings: 'config',
+  http_request_cache_settings: 'cache',
+} as const;
 type Phase = keyof typeof PHASES;
 
 /**
  * One `GET /zones/{id}/rulesets` (the list carries each ruleset's phase and kind, not its rules),
- * then `GET /zones/{id}/rulesets/{ruleset}` for the zone entry points of the two phases that exist.
+ * then `GET /zones/{id}/rulesets/{ruleset}` for the zone entry points of the phases that exist
+ * (Cache Rules only when asked: most zones have them, few can change the read timeout with them).
  */
 export async function originRulesets(
   api: ApiClient,
   zoneId: string,
   signal: AbortSignal,
+  options: { cacheRules?: boolean } = {},
 ): Promise<CfOriginRulesets> {
   const zone = encodeURIComponent(zoneId);
   const list = await api.call(LIST_OP, signal, (o) => api.sdk.get<unknown>(`/zones/${zone}/rulesets`, o));
@@ -36,9 +44,10 @@ export async function originRulesets(
     const phase = str(r?.['phase']);
     // Only the zone's own entry point runs for the zone's traffic; managed rulesets are not these phases.
     if (!id || str(r?.['kind']) !== 'zone' || !phase || !(phase in PHASES)) return [];
+    if (phase === 'http_request_cache_settings' && !options.cacheRules) return [];
     return [{ id, phase: phase as Phase }];
   });
-  const out: CfOriginRulesets = { origin: [], config: [] };
+  const out: Required<CfOriginRulesets> = { origin: [], config: [], cache: [] };
   const bodies = await Promise.all(
     wanted.map(({ id, phase }) =>
       api.call(PHASE_OP[phase], signal, (o) =>
@@ -96,6 +105,9 @@ function toRule(item: unknown): CfRule[] {
   if (originPort !== undefined && Number.isInteger(originPort)) rule.originPort = originPort;
   const ssl = str(params?.['ssl']);
   if (ssl) rule.ssl = ssl;
+  // Cache Rules: seconds between two reads from the origin (SetCacheSettingsRule.read_timeout).
+  const readTimeout = num(params?.['read_timeout']);
+  if (readTimeout !== undefined && readTimeout > 0) rule.readTimeoutS = readTimeout;
   return [rule];
 }
 

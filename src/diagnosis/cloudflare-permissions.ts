@@ -81,6 +81,12 @@ export const PERMISSIONS = {
     reads: "the zone's Configuration Rules (the SSL/TLS mode per host or path)",
     without: "per-host SSL modes: the probe uses the zone's mode, which a Configuration Rule may override",
   },
+  cacheRules: {
+    name: 'Cache Settings Read',
+    scope: 'zone',
+    reads: "the zone's Cache Rules, for a proxy read timeout set per host or path (Enterprise)",
+    without: "a per-path proxy read timeout: slow origins are judged against the zone's timeout",
+  },
   sslCertificates: {
     name: 'SSL and Certificates Read',
     scope: 'zone',

@@ -60,6 +60,8 @@ export interface CfRule {
   originPort?: number;
   /** Configuration Rules: SSL/TLS mode for matching requests. */
   ssl?: string;
+  /** Cache Rules (`set_cache_settings`): proxy read timeout in seconds (`read_timeout`). */
+  readTimeoutS?: number;
 }
 
 export interface CfOriginRulesets {
@@ -67,6 +69,8 @@ export interface CfOriginRulesets {
   origin: CfRule[];
   /** Rules of the `http_config_settings` entry point, in execution order. */
   config: CfRule[];
+  /** Rules of the `http_request_cache_settings` entry point, when asked for. */
+  cache?: CfRule[];
 }
 
 /** Authenticated Origin Pulls as Cloudflare will apply it to this host. */
@@ -268,7 +272,12 @@ export interface CloudflareReader {
    * The zone's Origin Rules and Configuration Rules: one list call, then the entry points that
    * exist (most zones have neither, so this is usually one request).
    */
-  originRulesets(zoneId: string, signal: AbortSignal): Promise<CfOriginRulesets>;
+  originRulesets(
+    zoneId: string,
+    signal: AbortSignal,
+    /** Also read the Cache Rules entry point (its `read_timeout` changes when Cloudflare shows 524). */
+    options?: { cacheRules?: boolean },
+  ): Promise<CfOriginRulesets>;
   /** Zone-level and per-hostname Authenticated Origin Pulls for `host` (read only when an origin asks for a certificate). */
   originPullSettings(
     zoneId: string,

@@ -45,7 +45,7 @@ export interface PublicDnsFacts {
 export interface AppliedRule {
   id: string;
   description?: string;
-  phase: 'origin' | 'config';
+  phase: 'origin' | 'config' | 'cache';
   expression: string;
   /** Human words for each override, e.g. "destination port 8443". */
   changes: string[];
@@ -64,6 +64,8 @@ export interface OriginRoute {
   port?: number;
   /** A Configuration Rule's SSL/TLS mode for this request. */
   sslMode?: SslMode;
+  /** A Cache Rule's proxy read timeout for this request, in seconds. */
+  readTimeoutS?: number;
   rules: AppliedRule[];
   /** Rules whose filter depends on what the bot cannot know (the visitor's country, headers…). */
   uncertain: AppliedRule[];
@@ -78,6 +80,13 @@ export interface CloudflareFacts {
   zoneSslMode?: SslMode;
   /** Origin and Configuration Rules that apply to this request. */
   route?: OriginRoute;
+  /**
+   * Seconds Cloudflare waits for the origin's answer before 524 for THIS request: a matching Cache
+   * Rule's `read_timeout`, else the zone's `proxy_read_timeout`; absent when neither was read (100).
+   */
+  proxyReadTimeoutS?: number;
+  /** Where `proxyReadTimeoutS` comes from, in words ("the zone's proxy_read_timeout", a rule). */
+  proxyReadTimeoutFrom?: string;
   /** Origins the probe should check directly (empty for a tunnel). */
   origins: OriginCandidate[];
   proxied?: boolean;

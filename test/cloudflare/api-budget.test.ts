@@ -66,7 +66,6 @@ const COMMON: [string, () => FakeScenario, string][] = [
   ['a Worker placeholder', worker, HOST],
   ['a remotely-managed tunnel', () => tunnelZone('healthy', 4), HOST],
   ['a locally-managed tunnel', localTunnel, HOST],
-  ['a load balancer with a failing pool', () => lbZone(false, true), HOST],
 ];
 
 describe('API calls per diagnosis', () => {
@@ -75,6 +74,24 @@ describe('API calls per diagnosis', () => {
     const { report } = await runDiagnosis(fake, host, { edge: { status: 502, code: 502 } });
     expect(fake.calls.length).toBeLessThanOrEqual(12);
     expect(report.cloudflareApiCalls).toBe(fake.calls.length);
+    expect(codes(report)).not.toContain('cloudflare.budget_spent');
+  });
+
+  it('a load balancer with a failing pool: at most 12; only the rules read gives way to the monitor, said as info', async () => {
+    fake = await startFakeCloudflareApi(lbZone(false, true));
+    const { report } = await runDiagnosis(fake, HOST, { edge: { status: 502, code: 502 } });
+    expect(fake.calls.length).toBeLessThanOrEqual(12);
+    expect(report.cloudflareApiCalls).toBe(fake.calls.length);
+    expect(fake.calls.some((c) => c.path.includes('/monitors/'))).toBe(true);
+    const spent = report.findings.filter((f) => f.code === 'cloudflare.budget_spent');
+    expect(spent.map((f) => [f.severity, f.evidence['operation']])).toEqual([['info', 'Origin Rules']]);
+  });
+
+  it('a load balancer with healthy pools reads the Origin Rules too, within 12', async () => {
+    fake = await startFakeCloudflareApi(lbZone(true, true));
+    const { report } = await runDiagnosis(fake, HOST, { edge: { status: 502, code: 502 } });
+    expect(fake.calls.length).toBeLessThanOrEqual(12);
+    expect(fake.calls.some((c) => c.path.endsWith('/rulesets'))).toBe(true);
     expect(codes(report)).not.toContain('cloudflare.budget_spent');
   });
 

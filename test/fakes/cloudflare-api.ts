@@ -18,6 +18,8 @@ export interface FakeZone {
   status?: string;
   paused?: boolean;
   accountId?: string;
+  /** `plan.name` as the API answers it (default "Free Website"). */
+  plan?: string;
 }
 
 export interface FakeScenario {
@@ -515,7 +517,7 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
       'GET',
       /^\/zones\/([^/]+)\/rulesets\/phases\/([^/]+)\/entrypoint$/,
       ([, zone = '', phase = '']) => {
-        if (!allowed(phase === 'http_config_settings' ? 'Config Rules Read' : 'Origin Rules Read')) return;
+        if (!allowed(phasePermission(phase))) return;
         const entry = (s.rulesets[zone] ?? []).find((r) => r['phase'] === phase && r['kind'] === 'zone');
         // Real answer for a phase the zone never used (captured in public client code):
         if (!entry) {
@@ -535,10 +537,7 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
       /^\/zones\/([^/]+)\/rulesets\/([^/]+)$/,
       ([, zone = '', id = '']) => {
         const ruleset = (s.rulesets[zone] ?? []).find((r) => r['id'] === id);
-        if (
-          !allowed(ruleset?.['phase'] === 'http_config_settings' ? 'Config Rules Read' : 'Origin Rules Read')
-        )
-          return;
+        if (!allowed(phasePermission(String(ruleset?.['phase'] ?? '')))) return;
         return ruleset === undefined ? notFound() : ok(ruleset);
       },
     ],
@@ -773,8 +772,15 @@ function zoneBody(z: FakeZone) {
     type: 'full',
     name_servers: ['ada.ns.cloudflare.com', 'bob.ns.cloudflare.com'],
     account: { id: z.accountId ?? 'acc1', name: 'Account' },
-    plan: { name: 'Free Website' },
+    plan: { name: z.plan ?? 'Free Website' },
   };
+}
+
+/** The token permission each rules phase needs (its API reference's accepted permissions). */
+function phasePermission(phase: string): string {
+  if (phase === 'http_config_settings') return 'Config Rules Read';
+  if (phase === 'http_request_cache_settings') return 'Cache Settings Read';
+  return 'Origin Rules Read';
 }
 
 function envelope(result: unknown, errors: ApiError[], resultInfo?: unknown) {

@@ -2,7 +2,8 @@
 // shapes from the SDK's `rulesets/rules.d.ts` (RouteRule, SetConfigRule) and the documented
 // examples (developers.cloudflare.com/rules/origin-rules/create-api/ and /parameters/:
 // `"action_parameters": { "host_header": …, "origin": { "host": …, "port": … }, "sni": { "value": … } }`;
-// /rules/configuration-rules/ for `set_config` with `ssl`).
+// /rules/configuration-rules/ for `set_config` with `ssl`; SDK SetCacheSettingsRule and
+// developers.cloudflare.com/cache/how-to/cache-rules/create-api/ for `set_cache_settings`).
 
 export interface RouteParams {
   host_header?: string;
@@ -35,6 +36,11 @@ export function routeRule(expression: string, params: RouteParams, description =
   return rule('route', expression, params as Record<string, unknown>, description);
 }
 
+/** A Cache Rule (`set_cache_settings`); `read_timeout` is the proxy read timeout in seconds (Enterprise). */
+export function cacheRule(expression: string, params: Record<string, unknown>, description = 'Cache rule') {
+  return rule('set_cache_settings', expression, params, description);
+}
+
 export function setConfigRule(expression: string, ssl: string, description = 'Configuration rule') {
   return rule('set_config', expression, { ssl }, description);
 }
@@ -58,6 +64,10 @@ export function originRuleset(...rules: unknown[]): Record<string, unknown> {
 
 export function configRuleset(...rules: unknown[]): Record<string, unknown> {
   return entryPoint('http_config_settings', rules);
+}
+
+export function cacheRuleset(...rules: unknown[]): Record<string, unknown> {
+  return entryPoint('http_request_cache_settings', rules);
 }
 
 /** A managed ruleset every zone lists (its phase is not one the bot reads). */

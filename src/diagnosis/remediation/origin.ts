@@ -62,8 +62,10 @@ export const ORIGIN_STEPS: StepsByCode = {
     `Test the raw answer: \`curl -sv --resolve ${str(e['host'], '<site>')}:${port(e)}:${str(e['resolvedAddress'], '<origin-ip>')} ${str(e['scheme'], 'https')}://${str(e['host'], '<site>')}/\`.`,
   ],
   'origin.response_timeout': (e) => [
-    `${where(e)} accepts the request but sent nothing within ${Math.round(Number(e['waitedMs'] ?? 10000) / 1000)} s: look for stuck workers or slow queries (application logs, \`top\`, database slow-query log), and time it yourself: \`curl -so /dev/null -w '%{time_starttransfer}\\n' --resolve ${str(e['host'], '<site>')}:${port(e)}:${str(e['resolvedAddress'], '<origin-ip>')} ${str(e['scheme'], 'https')}://${str(e['host'], '<site>')}/\`.`,
-    `Cloudflare waits ${str(e['proxyReadTimeoutS'], '100')} s (proxy_read_timeout) before showing 524: move long-running work to background jobs with polling; Enterprise zones can raise proxy_read_timeout (zone setting, or per path with a Cache Rule).`,
+    `${where(e)} ${e['waitedMs'] === undefined ? `answers only after ${Math.round(Number(e['ttfbMs'] ?? 0) / 100) / 10} s` : `accepts the request but sent nothing within ${Math.round(Number(e['waitedMs']) / 1000)} s`}: look for stuck workers or slow queries (application logs, \`top\`, database slow-query log), and time it yourself: \`curl -so /dev/null -w '%{time_starttransfer}\\n' --resolve ${str(e['host'], '<site>')}:${port(e)}:${str(e['resolvedAddress'], '<origin-ip>')} ${str(e['scheme'], 'https')}://${str(e['host'], '<site>')}/\`.`,
+    /Cache Rule/.test(str(e['proxyReadTimeoutFrom'], ''))
+      ? `Cloudflare waits ${str(e['proxyReadTimeoutS'], '100')} s for this request because of ${str(e['proxyReadTimeoutFrom'], 'a Cache Rule')} (Rules → Cache Rules → Proxy Read Timeout): raise it or remove it if it is shorter than the origin needs, or move long-running work to background jobs with polling.`
+      : `Cloudflare waits ${str(e['proxyReadTimeoutS'], '100')} s (proxy_read_timeout) before showing 524: move long-running work to background jobs with polling; Enterprise zones can raise proxy_read_timeout (zone setting, or per path with a Cache Rule).`,
   ],
   'origin.requires_client_cert': (e) => {
     const aop = str(e['aop'], 'unknown');

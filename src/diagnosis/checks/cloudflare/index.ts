@@ -101,6 +101,11 @@ async function readZone(
     const mode = sslModeOf(settings);
     if (mode) facts.sslMode = mode;
     facts['settings'] = settings;
+    const wait = Number(settings.proxyReadTimeout);
+    if (settings.proxyReadTimeout !== undefined && Number.isFinite(wait) && wait > 0) {
+      facts.proxyReadTimeoutS = wait;
+      facts.proxyReadTimeoutFrom = "the zone's proxy_read_timeout";
+    }
     findings.push(sslFinding(settings, mode));
   }
   if (lb && 'failure' in lb) findings.push(apiFinding(lb.failure));
@@ -111,6 +116,7 @@ async function readZone(
     facts.origins.push(...outcome.origins);
     facts.proxied = lb.proxied;
     facts['loadBalancer'] = { name: lb.name, pools: outcome.pools };
+    findings.push(...(await lbOriginRoute(ctx, cf, zone, facts, outcome.findings, signal)));
     return done();
   }
   const records = await cf.dnsRecords(zone.id, host, signal).catch((e: unknown) => failed(e));
@@ -155,6 +161,45 @@ async function readZone(
     if (tunnel.tunnel) facts.tunnel = tunnel.tunnel;
   }
   return done();
+}
+
+/** Calls kept for what follows the Cloudflare check (IP ranges, analytics, the audit log). */
+const LATER_CALLS = 3;
+
+/**
+ * Origin and Configuration Rules for a load-balanced host, read after the pools (the pool health
+ * and the monitor explain a failing pool first) and only when they can change the verdict: they
+ * decide where the probe connects to the pools' origins, which matters unless no pool can take
+ * the traffic at all (then Cloudflare answers 530/1016 whatever the origins do), and only within
+ * the calls the later checks need.
+ */
+async function lbOriginRoute(
+  ctx: CheckContext,
+  cf: CloudflareReader,
+  zone: CfZone,
+  facts: CloudflareFacts,
+  lbFindings: readonly Finding[],
+  signal: AbortSignal,
+): Promise<Finding[]> {
+  if (facts.origins.length === 0) return [];
+  const noPool = lbFindings.some(
+    (f) =>
+      f.code === 'lb.no_healthy_pool' && f.severity === 'error' && f.evidence['fallbackEnabled'] !== true,
+  );
+  if (noPool) return [];
+  if (cf.callsLeft <= LATER_CALLS) {
+    return [
+      finding({
+        code: 'cloudflare.budget_spent',
+        severity: 'info',
+        title: 'Origin and Configuration Rules not read (API call budget)',
+        detail:
+          "The load balancer's pools, health and monitor took the calls this diagnosis had for the zone; the origin probe connects to the pools' origins with the zone's SSL mode and default ports, which an Origin Rule or Configuration Rule could change.",
+        evidence: { operation: 'Origin Rules', callsLeft: cf.callsLeft },
+      }),
+    ];
+  }
+  return readOriginRoute(ctx, cf, zone, facts, signal);
 }
 
 function zoneFinding(zone: CfZone): Finding {

@@ -1,10 +1,11 @@
 // Where Cloudflare really connects for this request: the zone's Origin Rules (Host header, SNI,
-// DNS record and destination port overrides) and Configuration Rules (SSL/TLS mode per host or
-// path), applied to the facts the origin probe uses. A probe that ignored a port override would
-// knock on a door Cloudflare never uses. Every rule that applies is reported (`origin.rule_applied`);
-// a resolve override to a name with no record is Cloudflare's 1016, named with that name.
+// DNS record and destination port overrides), Configuration Rules (SSL/TLS mode per host or path)
+// and Cache Rules (the proxy read timeout per host or path), applied to the facts the origin probe
+// uses. A probe that ignored a port override would knock on a door Cloudflare never uses. Every rule
+// that applies is reported (`origin.rule_applied`); a resolve override to a name with no record is
+// Cloudflare's 1016, named with that name.
 import type { CheckContext } from '../../check.js';
-import type { CfDnsRecord, CloudflareReader } from '../../cloudflare-reader.js';
+import type { CfDnsRecord, CfOriginRulesets, CloudflareReader } from '../../cloudflare-reader.js';
 import { isCloudflareApiError } from '../../cloudflare-reader.js';
 import type { AppliedRule, CloudflareFacts, OriginCandidate, OriginRoute } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
@@ -12,19 +13,31 @@ import { apiFinding } from './api-finding.js';
 import { applyRules, modeName } from './origin-rules.js';
 import { privateAddress } from './records.js';
 
+export type RulesetsRead = CfOriginRulesets | { failure: unknown };
+
+/**
+ * Starts the rules read. Cache Rules only for zones whose plan can set a read timeout with them
+ * (Enterprise, or a plan the API did not name): elsewhere that read could not change the verdict.
+ */
+export function readRulesets(
+  cf: CloudflareReader,
+  zone: { id: string; plan?: string },
+  signal: AbortSignal,
+): Promise<RulesetsRead> {
+  const cacheRules = zone.plan === undefined || /enterprise/i.test(zone.plan);
+  return cf.originRulesets(zone.id, signal, { cacheRules }).catch((failure: unknown) => ({ failure }));
+}
+
 export async function readOriginRoute(
   ctx: CheckContext,
   cf: CloudflareReader,
-  zone: { id: string; name: string },
+  zone: { id: string; name: string; plan?: string },
   facts: CloudflareFacts,
   signal: AbortSignal,
+  read: Promise<RulesetsRead> = readRulesets(cf, zone, signal),
 ): Promise<Finding[]> {
-  let rulesets: Awaited<ReturnType<CloudflareReader['originRulesets']>>;
-  try {
-    rulesets = await cf.originRulesets(zone.id, signal);
-  } catch (error) {
-    return [unreadable(error)];
-  }
+  const rulesets = await read;
+  if ('failure' in rulesets) return [unreadable(rulesets.failure)];
   const { target } = ctx;
   const [path = '/', query = ''] = splitPath(target.path);
   const route = applyRules(rulesets, {
@@ -43,6 +56,11 @@ export async function readOriginRoute(
     if (facts.sslMode) facts.zoneSslMode = facts.sslMode;
     facts.sslMode = route.sslMode;
   }
+  if (route.readTimeoutS !== undefined) {
+    const rule = [...route.rules].reverse().find((r) => r.phase === 'cache');
+    facts.proxyReadTimeoutS = route.readTimeoutS;
+    facts.proxyReadTimeoutFrom = rule ? label(rule) : 'a Cache Rule';
+  }
   if (route.resolveHost) {
     const resolved = await resolveOverride(ctx, cf, zone, route, signal);
     findings.push(...resolved.findings);
@@ -59,8 +77,15 @@ function splitPath(path: string): [string, string] {
   return at === -1 ? [path || '/', ''] : [path.slice(0, at) || '/', path.slice(at + 1)];
 }
 
+const KINDS = { origin: 'Origin Rule', config: 'Configuration Rule', cache: 'Cache Rule' } as const;
+const PHASE_NAMES = {
+  origin: 'http_request_origin',
+  config: 'http_config_settings',
+  cache: 'http_request_cache_settings',
+} as const;
+
 function label(rule: AppliedRule): string {
-  const kind = rule.phase === 'origin' ? 'Origin Rule' : 'Configuration Rule';
+  const kind = KINDS[rule.phase];
   return rule.description ? `${kind} "${rule.description}"` : `${kind} ${rule.id}`;
 }
 
@@ -77,15 +102,20 @@ function ruleFinding(rule: AppliedRule, route: OriginRoute, facts: CloudflareFac
     !route.rules.some((r) => r.changes.some((c) => c.startsWith('SNI')))
       ? ' A Host header override also sets the SNI Cloudflare sends.'
       : '';
+  const zoneWait = facts.proxyReadTimeoutS;
+  const effect =
+    rule.phase === 'cache'
+      ? `Cloudflare waits ${route.readTimeoutS} s for the origin's answer before showing 524 (the zone's own wait is ${zoneWait ?? 100} s${zoneWait === undefined ? ' unless changed' : ''}); slow answers are judged against it.`
+      : `Cloudflare connects with ${rule.changes.join(', ')}; the origin probe did the same.`;
   return finding({
     code: 'origin.rule_applied',
     severity: 'info',
     title: `${label(rule)} applies: ${rule.changes.join(', ')}`,
-    detail: `Its filter \`${rule.expression}\` matches this request, so Cloudflare connects with ${rule.changes.join(', ')}; the origin probe did the same.${hostNote}${note}`,
+    detail: `Its filter \`${rule.expression}\` matches this request, so ${effect}${hostNote}${note}`,
     evidence: {
       ruleId: rule.id,
       description: rule.description ?? null,
-      phase: rule.phase === 'origin' ? 'http_request_origin' : 'http_config_settings',
+      phase: PHASE_NAMES[rule.phase],
       expression: rule.expression,
       changes: rule.changes,
       hostHeader: route.hostHeader ?? null,
@@ -93,6 +123,7 @@ function ruleFinding(rule: AppliedRule, route: OriginRoute, facts: CloudflareFac
       resolveHost: route.resolveHost ?? null,
       port: route.port ?? null,
       sslMode: route.sslMode ?? null,
+      ...(rule.phase === 'cache' ? { readTimeoutS: route.readTimeoutS ?? null } : {}),
     },
   });
 }

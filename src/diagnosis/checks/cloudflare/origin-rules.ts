@@ -1,4 +1,5 @@
-// Applies a zone's Origin Rules and Configuration Rules to the one request being diagnosed, the
+// Applies a zone's Origin Rules, Configuration Rules and Cache Rules (only their read timeout) to
+// the one request being diagnosed, the
 // way the ruleset engine runs a phase: every enabled rule whose filter matches executes in order,
 // and a later rule's override of the same setting replaces an earlier one. A Host header override
 // also sets the SNI unless an SNI override says otherwise (developers.cloudflare.com/rules/
@@ -26,10 +27,11 @@ export function applyRules(rulesets: CfOriginRulesets, request: RequestFields): 
   for (const [phase, rules] of [
     ['origin', rulesets.origin],
     ['config', rulesets.config],
+    ['cache', rulesets.cache ?? []],
   ] as const) {
     for (const rule of rules) {
       if (!rule.enabled) continue;
-      const changes = phase === 'origin' ? routeChanges(rule) : configChanges(rule);
+      const changes = CHANGES[phase](rule);
       if (changes.length === 0) continue;
       const applied: AppliedRule = { id: rule.id, phase, expression: rule.expression, changes };
       if (rule.description) applied.description = rule.description;
@@ -44,8 +46,9 @@ export function applyRules(rulesets: CfOriginRulesets, request: RequestFields): 
       if (rule.sni) sniOverride = rule.sni;
       if (rule.originHost) route.resolveHost = rule.originHost;
       if (rule.originPort !== undefined) route.port = rule.originPort;
-      const mode = sslModeOf(rule.ssl);
+      const mode = phase === 'config' ? sslModeOf(rule.ssl) : undefined;
       if (mode) route.sslMode = mode;
+      if (phase === 'cache' && rule.readTimeoutS !== undefined) route.readTimeoutS = rule.readTimeoutS;
     }
   }
   const sni = sniOverride ?? route.hostHeader;
@@ -67,6 +70,15 @@ function configChanges(rule: CfRule): string[] {
   const mode = rule.action === 'set_config' ? sslModeOf(rule.ssl) : undefined;
   return mode ? [`SSL/TLS mode ${modeName(mode)}`] : [];
 }
+
+/** Of a Cache Rule only its read timeout changes how Cloudflare waits for the origin. */
+function cacheChanges(rule: CfRule): string[] {
+  return rule.action === 'set_cache_settings' && rule.readTimeoutS !== undefined
+    ? [`proxy read timeout ${rule.readTimeoutS} s`]
+    : [];
+}
+
+const CHANGES = { origin: routeChanges, config: configChanges, cache: cacheChanges } as const;
 
 function sslModeOf(value: string | undefined): SslMode | undefined {
   return MODES.find((m) => m === value);

@@ -31,8 +31,10 @@ export function baseEvidence(o: OriginObservation): Record<string, unknown> {
 export interface ObservationContext {
   /** Whether Cloudflare presents a client certificate (read only when an origin demands one). */
   aop?: AopState;
-  /** The zone's `proxy_read_timeout` in seconds, when read (Cloudflare's 524 window). */
+  /** Cloudflare's 524 window for this request in seconds (a Cache Rule's, else the zone's), when read. */
   proxyReadTimeoutS?: number;
+  /** Where that window comes from, in words ("Cache Rule \"slow reports\""). */
+  proxyReadTimeoutFrom?: string;
   /** Where the candidate came from (the DNS record, an Origin Rule…), for findings that name it. */
   via?: string;
 }
@@ -150,15 +152,44 @@ export function observationFindings(
           beyond
             ? 'The origin accepts the connection but does not answer'
             : `The origin did not answer within the bot's ${waitedS} s`,
-          `${at} accepted the request and sent no response headers within ${waitedS} s. Cloudflare waits ${waitS} s (the zone's proxy read timeout${context.proxyReadTimeoutS === undefined ? ', 100 s unless changed' : ''}) before showing 524${beyond ? '' : ': an origin this slow may still answer Cloudflare in time, or it may be stuck — the edge decides'}.`,
-          { ...e, waitedMs: budgetMs, proxyReadTimeoutS: waitS },
+          `${at} accepted the request and sent no response headers within ${waitedS} s. Cloudflare waits ${waitS} s (${waitSource(context)}) before showing 524${beyond ? '' : ': an origin this slow may still answer Cloudflare in time, or it may be stuck — the edge decides'}.`,
+          { ...e, waitedMs: budgetMs, proxyReadTimeoutS: waitS, proxyReadTimeoutFrom: waitSource(context) },
           beyond ? 'error' : 'warn',
         ),
       ];
     }
     case 'response':
-      return responseFindings(o, mode, e, now);
+      return [...lateAnswer(o, e, context), ...responseFindings(o, mode, e, now)];
   }
+}
+
+function waitSource(context: ObservationContext): string {
+  if (context.proxyReadTimeoutFrom) return context.proxyReadTimeoutFrom;
+  return context.proxyReadTimeoutS === undefined
+    ? "the zone's proxy read timeout, 100 s unless changed"
+    : "the zone's proxy read timeout";
+}
+
+/**
+ * An answer that came within the bot's budget but after Cloudflare's wait for this request (a Cache
+ * Rule can lower it to a few seconds): visitors get 524 although the bot saw a response.
+ */
+function lateAnswer(
+  o: OriginObservation,
+  e: Record<string, unknown>,
+  context: ObservationContext,
+): Finding[] {
+  const waitS = context.proxyReadTimeoutS;
+  const ttfb = o.http?.ttfbMs;
+  if (waitS === undefined || ttfb === undefined || ttfb < waitS * 1000) return [];
+  return [
+    problem(
+      'origin.response_timeout',
+      `The origin answers after ${(ttfb / 1000).toFixed(1)} s; Cloudflare waits ${waitS} s`,
+      `${e['endpoint']} (${e['scheme']}) sent its response headers after ${ttfb} ms, later than the ${waitS} s Cloudflare waits for this request (${waitSource(context)}): Cloudflare gives up first and shows 524.`,
+      { ...e, ttfbMs: ttfb, proxyReadTimeoutS: waitS, proxyReadTimeoutFrom: waitSource(context) },
+    ),
+  ];
 }
 
 function responseFindings(

@@ -99,9 +99,13 @@ async function observationContext(
   observations: readonly OriginObservation[],
 ): Promise<ObservationContext> {
   const context: ObservationContext = {};
-  const settings = ctx.facts.cloudflare?.['settings'] as CfZoneSettings | undefined;
-  const timeout = Number(settings?.proxyReadTimeout);
-  if (Number.isFinite(timeout) && timeout > 0) context.proxyReadTimeoutS = timeout;
+  // The wait in force for this request: a matching Cache Rule's read timeout, else the zone's.
+  const wait = ctx.facts.cloudflare?.proxyReadTimeoutS;
+  if (wait !== undefined && Number.isFinite(wait) && wait > 0) {
+    context.proxyReadTimeoutS = wait;
+    const from = ctx.facts.cloudflare?.proxyReadTimeoutFrom;
+    if (from) context.proxyReadTimeoutFrom = from;
+  }
   const aop = await readAopState(ctx, observations, ctx.signal);
   if (aop) context.aop = aop;
   return context;

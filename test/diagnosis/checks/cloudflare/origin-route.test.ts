@@ -7,6 +7,8 @@ import {
   startFakeCloudflareApi,
 } from '../../../fakes/cloudflare-api.js';
 import {
+  cacheRule,
+  cacheRuleset,
   configRuleset,
   managedRuleset,
   originRuleset,
@@ -14,7 +16,7 @@ import {
   setConfigRule,
 } from '../../../fakes/origin-rules.js';
 import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
-import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
+import { aRecordZone, HOST, lbZone, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 
 let fake: FakeCloudflareApi | undefined;
 afterEach(async () => {
@@ -159,6 +161,80 @@ describe('Origin Rules and Configuration Rules', () => {
     expect(codes((await runDiagnosis(plain, HOST, { edge: { status: 200 } })).report)).not.toContain(
       'origin.rule_applied',
     );
+  });
+});
+
+describe('load-balanced hosts', () => {
+  function lbWithRules(primaryHealthy: boolean, fallbackHealthy: boolean): FakeScenario {
+    const s = lbZone(primaryHealthy, fallbackHealthy);
+    s.rulesets[ZONE_ID] = [
+      managedRuleset(),
+      originRuleset(routeRule(`http.host eq "${HOST}"`, { origin: { port: 8443 } }, 'pools on 8443')),
+      configRuleset(setConfigRule(`http.host eq "${HOST}"`, 'full', 'lb full')),
+    ];
+    return s;
+  }
+
+  it('healthy pools: the rules move the probe of every pool origin, within 12 calls', async () => {
+    const api = await start(lbWithRules(true, true));
+    const { report, cloudflareFacts } = await runDiagnosis(api, HOST, { edge: { status: 502, code: 502 } });
+    expect(cloudflareFacts?.origins.map((o) => [o.address, o.port])).toEqual([
+      ['127.0.0.11', 8443],
+      ['127.0.0.12', 8443],
+      ['127.0.0.13', 8443],
+    ]);
+    expect(cloudflareFacts?.sslMode).toBe('full');
+    expect(report.findings.filter((f) => f.code === 'origin.rule_applied')).toHaveLength(2);
+    expect(report.cloudflareApiCalls).toBeLessThanOrEqual(12);
+  });
+
+  it('no pool can take the traffic (530/1016 whatever the origins do): the rules are not read', async () => {
+    const s = lbWithRules(false, false);
+    delete s.loadBalancers[ZONE_ID]![0]!['fallback_pool'];
+    const api = await start(s);
+    const { report } = await runDiagnosis(api, HOST, { edge: { status: 530, code: 1016 } });
+    expect(report.primaryCause).toBe('lb.no_healthy_pool');
+    expect(api.calls.filter((c) => c.path.includes('/rulesets'))).toEqual([]);
+  });
+});
+
+describe('Cache Rules: the proxy read timeout in force for this request', () => {
+  function enterprise(...rulesets: Record<string, unknown>[]): FakeScenario {
+    const s = withRules(...rulesets);
+    s.zones[0]!.plan = 'Enterprise Website';
+    s.settings[ZONE_ID]!['proxy_read_timeout'] = 300;
+    return s;
+  }
+
+  it('a matching Cache Rule’s read_timeout wins over the zone’s proxy_read_timeout', async () => {
+    const api = await start(
+      enterprise(
+        cacheRuleset(
+          cacheRule('true', { cache: true, edge_ttl: { mode: 'respect_origin' } }, 'cache everything'),
+          cacheRule(
+            `http.host eq "${HOST}" and starts_with(http.request.uri.path, "/reports")`,
+            { cache: false, read_timeout: 20 },
+            'slow reports',
+          ),
+        ),
+      ),
+    );
+    const reports = await runDiagnosis(api, `https://${HOST}/reports/q3`, { edge: { status: 200 } });
+    expect(reports.cloudflareFacts?.proxyReadTimeoutS).toBe(20);
+    const applied = findingOf(reports.report, 'origin.rule_applied');
+    expect(applied.title).toContain('Cache Rule "slow reports"');
+    expect(applied.detail).toContain('300 s');
+    // Another path: the zone's own wait.
+    const home = await runDiagnosis(api, `https://${HOST}/`, { edge: { status: 200 } });
+    expect(home.cloudflareFacts?.proxyReadTimeoutS).toBe(300);
+    expect(codes(home.report)).not.toContain('origin.rule_applied');
+  });
+
+  it('a plan that cannot set a read timeout in Cache Rules does not spend the call', async () => {
+    const s = withRules(cacheRuleset(cacheRule('true', { cache: true }, 'cache everything')));
+    const api = await start(s);
+    await runDiagnosis(api, HOST, { edge: { status: 200 } });
+    expect(api.calls.filter((c) => c.path.includes('/rulesets'))).toHaveLength(1);
   });
 });
 

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../../src/diagnosis/check.js';
 import { createOriginCheck, originCheck } from '../../../../src/diagnosis/checks/origin/index.js';
@@ -119,6 +120,34 @@ describe('origin check against the lab', () => {
     expect(found?.remediation.length).toBeGreaterThan(0);
   });
 
+  it('an answer within the bot’s budget but after the wait a Cache Rule sets is the 524 cause', async () => {
+    // Answers after 1.3 s; a Cache Rule makes Cloudflare wait only 1 s for this request.
+    const late = createServer((socket) => {
+      socket.once('data', () => {
+        setTimeout(
+          () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'),
+          1300,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => late.listen(0, '127.0.0.61', resolve));
+    try {
+      const port = (late.address() as AddressInfo).port;
+      const candidates = [{ address: '127.0.0.61', source: 'dns' as const, port }];
+      const facts = { proxyReadTimeoutS: 1, proxyReadTimeoutFrom: 'Cache Rule "slow reports"' };
+      const result = await run(undefined, { mode: 'flexible', candidates, timeoutMs: 3000, facts });
+      const late524 = result.findings.find((f) => f.code === 'origin.response_timeout');
+      expect(late524?.severity).toBe('error');
+      expect(late524?.detail).toContain('Cache Rule "slow reports"');
+      expect(late524?.remediation.join(' ')).toContain('Cache Rule');
+      // The zone's 100 s: the same answer is fine.
+      const fine = await run(undefined, { mode: 'flexible', candidates, timeoutMs: 3000 });
+      expect(codes(problems(fine.findings))).toEqual([]);
+    } finally {
+      late.close();
+    }
+  });
+
   it('a connection that is never accepted is a connect timeout (522)', async () => {
     const result = await run('blackhole', { mode: 'full', timeoutMs: 600 });
     expect(codes(problems(result.findings))).toEqual(['origin.connect_timeout:error']);
@@ -132,7 +161,7 @@ describe('origin check against the lab', () => {
     const quoted = await run('stall', {
       mode: 'flexible',
       timeoutMs: 600,
-      facts: { settings: { proxyReadTimeout: '300' } },
+      facts: { proxyReadTimeoutS: 300, proxyReadTimeoutFrom: "the zone's proxy_read_timeout" },
     });
     expect(quoted.findings[0]?.evidence['proxyReadTimeoutS']).toBe(300);
     expect(quoted.findings[0]?.remediation.join(' ')).toContain('300 s');
