@@ -69,14 +69,14 @@ export const PERMISSIONS = {
     without: 'recent changes: a change that triggered the errors cannot be pointed at',
   },
   originRules: {
-    name: 'Origin Rules Read',
+    name: 'Origin Read',
     scope: 'zone',
     reads: "the zone's Origin Rules (Host header, SNI, DNS record and port overrides)",
     without:
       'Origin Rules: the origin probe connects to the default port and host, which may not be where Cloudflare goes',
   },
   configRules: {
-    name: 'Config Rules Read',
+    name: 'Config Settings Read',
     scope: 'zone',
     reads: "the zone's Configuration Rules (the SSL/TLS mode per host or path)",
     without: "per-host SSL modes: the probe uses the zone's mode, which a Configuration Rule may override",

@@ -64,8 +64,8 @@ describe('check502 doctor', () => {
       'Analytics Read',
       'Load Balancing: Monitors and Pools Read',
       'Cloudflare Tunnel Read',
-      'Origin Rules Read',
-      'Config Rules Read',
+      'Origin Read',
+      'Config Settings Read',
       'SSL and Certificates Read',
     ])
       expect(row(report, p).status).toBe('ok');
@@ -100,7 +100,7 @@ describe('check502 doctor', () => {
     expect(tunnel.fix).toContain('Account Resources');
     expect(row(report, 'DNS Read').status).toBe('ok');
     expect(text).toContain('fix: Add "Zone Settings Read"');
-    expect(row(report, 'Origin Rules Read').status).toBe('failed');
+    expect(row(report, 'Origin Read').status).toBe('failed');
     // Only origins demanding a client certificate need it: a gap, not a failure.
     expect(row(report, 'SSL and Certificates Read').status).toBe('limited');
   });

@@ -510,8 +510,12 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
       'GET',
       /^\/zones\/([^/]+)\/rulesets$/,
       ([, zone = '']) =>
-        allowed('Origin Rules Read') &&
-        ok((s.rulesets[zone] ?? []).map(({ rules: _rules, ...summary }) => summary)),
+        // The list accepts any rulesets read permission (OpenAPI x-api-token-group of Zone Rulesets).
+        allowed(
+          ['Origin Read', 'Config Settings Read', 'Cache Settings Read'].find(
+            (p) => s.permissions === undefined || s.permissions.includes(p),
+          ) ?? 'Origin Read',
+        ) && ok((s.rulesets[zone] ?? []).map(({ rules: _rules, ...summary }) => summary)),
     ],
     [
       'GET',
@@ -778,9 +782,9 @@ function zoneBody(z: FakeZone) {
 
 /** The token permission each rules phase needs (its API reference's accepted permissions). */
 function phasePermission(phase: string): string {
-  if (phase === 'http_config_settings') return 'Config Rules Read';
+  if (phase === 'http_config_settings') return 'Config Settings Read';
   if (phase === 'http_request_cache_settings') return 'Cache Settings Read';
-  return 'Origin Rules Read';
+  return 'Origin Read';
 }
 
 function envelope(result: unknown, errors: ApiError[], resultInfo?: unknown) {

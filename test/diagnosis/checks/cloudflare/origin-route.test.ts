@@ -152,7 +152,7 @@ describe('Origin Rules and Configuration Rules', () => {
     const { report } = await runDiagnosis(api, HOST, { edge: { status: 200 }, publicDns: ['104.16.1.1'] });
     const note = report.findings.find((f) => f.code === 'cloudflare.auth_failed');
     expect(note?.severity).toBe('info');
-    expect(note?.detail).toContain('Origin Rules Read');
+    expect(note?.detail).toContain('Origin Read');
     expect(report.verdict).toBe('healthy');
 
     const plain = await start(aRecordZone());
