@@ -13,7 +13,14 @@ import { obj, strings } from './read-json.js';
 import { tunnel, tunnelConnections, tunnelIngress } from './tunnel-reads.js';
 import { verifyToken } from './verify-token.js';
 import { workerRoutes } from './worker-reads.js';
-import { dnsRecords, wildcardRecords, zoneSetting, zoneSettings, zonesNamed } from './zone-reads.js';
+import {
+  dnsRecords,
+  recordsUnder,
+  wildcardRecords,
+  zoneSetting,
+  zoneSettings,
+  zonesNamed,
+} from './zone-reads.js';
 
 export interface CloudflareReaderOptions {
   token: string;
@@ -77,6 +84,7 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
     },
     dnsRecords: (zoneId, host, signal) => dnsRecords(api, zoneId, host, signal),
     wildcardRecords: (zoneId, host, signal) => wildcardRecords(api, zoneId, host, signal),
+    recordsUnder: (zoneId, name, signal) => recordsUnder(api, zoneId, name, signal),
     zoneSettings: (zoneId, signal) => zoneSettings(api, zoneId, signal),
     zoneSetting: (zoneId, id, signal) => zoneSetting(api, zoneId, id, signal),
     workerRoutes: (zoneId, signal) => workerRoutes(api, zoneId, signal),

@@ -83,10 +83,28 @@ export async function wildcardRecords(
     .sort((a, b) => b.name.length - a.name.length);
 }
 
+/**
+ * Records named `name` or below it: `name.endswith=<name>` (case-insensitive on the API), keeping
+ * only `name` and `*.name` descendants (the filter also matches `xname`). Pages capped like the rest.
+ */
+export async function recordsUnder(
+  api: ApiClient,
+  zoneId: string,
+  name: string,
+  signal: AbortSignal,
+): Promise<CfDnsRecord[]> {
+  const n = name.toLowerCase().replace(/\.$/, '');
+  const records = await listRecords(api, zoneId, { endswith: n }, signal);
+  return records.filter((r) => {
+    const rn = r.name.toLowerCase().replace(/\.$/, '');
+    return rn === n || rn.endsWith(`.${n}`);
+  });
+}
+
 async function listRecords(
   api: ApiClient,
   zoneId: string,
-  name: { exact: string } | { startswith: string },
+  name: { exact: string } | { startswith: string } | { endswith: string },
   signal: AbortSignal,
 ): Promise<CfDnsRecord[]> {
   const records: CfDnsRecord[] = [];

@@ -252,6 +252,8 @@ export interface CloudflareReader {
   dnsRecords(zoneId: string, host: string, signal: AbortSignal): Promise<CfDnsRecord[]>;
   /** Wildcard records (`*.parent`) that could answer for `host`, the most specific name first. */
   wildcardRecords(zoneId: string, host: string, signal: AbortSignal): Promise<CfDnsRecord[]>;
+  /** Every record named `name` or below it (`x.name`, `*.y.name`…): what exists under a name. */
+  recordsUnder(zoneId: string, name: string, signal: AbortSignal): Promise<CfDnsRecord[]>;
   zoneSettings(zoneId: string, signal: AbortSignal): Promise<CfZoneSettings>;
   /** One setting from its own endpoint; undefined when the zone has no such setting. */
   zoneSetting(zoneId: string, id: SingleSettingId, signal: AbortSignal): Promise<string | undefined>;

@@ -9,7 +9,6 @@ import { finding } from '../../src/diagnosis/finding.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startServe } from '../../src/roles/serve.js';
-import { testConfig } from '../chat/slack/support/harness.js';
 import {
   FAKE_TOKEN,
   type FakeCloudflareApi,
@@ -18,8 +17,9 @@ import {
   UNKNOWN_TOKEN,
 } from '../fakes/cloudflare-api.js';
 import { startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../jobs/support/redis-cleanup.js';
-import { aRecordZone } from './scenarios.js';
+import { aRecordZone } from '../support/cloudflare-scenarios.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { testConfig } from '../support/slack-harness.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

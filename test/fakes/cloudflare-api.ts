@@ -20,6 +20,10 @@ export interface FakeZone {
   accountId?: string;
   /** `plan.name` as the API answers it (default "Free Website"). */
   plan?: string;
+  /** Assigned nameservers (default two *.ns.cloudflare.com; Foundation DNS: *.foundationdns.com). */
+  nameServers?: string[];
+  /** full (default) | partial (CNAME setup) | secondary. */
+  type?: string;
 }
 
 export interface FakeScenario {
@@ -773,8 +777,8 @@ function zoneBody(z: FakeZone) {
     name: z.name,
     status: z.status ?? 'active',
     paused: z.paused ?? false,
-    type: 'full',
-    name_servers: ['ada.ns.cloudflare.com', 'bob.ns.cloudflare.com'],
+    type: z.type ?? 'full',
+    name_servers: z.nameServers ?? ['ada.ns.cloudflare.com', 'bob.ns.cloudflare.com'],
     account: { id: z.accountId ?? 'acc1', name: 'Account' },
     plan: { name: z.plan ?? 'Free Website' },
   };

@@ -13,6 +13,7 @@ import { readOriginRoute } from './origin-route.js';
 import { isAddressRecord, type RecordsContext, readRecords, tunnelIdOf } from './records.js';
 import { sslFinding, sslModeOf } from './ssl.js';
 import { readTunnel } from './tunnel.js';
+import { lookUpWildcard, type WildcardOutcome, wildcardMiss } from './wildcard-lookup.js';
 import { isWorkerPlaceholder } from './workers.js';
 
 /** Kept back from the budget so a slow API still leaves time to report what was read. */
@@ -127,16 +128,14 @@ async function readZone(
   const context: RecordsContext = {};
   let own = records;
   if (!own.some(isAddressRecord)) {
-    // `name.exact` never returns a wildcard: look for the most specific `*.parent` that has one.
-    const wild = await cf.wildcardRecords(zone.id, host, signal).catch((e: unknown) => failed(e));
-    if ('failure' in wild) findings.push(apiFinding(wild.failure));
-    else {
-      const name = wild.find(isAddressRecord)?.name;
-      if (name) {
-        own = wild.filter((r) => r.name === name);
-        context.wildcard = name;
-      }
+    const wild = await lookUpWildcard(cf, zone, host, records, signal);
+    if (wild.failure !== undefined) findings.push(apiFinding(wild.failure));
+    if (wild.records && wild.wildcard) {
+      own = wild.records;
+      context.wildcard = wild.wildcard;
     }
+    const miss = wildcardMiss(host, wild);
+    if (miss) context.wildcardMiss = { detail: miss, evidence: missEvidence(wild) };
   }
   const tunnelHost = own.some((r) => r.type === 'CNAME' && tunnelIdOf(r.content) !== undefined);
   // Workers routes: always for a placeholder record; otherwise when the budget leaves room for the
@@ -243,6 +242,18 @@ function zoneFinding(zone: CfZone): Finding {
     detail: `The zone covering the host is active${zone.plan ? ` (${zone.plan})` : ''}.`,
     evidence,
   });
+}
+
+function missEvidence(wild: WildcardOutcome): Record<string, unknown> {
+  if (wild.blocked) {
+    const { wildcard, by } = wild.blocked;
+    return {
+      wildcard,
+      wildcardBlockedBy: by.name,
+      ...(by.types.length ? { blockingTypes: by.types } : { emptyNonTerminal: true, below: by.below }),
+    };
+  }
+  return wild.noAddress ? { wildcard: wild.noAddress.wildcard, wildcardTypes: wild.noAddress.types } : {};
 }
 
 function failed(error: unknown): { failure: unknown } {

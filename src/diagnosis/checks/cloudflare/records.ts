@@ -29,6 +29,8 @@ export interface RecordsOutcome {
 export interface RecordsContext {
   /** The wildcard name (`*.example.com`) the records came from, when the host has none of its own. */
   wildcard?: string;
+  /** A wildcard that exists but does not answer for the host: why, in words and evidence. */
+  wildcardMiss?: { detail: string; evidence: Record<string, unknown> };
   /** The zone's Workers routes; an Error when they could not be read; undefined when not read. */
   routes?: CfWorkerRoute[] | Error;
 }
@@ -57,8 +59,13 @@ export async function readRecords(
           code: 'dns.record_missing',
           severity: 'error',
           title: `No DNS record for ${host}`,
-          detail: `The zone ${zoneName} has no A, AAAA or CNAME record (and no load balancer) named ${host}, and no wildcard record covers it, so Cloudflare has nowhere to send its traffic.${all.length ? ` Other record types exist: ${[...new Set(all.map((r) => r.type))].join(', ')}.` : ''}`,
-          evidence: { host, zone: zoneName, otherTypes: [...new Set(all.map((r) => r.type))] },
+          detail: `The zone ${zoneName} has no A, AAAA or CNAME record (and no load balancer) named ${host}, and no wildcard record answers for it, so Cloudflare has nowhere to send its traffic.${all.length ? ` Other record types exist: ${[...new Set(all.map((r) => r.type))].join(', ')}.` : ''}${context.wildcardMiss ? ` ${context.wildcardMiss.detail}` : ''}`,
+          evidence: {
+            host,
+            zone: zoneName,
+            otherTypes: [...new Set(all.map((r) => r.type))],
+            ...context.wildcardMiss?.evidence,
+          },
         }),
       ],
     };
