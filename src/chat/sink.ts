@@ -125,9 +125,12 @@ export interface ChatSink {
    * again when the message is actually sent, so one still waiting for its turn goes out up to date.
    */
   postStorm?(channel: string, view: () => StormView): Promise<ThreadRef>;
-  /** Posts a text file (a Markdown timeline) in a thread, or in the channel when there is none. */
+  /**
+   * Posts a text file (a Markdown timeline) in a thread, or in the channel when there is none.
+   * `platform` and `private` say who will read it, so origin addresses are hidden in shared channels.
+   */
   postFile?(
-    where: { channel: string; thread?: ThreadRef },
+    where: { channel: string; thread?: ThreadRef; platform?: Platform; private?: true },
     file: { name: string; title: string; content: string },
   ): Promise<void>;
   /** Edits the storm message (more sites, the shared cause, thread links). */

@@ -32,6 +32,7 @@ export async function loadTimeline(
       reason: `no incident recorded for ${site} (alerts open incidents; see docs/webhooks.md)`,
     };
   const record = await store.get(id);
+  if (record && record.site !== site) return { ok: false, reason: `incident ${id} is not about ${site}` };
   if (!record) return { ok: false, reason: `incident ${id} is no longer kept (older than the retention)` };
   const events = await createIncidentHistory(redis, prefix).read(id);
   const from = Date.parse(record.firstSeen);

@@ -21,7 +21,11 @@ export function createTimelinePoster(deps: {
       const timeline = await loadTimeline(deps.redis, deps.prefix, site);
       if (!timeline.ok) return timeline;
       const thread = timeline.threads[input.platform];
-      const where = thread ? { channel: thread.channel, thread } : { channel: input.reply.channel };
+      // Who reads it decides whether origin addresses are shown (the sinks hide them in shared channels).
+      const audience = (thread ?? input.reply).private ? { private: true as const } : {};
+      const where = thread
+        ? { platform: input.platform, channel: thread.channel, thread, ...audience }
+        : { platform: input.platform, channel: input.reply.channel, ...audience };
       const name = `timeline-${timeline.id.replace(/[^\w.-]+/g, '-')}.md`;
       void sink
         .postFile(where, {

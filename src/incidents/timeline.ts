@@ -31,7 +31,7 @@ export function renderTimeline(
 ): string {
   const start = Date.parse(incident.firstSeen);
   const rows: Array<{ at: string; text: string }> = [];
-  for (const event of events) rows.push({ at: event.at, text: describe(event) });
+  for (const event of foldDiagnoses(events)) rows.push({ at: event.at, text: describe(event) });
   for (const fix of fixes)
     rows.push({
       at: fix.at,
@@ -61,6 +61,33 @@ export function renderTimeline(
   return `${lines.join('\n')}\n`;
 }
 
+/** Runs this close together with the same outcome are one finding told twice (one per chat platform). */
+const SAME_FINDING_MS = 120_000;
+
+/** Merges a diagnosis into the previous one when it says the same thing shortly after: one row, all Ray IDs. */
+function foldDiagnoses(events: readonly HistoryEvent[]): HistoryEvent[] {
+  const out: HistoryEvent[] = [];
+  let last: Extract<HistoryEvent, { type: 'diagnosis' }> | undefined;
+  for (const event of events) {
+    if (
+      event.type === 'diagnosis' &&
+      last !== undefined &&
+      last.verdict === event.verdict &&
+      last.primaryCause === event.primaryCause &&
+      Math.abs(Date.parse(event.at) - Date.parse(last.at)) <= SAME_FINDING_MS
+    ) {
+      last.rayIds = [...new Set([...last.rayIds, ...event.rayIds])];
+      last.errors = [...new Set([...last.errors, ...event.errors])];
+      continue;
+    }
+    const copy = event.type === 'diagnosis' ? { ...event } : event;
+    if (copy.type === 'diagnosis') last = copy;
+    else if (event.type !== 'watch' && event.type !== 'storm') last = undefined;
+    out.push(copy);
+  }
+  return out;
+}
+
 function describe(event: HistoryEvent): string {
   switch (event.type) {
     case 'opened':
@@ -73,7 +100,10 @@ function describe(event: HistoryEvent): string {
       const cause = event.primaryCause
         ? `primary cause \`${event.primaryCause}\`${event.title ? ` — ${event.title}` : ''}`
         : 'no primary cause';
-      const rays = event.rayIds.length > 0 ? `; Ray ID ${event.rayIds.join(', ')}` : '';
+      const rays =
+        event.rayIds.length > 0
+          ? `; Ray ID${event.rayIds.length > 1 ? 's' : ''} ${event.rayIds.join(', ')}`
+          : '';
       const others = event.errors.filter((c) => c !== event.primaryCause);
       return `Diagnosis: **${event.verdict}**, ${cause}${rays}${others.length ? `; also ${others.map((c) => `\`${c}\``).join(', ')}` : ''}`;
     }

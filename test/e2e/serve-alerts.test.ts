@@ -5,17 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, inject, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
-import type { Diagnoser } from '../../src/diagnoser.js';
-import type { Check } from '../../src/diagnosis/check.js';
-import { diagnose } from '../../src/diagnosis/engine.js';
-import { finding } from '../../src/diagnosis/finding.js';
-import type { Ports } from '../../src/diagnosis/ports.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
 import { removePrefix } from '../support/redis-cleanup.js';
 import { logger, testConfig } from '../support/slack-harness.js';
 import { commandBody, postSigned } from '../support/slack-requests.js';
+import { switchableDiagnoser } from './support/switchable-diagnoser.js';
 
 const redisUrl = inject('redisUrl');
 const SECRET = 'e2e-webhook-secret-0123456789';
@@ -24,41 +20,6 @@ const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
-
-/** The lab's real diagnosis (origin refused, edge 521) until `fixed`; then one passing check. */
-function switchableDiagnoser(lab: Diagnoser): Diagnoser & { fixed: boolean; runs: string[] } {
-  const ok: Check<'edge'> = {
-    name: 'edge',
-    run: async ({ target }) => ({
-      status: 'passed',
-      findings: [
-        finding({
-          code: 'edge.ok',
-          severity: 'ok',
-          title: `${target.host} answers through Cloudflare`,
-          detail: 'The edge answered 200.',
-          evidence: { status: 200 },
-        }),
-      ],
-    }),
-  };
-  const state = {
-    fixed: false,
-    runs: [] as string[],
-    run: (
-      target: Parameters<Diagnoser['run']>[0],
-      options: Parameters<Diagnoser['run']>[1],
-      listener?: Parameters<Diagnoser['run']>[2],
-    ) => {
-      state.runs.push(target.host);
-      if (!state.fixed) return lab.run(target, options, listener);
-      const ports = { clock: { now: () => new Date() } } as unknown as Ports;
-      return diagnose(target, options, ports, [ok], listener);
-    },
-    close: () => lab.close(),
-  };
-  return state;
-}
 
 async function start(): Promise<{
   serve: ServeHandle;

@@ -7,6 +7,10 @@
 // 50035 Invalid Form Body), and with `enforce_nonce: true` a nonce the same author used in the past
 // few minutes (five here) returns that message instead of creating another (discord-api-types
 // RESTPostAPIChannelMessageJSONBody.enforce_nonce; discord.com/developers/docs/resources/message).
+// A message with files is taken as Discord takes it (developer docs, Reference → Uploading Files):
+// multipart/form-data with the JSON body in `payload_json` and each file in `files[n]`, referenced by
+// `attachments[].id`; an attachment without its part is 400 50035, a file over 10 MiB 413 40005,
+// nothing at all 50006.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +34,18 @@ export interface FakeMessage {
   embeds: unknown[];
   components: unknown[];
   edits: number;
+  /** Files uploaded with the message (multipart), with their text for assertions. */
+  attachments: FakeAttachment[];
+}
+
+export interface FakeAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  content_type: string;
+  url: string;
+  /** The file's bytes as UTF-8 (the fake keeps them; Discord serves them at `url`). */
+  text: string;
 }
 
 type ErrorSpec = { status: number; code: number; message: string };
@@ -43,6 +59,9 @@ export const DISCORD_ERRORS = {
   unknownWebhook: { status: 404, code: 10015, message: 'Unknown Webhook' },
   missingAccess: { status: 403, code: 50001, message: 'Missing Access' },
   missingPermissions: { status: 403, code: 50013, message: 'Missing Permissions' },
+  invalidFormBody: { status: 400, code: 50035, message: 'Invalid Form Body' },
+  emptyMessage: { status: 400, code: 50006, message: 'Cannot send an empty message' },
+  tooLarge: { status: 413, code: 40005, message: 'Request entity too large' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export interface FakeDiscordApi {
@@ -64,11 +83,20 @@ export interface FakeDiscordApi {
   close(): Promise<void>;
 }
 
+function mixesSubcommands(options: unknown): boolean {
+  if (!Array.isArray(options)) return false;
+  const types = options.map((o) => (o as { type?: number }).type);
+  const subs = types.filter((t) => t === 1 || t === 2).length;
+  if (subs > 0 && subs < types.length) return true;
+  return options.some((o) => mixesSubcommands((o as { options?: unknown }).options));
+}
+
 export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
   const calls: DiscordCall[] = [];
   const messages = new Map<string, FakeMessage>();
   const interactions = new Map<string, { channelId: string; messageId: string }>();
   const threads = new Set<string>();
+  const texts = new WeakMap<File, string>();
   const rateLimits: { match: RegExp; seconds: number; times: number }[] = [];
   const errors: { match: RegExp; error: ErrorSpec }[] = [];
   const guildId = '900000000000000001';
@@ -81,7 +109,8 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     const method = req.method ?? 'GET';
     // Discord reads `/users/%40me` (as the client sends it) as `/users/@me`.
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname).replace(
@@ -92,10 +121,19 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
       .replace(/^(\/webhooks\/\d+\/)[^/]+/, '$1:token')
       .replace(/^(\/interactions\/\d+\/)[^/]+/, '$1:token');
     let body: unknown;
-    try {
-      body = raw === '' ? undefined : JSON.parse(raw);
-    } catch {
-      body = raw;
+    let files: Map<string, File> | undefined;
+    const type = req.headers['content-type'] ?? '';
+    if (type.startsWith('multipart/form-data')) {
+      // A form Discord cannot read is a 400 (answered below, once `fail` exists).
+      const form = await readForm(bytes, type).catch(() => undefined);
+      body = form?.body ?? { __unreadableForm: true };
+      files = form?.files;
+    } else {
+      try {
+        body = raw === '' ? undefined : JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
     }
     const call: DiscordCall = { method, route, path, body, status: 0, at: Date.now() };
     const auth = req.headers.authorization;
@@ -122,6 +160,8 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
         { 'retry-after': String(limited.seconds), 'x-ratelimit-scope': 'user' },
       );
     }
+    if ((body as Record<string, unknown> | undefined)?.['__unreadableForm'])
+      return fail(DISCORD_ERRORS.invalidFormBody);
     const failing = errors.find((e) => e.match.test(route));
     if (failing) return fail(failing.error);
 
@@ -182,7 +222,15 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
           const existing = messages.get(earlier.id);
           if (existing) return send(200, { ...view(existing), nonce });
         }
+        const attached = attachmentsOf(payload, files);
+        if ('error' in attached) return fail(attached.error);
+        const empty =
+          !payload['content'] &&
+          !(Array.isArray(payload['embeds']) && payload['embeds'].length > 0) &&
+          attached.list.length === 0;
+        if (empty) return fail(DISCORD_ERRORS.emptyMessage);
         const created = newMessage(snowflake(), channelId);
+        created.attachments = attached.list;
         if (nonce !== undefined) nonces.set(nonceKey, { id: created.id, at: Date.now() });
         return send(200, { ...edit(created, payload, false), ...(nonce !== undefined ? { nonce } : {}) });
       }
@@ -208,6 +256,9 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
     // PUT /applications/{app}/commands and /applications/{app}/guilds/{guild}/commands
     if (parts[0] === 'applications' && parts[parts.length - 1] === 'commands' && method === 'PUT') {
       const list = Array.isArray(body) ? body : [];
+      // Discord refuses subcommands beside plain options at one level (50035 Invalid Form Body).
+      if (list.some((command) => mixesSubcommands((command as { options?: unknown }).options)))
+        return fail(DISCORD_ERRORS.invalidFormBody);
       return send(
         200,
         list.map((command) => ({ ...(command as object), id: snowflake(), application_id: parts[1] })),
@@ -224,9 +275,62 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
       embeds: [],
       components: [],
       edits: -1,
+      attachments: [],
     };
     messages.set(id, message);
     return message;
+  }
+
+  /** The files a message carries: each `attachments[]` entry must name an uploaded `files[id]` part. */
+  function attachmentsOf(
+    payload: Record<string, unknown>,
+    files: Map<string, File> | undefined,
+  ): { list: FakeAttachment[] } | { error: ErrorSpec } {
+    const list: FakeAttachment[] = [];
+    if (!files || files.size === 0) return { list };
+    const declared = Array.isArray(payload['attachments']) ? payload['attachments'] : [];
+    const parts = [...files.entries()];
+    for (const [field, file] of parts) {
+      if (file.size > 10 * 1024 * 1024) return { error: DISCORD_ERRORS.tooLarge };
+      const index = /^files\[(\d+)\]$/.exec(field)?.[1] ?? (field === 'file' ? '0' : undefined);
+      if (index === undefined) return { error: DISCORD_ERRORS.invalidFormBody };
+      const entry = declared.find(
+        (a): a is Record<string, unknown> =>
+          typeof a === 'object' && a !== null && String((a as Record<string, unknown>)['id']) === index,
+      );
+      const id = snowflake();
+      const filename = typeof entry?.['filename'] === 'string' ? entry['filename'] : file.name;
+      list.push({
+        id,
+        filename,
+        size: file.size,
+        content_type: file.type.split(';')[0] ?? '',
+        url: `https://cdn.discordapp.com/attachments/0/${id}/${encodeURIComponent(filename)}`,
+        text: texts.get(file) ?? '',
+      });
+    }
+    for (const a of declared) {
+      const id = typeof a === 'object' && a !== null ? String((a as Record<string, unknown>)['id']) : '';
+      if (!files.has(`files[${id}]`) && !(id === '0' && files.has('file')))
+        return { error: DISCORD_ERRORS.invalidFormBody };
+    }
+    return { list };
+  }
+
+  /** multipart/form-data as Discord reads it: `payload_json` is the body, the rest are files. */
+  async function readForm(bytes: Buffer, type: string) {
+    const form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
+    const files = new Map<string, File>();
+    let body: unknown = {};
+    for (const [name, value] of form.entries()) {
+      if (typeof value === 'string') {
+        if (name === 'payload_json') body = JSON.parse(value);
+        continue;
+      }
+      files.set(name, value);
+      texts.set(value, await value.text());
+    }
+    return { body, files };
   }
 
   function edit(message: FakeMessage, payload: Record<string, unknown>, isEdit = true) {
@@ -239,7 +343,13 @@ export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
   }
 
   function view(message: FakeMessage) {
-    return { ...message, type: 0, author: { id: '1', username: 'check502', bot: true } };
+    const { attachments, ...rest } = message;
+    return {
+      ...rest,
+      attachments: attachments.map(({ text: _text, ...a }) => ({ ...a, proxy_url: a.url })),
+      type: 0,
+      author: { id: '1', username: 'check502', bot: true },
+    };
   }
 
   server.listen(0, '127.0.0.1');

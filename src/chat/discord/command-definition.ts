@@ -1,19 +1,34 @@
 // The /check502 slash command as Discord stores it, built with discord.js's SlashCommandBuilder
-// (which validates names, descriptions and option limits before anything is sent).
-import { SlashCommandBuilder } from '@discordjs/builders';
+// (which validates names, descriptions and option limits before anything is sent). Discord does not
+// let subcommands sit beside plain options, so every command is a subcommand: `/check502 diagnose
+// site:<site>`, `/check502 timeline site:<site>`. An interaction from the older registration (a bare
+// `site` option, no subcommand) is still read as a diagnosis (discord-routes.ts).
+import { SlashCommandBuilder, type SlashCommandSubcommandBuilder } from '@discordjs/builders';
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { COMMAND_NAME } from './parse-interaction.js';
+
+const siteOption = (sub: SlashCommandSubcommandBuilder, description: string) =>
+  sub.addStringOption((option) =>
+    option.setName('site').setDescription(description).setRequired(true).setMaxLength(2048),
+  );
 
 export function check502Command(): RESTPostAPIChatInputApplicationCommandsJSONBody {
   return new SlashCommandBuilder()
     .setName(COMMAND_NAME)
     .setDescription('Why does this site behind Cloudflare show 502 (or 520-526, 530, 1033)?')
-    .addStringOption((option) =>
-      option
-        .setName('site')
-        .setDescription('Hostname or URL, e.g. shop.example.com (or "help")')
-        .setRequired(true)
-        .setMaxLength(2048),
+    .addSubcommand((sub) =>
+      siteOption(
+        sub.setName('diagnose').setDescription('Diagnose a site now and post the findings in a thread'),
+        'Hostname or URL, e.g. shop.example.com (or "help")',
+      ),
+    )
+    .addSubcommand((sub) =>
+      siteOption(
+        sub
+          .setName('timeline')
+          .setDescription("Post the site's latest incident timeline (Markdown) in its thread"),
+        'Hostname or URL of the site, e.g. shop.example.com',
+      ),
     )
     .toJSON();
 }

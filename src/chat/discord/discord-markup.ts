@@ -9,5 +9,6 @@ export const discordMarkup: Markup = {
   block: (value) => codeBlock(value, 1900),
   // A channel mention is already a link inside Discord; a masked link would print it verbatim.
   link: (url, label) => (url.startsWith('<#') ? url : `[${label}](${url})`),
-  command: (args) => ['/check502', ...args.map((arg) => `site:${arg}`)].join(' '),
+  // Every command is a subcommand on Discord (command-definition.ts); a site alone is a diagnosis.
+  command: (args) => ['/check502 diagnose', ...args.map((arg) => `site:${arg}`)].join(' '),
 };

@@ -17,6 +17,7 @@ import type { FixAnswer, FixClick, FixFront } from '../front/fix-front.js';
 import { discordMarkup } from './discord-markup.js';
 import { COMMAND_NAME, type ParsedInteraction, parseInteraction } from './parse-interaction.js';
 import { parseDetailsId } from './render/details-button.js';
+import { parseTimelineId } from './render/timeline-button.js';
 import { discordPublicKey, singleHeader, verifyDiscordSignature } from './verify-signature.js';
 
 export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
@@ -96,6 +97,15 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
   async function component(interaction: Component): Promise<HttpResponse> {
     const fix = parseDiscordFixId(interaction.customId);
     if (fix && deps.fixes) return fixClick(interaction, fix, deps.fixes);
+    const incident = parseTimelineId(interaction.customId);
+    if (incident !== undefined) {
+      const answer = await runCommand(deps.front, 'timeline', {
+        ...common(interaction),
+        text: incident,
+        reply: { platform: 'discord', channel: interaction.channelId },
+      });
+      return ephemeral(answerText(answer, discordMarkup));
+    }
     const jobId = parseDetailsId(interaction.customId);
     if (jobId === undefined) {
       return ephemeral('This button is not one check502 knows (it may come from an older version).');
@@ -111,7 +121,8 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
   async function rerun(interaction: Rerun): Promise<HttpResponse> {
     const typed = interaction.site ?? interaction.embedUrl ?? '';
     const parsed = parseSite(typed);
-    if (!parsed.ok) return ephemeral('I could not tell which site to re-run; use `/check502 site:<site>`.');
+    if (!parsed.ok)
+      return ephemeral('I could not tell which site to re-run; use `/check502 diagnose site:<site>`.');
     const channel = interaction.parentId ?? interaction.channelId;
     const input: CommandInput = {
       ...common(interaction),

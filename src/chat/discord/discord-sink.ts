@@ -42,6 +42,7 @@ import {
   isTokenDead,
   PERMISSION_HINT,
 } from './api/discord-failure.js';
+import { multipartMessage } from './api/multipart-message.js';
 import { BoundedMap } from './bounded-map.js';
 import { type DiscordMessage, message } from './render/message.js';
 import { renderCheck } from './render/render-check.js';
@@ -193,19 +194,22 @@ export class DiscordSink implements ChatSink {
     }
   }
 
-  /** A message with the file attached (multipart), in the thread when there is one. */
+  /** A message with the file attached (multipart, see multipart-message.ts), in the thread when there is one. */
   async postFile(
     where: { channel: string; thread?: ThreadRef },
     file: { name: string; title: string; content: string },
   ): Promise<void> {
     const channel = where.thread?.thread ?? where.thread?.channel ?? where.channel;
     try {
+      const upload = await multipartMessage(message({ content: escapeText(file.title) }), {
+        name: file.name,
+        content: file.content,
+        contentType: 'text/markdown',
+      });
       await this.rest.post(Routes.channelMessages(channel), {
-        body: {
-          ...message({ content: escapeText(file.title) }),
-          attachments: [{ id: 0, filename: file.name }],
-        },
-        files: [{ name: file.name, data: Buffer.from(file.content, 'utf8'), contentType: 'text/markdown' }],
+        body: upload.body,
+        passThroughBody: true,
+        headers: { 'Content-Type': upload.contentType },
       });
     } catch (error) {
       throw deliveryError(`posting ${file.name} in ${channel}`, error);

@@ -18,6 +18,8 @@ export interface TimelinePoster {
   post(
     site: string,
     input: CommandInput,
+    /** A given incident (`<site>#<n>`, the Timeline button's); absent: the site's latest. */
+    incidentId?: string,
   ): Promise<{ ok: true; incident: string; inThread: boolean } | { ok: false; reason: string }>;
 }
 
@@ -73,13 +75,20 @@ export function createChatFront(deps: ChatFrontDeps): ChatFront {
       const typed = input.text.trim();
       if (typed === '')
         return { kind: 'invalid', reason: 'timeline needs a site, e.g. /check502 timeline shop.example.com' };
-      const parsed = parseSite(typed);
+      // `shop.example.com#3` (the Timeline button, or typed) names one incident; a site alone the latest.
+      const numbered = /^(\S+)#(\d{1,9})$/.exec(typed);
+      const parsed = parseSite(numbered?.[1] ?? typed);
       if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
       const site = parsed.target.host;
+      const incidentId = numbered ? `${site}#${numbered[2]}` : undefined;
       if (!deps.timelines)
         return { kind: 'not-found', site, reason: 'incident history is not kept by this deployment' };
       try {
-        const posted = await withTimeout(deps.timelines.post(site, input), timeoutMs, 'posting the timeline');
+        const posted = await withTimeout(
+          deps.timelines.post(site, input, incidentId),
+          timeoutMs,
+          'posting the timeline',
+        );
         return posted.ok
           ? { kind: 'timeline', site, incident: posted.incident, inThread: posted.inThread }
           : { kind: 'not-found', site, reason: posted.reason };

@@ -14,6 +14,8 @@ import { SEVERITY_EMOJI, VERDICT_EMOJI } from './slack-style.js';
 
 export const RERUN_ACTION_ID = 'check502_rerun';
 export const DETAILS_ACTION_ID = 'check502_details';
+/** On a closed incident's root; its value is the incident id (`<site>#<n>`). */
+export const TIMELINE_ACTION_ID = 'check502_timeline';
 
 /** The value carried by the Re-run button; the thread comes from the message the button sits in. */
 export interface RerunValue {
@@ -48,6 +50,9 @@ export function renderRoot(ctx: RunContext, report?: Report): SlackMessage {
   const extra = report ? `${report.findings.length} findings · details in the thread` : '';
   const contextText = [runLine(ctx), extra].filter((s) => s !== '').join(' · ');
   if (contextText !== '') blocks.push(context(contextText));
+  // A closed incident offers its timeline for the postmortem.
+  if (ctx.incident?.state === 'resolved')
+    blocks.push({ type: 'actions', elements: [button('Timeline', TIMELINE_ACTION_ID, ctx.incident.id)] });
   return { text, blocks };
 }
 

@@ -8,7 +8,7 @@ import { SLACK_FIX_ACTION, SLACK_FIX_MODAL, SLACK_UNDO_ACTION } from '../fix-but
 import type { ChatFront } from '../front/chat-front.js';
 import type { FixFront } from '../front/fix-front.js';
 import type { PlatformAdapter } from '../platform-adapter.js';
-import { DETAILS_ACTION_ID, RERUN_ACTION_ID } from './render.js';
+import { DETAILS_ACTION_ID, RERUN_ACTION_ID, TIMELINE_ACTION_ID } from './render.js';
 import { postToResponseUrl, type ResponseUrlGuard, responseUrlGuard } from './response-url.js';
 import { type SlackReply, slackInbound } from './slack-inbound.js';
 import { slackLogger } from './slack-logger.js';
@@ -85,9 +85,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): PlatformAdapte
       await ack(reply.ack && 'response_action' in reply.ack ? (reply.ack as never) : undefined);
     });
   }
-  app.action(new RegExp(`^(${RERUN_ACTION_ID}|${DETAILS_ACTION_ID})$`), async ({ body, ack }) => {
-    await ack();
-    await answer(await slackInbound(body as unknown as Record<string, unknown>, front));
-  });
+  app.action(
+    new RegExp(`^(${RERUN_ACTION_ID}|${DETAILS_ACTION_ID}|${TIMELINE_ACTION_ID})$`),
+    async ({ body, ack }) => {
+      await ack();
+      await answer(await slackInbound(body as unknown as Record<string, unknown>, front));
+    },
+  );
   return { routes: [], start: () => app.start().then(() => {}), stop: () => app.stop().then(() => {}) };
 }

@@ -8,7 +8,7 @@ import { answerText } from '../front/answer-text.js';
 import type { ChatFront } from '../front/chat-front.js';
 import { commandOf, runCommand } from '../front/commands.js';
 import type { FixFront } from '../front/fix-front.js';
-import { DETAILS_ACTION_ID, RERUN_ACTION_ID, type RerunValue } from './render.js';
+import { DETAILS_ACTION_ID, RERUN_ACTION_ID, type RerunValue, TIMELINE_ACTION_ID } from './render.js';
 import { fixInteraction, isFixInteraction } from './slack-fixes.js';
 import { slackMarkup } from './slack-markup.js';
 import type { SlackReply } from './slack-reply.js';
@@ -69,6 +69,16 @@ async function buttonPress(body: Record<string, unknown>, front: ChatFront): Pro
       platform: 'slack',
       text,
       reply: { platform: 'slack', channel: payload.channel?.id ?? payload.container?.channel_id ?? '' },
+    });
+    return reply(answerText(answer, slackMarkup));
+  }
+  if (action?.action_id === TIMELINE_ACTION_ID) {
+    const channel = payload.channel?.id ?? payload.container?.channel_id ?? '';
+    const answer = await runCommand(front, 'timeline', {
+      platform: 'slack',
+      text: typeof action.value === 'string' ? action.value : '',
+      reply: { platform: 'slack', channel },
+      ...(payload.user?.id !== undefined ? { user: payload.user.id } : {}),
     });
     return reply(answerText(answer, slackMarkup));
   }

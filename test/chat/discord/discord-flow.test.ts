@@ -152,7 +152,7 @@ describe('POST /discord/interactions', () => {
     const s = await stack({ workers: false });
     const help = await send(s.url, commandInteraction('help'));
     expect(help.json).toMatchObject({ type: 4, data: { flags: 64 } });
-    expect(help.json.data.content).toContain('/check502 site:');
+    expect(help.json.data.content).toContain('/check502 diagnose site:');
     const bad = await send(s.url, commandInteraction(';rm -rf /'));
     expect(bad.json).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(bad.json.data.content).toMatch(/can't check that/);

@@ -25,7 +25,7 @@ describe('check502 discord register', () => {
     DISCORD_API_URL: api.apiUrl,
   });
 
-  it('registers /check502 with a required site option in one guild', async () => {
+  it('registers /check502 with its subcommands, each with a required site option, in one guild', async () => {
     expect(await runDiscordRegister(['register', '--guild', GUILD_ID], env(), streams)).toBe(0);
     const [call] = api.callsTo(/commands$/, 'PUT');
     expect(call?.path).toBe(`/applications/${APP_ID}/guilds/${GUILD_ID}/commands`);
@@ -33,7 +33,18 @@ describe('check502 discord register', () => {
     expect(call?.body).toEqual([
       expect.objectContaining({
         name: 'check502',
-        options: [expect.objectContaining({ name: 'site', type: 3, required: true })],
+        options: [
+          expect.objectContaining({
+            name: 'diagnose',
+            type: 1,
+            options: [expect.objectContaining({ name: 'site', type: 3, required: true })],
+          }),
+          expect.objectContaining({
+            name: 'timeline',
+            type: 1,
+            options: [expect.objectContaining({ name: 'site', type: 3, required: true })],
+          }),
+        ],
       }),
     ]);
     expect(out).toContain(`Registered /check502 for guild ${GUILD_ID}`);

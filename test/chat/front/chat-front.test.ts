@@ -107,7 +107,7 @@ describe('answer words', () => {
     expect(answerText(answer, discordMarkup)).toBe(
       'A diagnosis of a.example.com is already running — see [its thread](https://x/y).',
     );
-    expect(answerText({ kind: 'usage' }, discordMarkup)).toContain('`/check502 site:<site>`');
+    expect(answerText({ kind: 'usage' }, discordMarkup)).toContain('`/check502 diagnose site:<site>`');
     expect(answerText({ kind: 'usage' }, slackMarkup)).toContain('`/check502 <site>`');
   });
 });

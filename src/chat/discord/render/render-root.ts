@@ -1,5 +1,6 @@
 // The root message the thread hangs from: "Checking <site>…" while running, the verdict and
 // primary cause when done, and the incident's state when an alert started it.
+import { ActionRowBuilder, type ButtonBuilder } from '@discordjs/builders';
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { Report } from '../../../diagnosis/report.js';
 import { formatMs } from '../../../present/labels.js';
@@ -9,6 +10,7 @@ import { EMBED_LIMITS } from './fit-embeds.js';
 import { type DiscordMessage, message } from './message.js';
 import { VERDICT_EMOJI } from './style.js';
 import { clip, escapeText, inlineCode } from './text.js';
+import { timelineButton } from './timeline-button.js';
 
 export function renderRootPending(context: RunContext): DiscordMessage {
   const content = `🔎 Checking **${escapeText(context.site)}**…${runSuffix(context)}${askedBy(context)}`;
@@ -49,7 +51,15 @@ function askedBy(context: RunContext): string {
 function withIncident(content: string, context: RunContext): DiscordMessage {
   const incident = context.incident;
   if (incident === undefined) return message({ content });
-  return message({ content, embeds: [incidentEmbed(incident)] });
+  // A closed incident offers its timeline for the postmortem.
+  const timeline = incident.state === 'resolved' ? timelineButton(incident.id) : undefined;
+  return message({
+    content,
+    embeds: [incidentEmbed(incident)],
+    ...(timeline
+      ? { components: [new ActionRowBuilder<ButtonBuilder>().addComponents(timeline).toJSON()] }
+      : {}),
+  });
 }
 
 const STATE_COLOUR: Record<IncidentContext['state'], number> = {
