@@ -5,12 +5,16 @@
 // markers tolerantly and never for exact strings; no marker at all is only weak evidence.
 import type { EdgeFacts } from '../../facts.js';
 import type { EdgeResponse } from '../../ports.js';
+import { isCloudflareCode, structuredError } from './structured-error.js';
 
 export type EdgePage = Omit<EdgeFacts, 'observation'> & {
   /** Cloudflare's short reason from the page title ("Web server is down"), when it has one. */
   reason?: string;
-  /** Which form of Cloudflare page it was (`empty`: a 5xx with no body, sent to non-browser clients). */
-  form?: 'branded' | 'plain' | 'minimal' | 'empty';
+  /**
+   * Which form of Cloudflare answer it was (`empty`: a 5xx with no body, sent to non-browser
+   * clients; `structured`: RFC 9457 JSON or Markdown frontmatter, sent to clients that ask for them).
+   */
+  form?: 'branded' | 'plain' | 'minimal' | 'empty' | 'structured';
 };
 
 const STATUS_BLOCKS = {
@@ -47,16 +51,30 @@ export function classifyEdgePage(response: EdgeResponse): EdgePage {
   }
 
   const plain = /^\s*error\s+code\s*:?\s*(\d{3,4})\s*$/i.exec(body.slice(0, 200));
-  if (plain?.[1] && body.length <= 200) {
+  if (plain?.[1] && body.length <= 200 && isCloudflareCode(Number(plain[1]))) {
     page.generatedBy = 'cloudflare';
     page.form = 'plain';
     page.cloudflareErrorCode = Number(plain[1]);
     return page;
   }
 
+  const structured = structuredError(body, viaCloudflare, response.status);
+  if (structured) {
+    page.generatedBy = 'cloudflare';
+    page.form = 'structured';
+    page.cloudflareErrorCode = structured.code;
+    if (structured.name) page.reason = structured.name;
+    if (structured.blames) page.blames = structured.blames;
+    if (!page.rayId && structured.rayId) page.rayId = structured.rayId;
+    return page;
+  }
+
   const tags = scanTags(body);
   const title = titleOf(body);
-  if (isBranded(body, tags) || (viaCloudflare && isCloudflareTitle(title))) {
+  // Cloudflare sends its error pages with an error status; the same markup under 2xx/3xx is a copy
+  // the origin serves (a maintenance page, a mimic), never an error the edge generated.
+  const errorStatus = response.status >= 400;
+  if (errorStatus && (isBranded(body, tags) || (viaCloudflare && isCloudflareTitle(title)))) {
     page.generatedBy = 'cloudflare';
     page.form = 'branded';
     const code = codeFromBody(body, tags, title);

@@ -131,9 +131,11 @@ function whoSaysWhat(response: EdgeResponse, page: EdgePage): string {
       ? `Cloudflare sent its plain-text error (\`error code: ${page.cloudflareErrorCode}\`).`
       : page.form === 'empty'
         ? `Cloudflare answered ${response.status} with an empty body (server: cloudflare, cf-ray): its own answer to a client that is not a browser, not the origin's.`
-        : page.form === 'minimal'
-          ? `Cloudflare sent its minimal ${response.status} page, generated inside Cloudflare (an edge-side problem, or an origin answer Cloudflare could not use, e.g. broken compression or content-length).`
-          : `Cloudflare rendered its error page${page.reason ? ` ("${page.reason}")` : ''}.`;
+        : page.form === 'structured'
+          ? `Cloudflare sent its structured error (RFC 9457 fields: error ${page.cloudflareErrorCode}${page.reason ? `, "${page.reason}"` : ''}), its own answer to a client that asked for JSON or Markdown.`
+          : page.form === 'minimal'
+            ? `Cloudflare sent its minimal ${response.status} page, generated inside Cloudflare (an edge-side problem, or an origin answer Cloudflare could not use, e.g. broken compression or content-length).`
+            : `Cloudflare rendered its error page${page.reason ? ` ("${page.reason}")` : ''}.`;
   const blame =
     page.blames === 'origin'
       ? ' It marks the host (origin) as the failing leg; the browser and Cloudflare legs work.'
