@@ -1,7 +1,8 @@
 // What happened during an incident, in order, for the timeline (timeline.ts): the first alert and its
 // source, each diagnosis with its primary cause and Ray IDs, re-checks, watch results, the resolve,
 // the recovery. One Redis list per incident (`<prefix>:incident-state:hist:<id>`) of JSON events,
-// expiring `retentionDays` after its last event (CHECK502_INCIDENT_RETENTION_DAYS, default 30).
+// expiring `retentionDays` after its last event (CHECK502_INCIDENT_RETENTION_DAYS, default 30); the
+// incident's own record expires with it once the incident is closed.
 // Appends are fire-and-forget for callers: a history that cannot be written never fails an alert.
 import type { Redis } from 'ioredis';
 import type { Report } from '../diagnosis/report.js';
@@ -54,12 +55,18 @@ export function createIncidentHistory(redis: Redis, prefix: string, retentionDay
   const ttl = Math.max(1, Math.round(retentionDays * 86_400));
   async function append(id: string, ...events: HistoryEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await redis
+    const write = redis
       .multi()
       .rpush(key(id), ...events.map((e) => JSON.stringify(e)))
       .ltrim(key(id), -MAX_EVENTS, -1)
-      .expire(key(id), ttl)
-      .exec();
+      .expire(key(id), ttl);
+    // A closed incident is kept as long as its history, then goes (the retention covers the record,
+    // its alerts and sources too, not only the events). An open one never expires under people's feet.
+    if (events.some((e) => e.type === 'resolved')) {
+      const inc = `${prefix}:incident-state:inc:${id}`;
+      write.expire(inc, ttl).expire(`${inc}:alerts`, ttl).expire(`${inc}:sources`, ttl);
+    }
+    await write.exec();
   }
   return {
     retentionDays,

@@ -5,6 +5,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { runTimeline } from '../../src/cli/timeline.js';
 import { finding } from '../../src/diagnosis/finding.js';
 import { createFixStore } from '../../src/fixes/fix-store.js';
+import { createIncidentHistory } from '../../src/incidents/incident-history.js';
 import { loadTimeline } from '../../src/incidents/load-timeline.js';
 import { duration, renderTimeline } from '../../src/incidents/timeline.js';
 import { alert, createHarness, eventually, report } from './harness.js';
@@ -106,6 +107,24 @@ describe('incident timeline', () => {
       const ttl = await h.redis.ttl(`${h.prefix}:incident-state:hist:api.example.com#1`);
       expect(ttl).toBeGreaterThan(29 * 86_400);
       expect(ttl).toBeLessThanOrEqual(30 * 86_400);
+      const inc = `${h.prefix}:incident-state:inc:api.example.com#1`;
+      expect(await h.redis.ttl(inc)).toBe(-1); // open: kept
+
+      // Closed: the record goes with its history, after the retention the deployment set.
+      const history = createIncidentHistory(h.redis, h.prefix, 2);
+      await history.append('api.example.com#1', { type: 'resolved', at: new Date().toISOString() });
+      for (const key of [inc, `${inc}:sources`, `${h.prefix}:incident-state:hist:api.example.com#1`]) {
+        const left = await h.redis.ttl(key);
+        expect(left).toBeGreaterThan(2 * 86_400 - 60);
+        expect(left).toBeLessThanOrEqual(2 * 86_400);
+      }
+      // Past it, the timeline says so rather than failing.
+      await h.redis.del(inc, `${h.prefix}:incident-state:hist:api.example.com#1`);
+      const gone = await loadTimeline(h.redis, h.prefix, 'api.example.com');
+      expect(gone).toEqual({
+        ok: false,
+        reason: 'incident api.example.com#1 is no longer kept (older than the retention)',
+      });
     } finally {
       await h.close();
     }
