@@ -25,6 +25,8 @@ export interface Alert {
   /**
    * Identity of this firing episode (start time, Cloudflare correlation id). With the fingerprint it
    * makes a retried delivery count once. Empty when the sender gives none: then every delivery counts.
+   * `*` on a resolve: it ends every episode of the fingerprint still firing (a sender whose resolve
+   * does not say which episode it ends, like PagerDuty's after a reopen).
    */
   start: string;
   source: AlertSource;

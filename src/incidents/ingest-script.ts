@@ -90,10 +90,29 @@ for i, a in ipairs(alerts) do
     end
   else
     local st = false
-    if incKey then st = redis.call('HGET', incKey .. ':alerts', akey) end
+    local firing = {}
+    if incKey and a.start == '*' then
+      -- a sender whose resolve names no episode (PagerDuty after a reopen): every episode of this
+      -- fingerprint that is still firing ends
+      local prefix = a.fingerprint .. '|'
+      local entries = redis.call('HGETALL', incKey .. ':alerts')
+      for k = 1, #entries, 2 do
+        if string.sub(entries[k], 1, #prefix) == prefix then
+          if entries[k + 1] == 'firing' then firing[#firing + 1] = entries[k]
+          elseif not st then st = 'resolved' end
+        end
+      end
+      if #firing > 0 then st = 'firing' end
+    elseif incKey then
+      st = redis.call('HGET', incKey .. ':alerts', akey)
+      if st == 'firing' then firing[1] = akey end
+    end
     if st == 'firing' and (state == 'open' or state == 'resolving') then
-      redis.call('HSET', incKey .. ':alerts', akey, 'resolved')
-      local active = redis.call('HINCRBY', incKey, 'active', -1)
+      local active = 0
+      for _, k in ipairs(firing) do
+        redis.call('HSET', incKey .. ':alerts', k, 'resolved')
+        active = redis.call('HINCRBY', incKey, 'active', -1)
+      end
       if active <= 0 and state == 'open' then
         redis.call('HSET', incKey, 'state', 'resolving', 'rechecks', 0, 'resolvingSince', nowIso)
         gen = redis.call('HINCRBY', incKey, 'gen', 1)
@@ -104,7 +123,7 @@ for i, a in ipairs(alerts) do
     else
       if st == 'resolved' then r.action = 'duplicate' end
       -- a resolve that overtook its firing: remember it, so the late firing opens nothing
-      if (not st) and a.start ~= '' and (not redis.call('HGET', seenKey, akey)) then
+      if (not st) and a.start ~= '' and a.start ~= '*' and (not redis.call('HGET', seenKey, akey)) then
         redis.call('HSET', seenKey, akey, '-')
         markSeen(seenKey)
       end

@@ -1,7 +1,13 @@
 // PagerDuty v3 webhook subscription: `{ event: { id, event_type, resource_type, occurred_at, agent,
 // data: { id, type: "incident", status, title, service: { summary }, incident_key?, html_url, … } } }`
-// (developer-docs webhooks/v3 overview). incident.triggered/reopened open, incident.resolved resolves,
-// the rest (acknowledged, annotated, escalated…) and the `pagey.ping` test are accepted and ignored.
+// (developer-docs webhooks/01-Overview.md). incident.triggered/reopened fire, incident.resolved
+// resolves; the rest (acknowledged, unacknowledged, annotated, delegated, escalated, reassigned,
+// priority_updated, responder.*, status_update_published, service.*) change nothing about whether the
+// site is down and are accepted and ignored, as is the `pagey.ping` test.
+// Episodes: the PagerDuty incident id is the fingerprint; its first firing is episode `<id>`, each
+// reopen a new episode named by the event (a retried delivery of it counts once, and it opens a new
+// check502 incident when the last one is closed), and a resolve (`*`) ends whichever is firing, since
+// PagerDuty's resolve does not say which opening it closes.
 // PagerDuty incidents carry no URL field: the site is found in the title, the incident key (monitors
 // often use the URL) or a service named after the host. Signature: sender-signature.ts.
 import type { ParsedPayload } from '../alert.js';
@@ -24,6 +30,7 @@ export function parsePagerDuty(payload: unknown): ParsedPayload {
   const status =
     !isIncident || !['triggered', 'reopened', 'resolved'].includes(kind) ? 'ignore' : statusFromWords(kind);
   const title = pickText(data, 'title', 'summary', 'incident.summary');
+  const id = pickText(data, 'id', 'incident.id');
   return monitorAlert({
     source: 'pagerduty',
     status,
@@ -35,8 +42,14 @@ export function parsePagerDuty(payload: unknown): ParsedPayload {
       ['event.data.service.summary', pickText(data, 'service.summary', 'service.name')],
       ['event.data.*url fields', siteInUrlFields(data)],
     ]),
-    monitorId: pickText(data, 'id', 'incident.id'),
-    start: pickText(data, 'id', 'incident.id'),
+    monitorId: id,
+    start: episode(kind, id, pickText(event, 'id', 'occurred_at')),
     summary: title,
   });
+}
+
+function episode(kind: string, incident: string | undefined, event: string | undefined): string | undefined {
+  if (kind === 'resolved') return '*';
+  if (kind === 'reopened' && incident !== undefined) return `${incident}~reopened@${event ?? ''}`;
+  return incident;
 }
