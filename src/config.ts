@@ -44,8 +44,32 @@ export interface DiscordConfig {
   apiUrl?: string;
 }
 
-export interface ServerConfig extends DiagnosisConfig {
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** `host:port` (IPv6 as `[::1]:port`); undefined when it is not one. */
+export function parseHostPort(value: string, defaultPort: number): HostPort | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?$/.exec(value.trim());
+  if (!match) return undefined;
+  const port = match[3] === undefined ? defaultPort : Number(match[3]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+/** Where Redis is: REDIS_URL, plus REDIS_CLUSTER_NODES or REDIS_SENTINELS (src/jobs/redis-target.ts). */
+export interface RedisConfig {
   redisUrl: string;
+  /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); REDIS_URL gives credentials and TLS. */
+  redisCluster?: HostPort[];
+  /** Sentinels and the primary's name (REDIS_SENTINELS, REDIS_SENTINEL_NAME). */
+  redisSentinel?: { sentinels: HostPort[]; name: string };
+  /** BullMQ key prefix; a hash tag such as `{check502}` on Redis Cluster (the default there). */
+  queuePrefix: string;
+}
+
+export interface ServerConfig extends DiagnosisConfig, RedisConfig {
   port: number;
   host: string;
   slack?: SlackConfig;
@@ -58,8 +82,6 @@ export interface ServerConfig extends DiagnosisConfig {
   alertSlackChannel?: string;
   alertDiscordChannel?: string;
   workerConcurrency: number;
-  /** BullMQ key prefix; use a hash tag such as `{check502}` on Redis Cluster. */
-  queuePrefix: string;
   logLevel: string;
   shutdownTimeoutMs: number;
   /** `check502 worker` serves /healthz, /readyz and /metrics on this port when set. */
@@ -102,27 +124,55 @@ export function loadDiagnosisConfig(env: Env): DiagnosisConfig {
 }
 
 /** What `check502 fix` needs: a diagnosis, plus Redis for the once-keys, Undo and the audit trail. */
-export interface FixCliConfig extends DiagnosisConfig {
-  redisUrl: string;
-  queuePrefix: string;
-}
+export interface FixCliConfig extends DiagnosisConfig, RedisConfig {}
 
 export function loadFixCliConfig(env: Env): FixCliConfig {
-  return {
-    ...loadDiagnosisConfig(env),
+  return { ...loadDiagnosisConfig(env), ...loadRedisConfig(env) };
+}
+
+/** REDIS_URL alone, or with a Cluster's seeds or Sentinel's addresses (one of them). */
+export function loadRedisConfig(env: Env): RedisConfig {
+  const config: RedisConfig = {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
     queuePrefix: text(env, 'CHECK502_QUEUE_PREFIX') ?? 'check502',
   };
+  const nodes = hostPorts(env, 'REDIS_CLUSTER_NODES', 6379);
+  const sentinels = hostPorts(env, 'REDIS_SENTINELS', 26379);
+  if (nodes.length > 0 && sentinels.length > 0)
+    throw new ConfigError(
+      'REDIS_SENTINELS',
+      'not together with REDIS_CLUSTER_NODES (a deployment is one or the other)',
+    );
+  if (nodes.length > 0) {
+    config.redisCluster = nodes;
+    // Every key of one job or incident must hash to one slot: the prefix carries a hash tag.
+    if (text(env, 'CHECK502_QUEUE_PREFIX') === undefined) config.queuePrefix = '{check502}';
+    else if (!/\{[^{}]+\}/.test(config.queuePrefix))
+      throw new ConfigError(
+        'CHECK502_QUEUE_PREFIX',
+        'a hash tag such as {check502} on Redis Cluster (REDIS_CLUSTER_NODES)',
+      );
+  }
+  if (sentinels.length > 0)
+    config.redisSentinel = { sentinels, name: text(env, 'REDIS_SENTINEL_NAME') ?? 'mymaster' };
+  return config;
+}
+
+function hostPorts(env: Env, name: string, defaultPort: number): HostPort[] {
+  return list(env, name).map((entry) => {
+    const parsed = parseHostPort(entry, defaultPort);
+    if (!parsed) throw new ConfigError(name, `comma-separated host:port, got "${entry.slice(0, 40)}"`);
+    return parsed;
+  });
 }
 
 export function loadServerConfig(env: Env): ServerConfig {
   const config: ServerConfig = {
     ...loadDiagnosisConfig(env),
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
+    ...loadRedisConfig(env),
     port: integer(env, 'PORT', 0, 65535) ?? 3000,
     host: text(env, 'HOST') ?? '0.0.0.0',
     workerConcurrency: integer(env, 'CHECK502_WORKER_CONCURRENCY', 1, 256) ?? 8,
-    queuePrefix: text(env, 'CHECK502_QUEUE_PREFIX') ?? 'check502',
     logLevel:
       oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'info',
     shutdownTimeoutMs: (integer(env, 'CHECK502_SHUTDOWN_TIMEOUT', 1, 3600) ?? 25) * 1000,

@@ -142,11 +142,13 @@ async function withService(
   fail: (reason: string) => number,
   run: (service: FixService) => Promise<number>,
 ): Promise<number> {
-  const [{ createFrontRedis, waitUntilReady, closeRedis }, { createGuardedFixes }] = await Promise.all([
-    import('../jobs/redis-clients.js'),
-    import('../fixes/create-guarded-fixes.js'),
-  ]);
-  const redis = createFrontRedis(config.redisUrl);
+  const [{ createFrontRedis, waitUntilReady, closeRedis }, { createGuardedFixes }, { redisTarget }] =
+    await Promise.all([
+      import('../jobs/redis-clients.js'),
+      import('../fixes/create-guarded-fixes.js'),
+      import('../jobs/redis-target.js'),
+    ]);
+  const redis = createFrontRedis(redisTarget(config));
   redis.on('error', () => {});
   try {
     if (!(await waitUntilReady(redis, 3000))) {

@@ -40,11 +40,13 @@ export async function runTimeline(argv: string[], env: Env, stdout: Output, stde
     if (error instanceof ConfigError) return fail(error.message);
     throw error;
   }
-  const [{ createFrontRedis, waitUntilReady, closeRedis }, { loadTimeline }] = await Promise.all([
-    import('../jobs/redis-clients.js'),
-    import('../incidents/load-timeline.js'),
-  ]);
-  const redis = createFrontRedis(config.redisUrl);
+  const [{ createFrontRedis, waitUntilReady, closeRedis }, { loadTimeline }, { redisTarget }] =
+    await Promise.all([
+      import('../jobs/redis-clients.js'),
+      import('../incidents/load-timeline.js'),
+      import('../jobs/redis-target.js'),
+    ]);
+  const redis = createFrontRedis(redisTarget(config));
   redis.on('error', () => {});
   try {
     if (!(await waitUntilReady(redis, 3000)))

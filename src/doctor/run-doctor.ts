@@ -10,6 +10,7 @@ import {
   loadServerConfig,
   type ServerConfig,
 } from '../config.js';
+import type { RedisTarget } from '../jobs/redis-target.js';
 import { cloudflareRows } from './cloudflare-rows.js';
 import { type DoctorReport, type DoctorRow, doctorReport } from './doctor-row.js';
 import { type CredentialChecker, chatRows, featureRows, redisRow } from './service-rows.js';
@@ -17,7 +18,7 @@ import { type CredentialChecker, chatRows, featureRows, redisRow } from './servi
 export interface DoctorDeps {
   env: Env;
   zone?: string;
-  connectRedis: (url: string) => Redis;
+  connectRedis: (target: RedisTarget) => Redis;
   /** Token checks for the chat platforms the configuration turns on. */
   chatCheckers: (config: ServerConfig) => CredentialChecker[];
 }

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Platform } from '../chat/sink.js';
 import type { Env, ServerConfig } from '../config.js';
 import { waitUntilReady } from '../jobs/redis-clients.js';
+import { type RedisTarget, redisTarget } from '../jobs/redis-target.js';
 import type { DoctorRow } from './doctor-row.js';
 
 export function featureRows(config: ServerConfig, env: Env): DoctorRow[] {
@@ -73,7 +74,7 @@ export function featureRows(config: ServerConfig, env: Env): DoctorRow[] {
 export async function redisRow(
   config: ServerConfig,
   env: Env,
-  connect: (url: string) => Redis,
+  connect: (target: RedisTarget) => Redis,
   deadlineMs = 3000,
 ): Promise<DoctorRow> {
   const needed =
@@ -81,8 +82,13 @@ export async function redisRow(
     config.slack !== undefined ||
     config.discord !== undefined ||
     config.webhookSecret !== undefined;
-  const where = config.redisUrl.replace(/\/\/[^@/]*@/, '//***@');
-  const redis = connect(config.redisUrl);
+  const mode = config.redisCluster
+    ? ` (cluster: ${config.redisCluster.length} seed nodes)`
+    : config.redisSentinel
+      ? ` (sentinel: ${config.redisSentinel.name})`
+      : '';
+  const where = `${config.redisUrl.replace(/\/\/[^@/]*@/, '//***@')}${mode}`;
+  const redis = connect(redisTarget(config));
   // The first connection error answers at once (refused, unknown host) instead of the deadline.
   const failed = new Promise<never>((_, reject) => redis.once('error', (e: Error) => reject(e)));
   failed.catch(() => {});

@@ -10,6 +10,7 @@ import type { DiagnosisRequester } from '../chat/front/diagnosis-request.js';
 import type { FixJob, FixOffers, FixRequester } from '../chat/front/fix-request.js';
 import type { ChatSink, Platform, ThreadRef } from '../chat/sink.js';
 import { closeRedis, createWorkerRedis } from '../jobs/redis-clients.js';
+import type { RedisTarget } from '../jobs/redis-target.js';
 import type { FixOutcome, FixService } from './fix-service.js';
 
 export const FIX_QUEUE = 'fixes';
@@ -44,7 +45,7 @@ export function createFixRequester(
 }
 
 export interface FixWorkerDeps {
-  redisUrl: string;
+  redisUrl: string | RedisTarget;
   prefix: string;
   service: FixService;
   offers: FixOffers & { rememberThread(fixId: string, thread: ThreadRef): Promise<void> };

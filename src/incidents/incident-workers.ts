@@ -6,6 +6,7 @@ import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Platform, ReplyTarget, RunContext, ThreadRef } from '../chat/sink.js';
 import type { Report } from '../diagnosis/report.js';
+import { duplicateForBlocking } from '../jobs/redis-target.js';
 import {
   type AlertChannels,
   type Clock,
@@ -218,7 +219,7 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
   }
 
   // Blocking commands wait out a Redis outage (the shared client may be a fail-fast front one).
-  const connection = deps.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
+  const connection = duplicateForBlocking(deps.redis);
   const worker = new Worker<IncidentJob>(
     INCIDENT_QUEUE,
     async (job: Job<IncidentJob>) => {

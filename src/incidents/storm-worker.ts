@@ -5,6 +5,7 @@
 import { type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Platform, StormView } from '../chat/sink.js';
+import { duplicateForBlocking } from '../jobs/redis-target.js';
 import type { AlertChannels, Clock, Logger, Recheck, Sinks } from './incident-deps.js';
 import type { IncidentStore } from './incident-store.js';
 import { STORM_QUEUE, type StormJob } from './storm-queue.js';
@@ -122,7 +123,7 @@ export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void
     }
   }
 
-  const connection = deps.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
+  const connection = duplicateForBlocking(deps.redis);
   const worker = new Worker<StormJob>(
     STORM_QUEUE,
     async (job: Job<StormJob>) => (job.data.kind === 'post' ? post(job.data.storm) : edit(job.data.storm)),

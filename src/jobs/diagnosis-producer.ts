@@ -12,6 +12,7 @@ import { type DiagnosisJobData, type DiagnosisJobResult, validateJobData } from 
 import { DIAGNOSIS_QUEUE } from './queue-names.js';
 import { QueueUnavailableError } from './queue-unavailable-error.js';
 import { closeRedis, createFrontRedis, waitUntilReady } from './redis-clients.js';
+import type { RedisTarget } from './redis-target.js';
 
 export type { RequestOptions, RequestOutcome };
 
@@ -25,7 +26,8 @@ export interface DiagnosisProducer extends DiagnosisRequester, ReportLookup {
 
 export interface ProducerOptions {
   /** A fail-fast client of our own is created from this when `connection` is absent. */
-  redisUrl?: string;
+  /** REDIS_URL, or the whole target (Cluster, Sentinel). */
+  redisUrl?: string | RedisTarget;
   /** A client the caller owns (not closed here); it should have `enableOfflineQueue: false`. */
   connection?: Redis;
   prefix: string;

@@ -11,10 +11,12 @@ import { ActiveRuns } from './active-runs.js';
 import type { DiagnosisJobResult } from './diagnosis-job.js';
 import { DIAGNOSIS_QUEUE } from './queue-names.js';
 import { closeRedis, createWorkerRedis } from './redis-clients.js';
+import type { RedisTarget } from './redis-target.js';
 import { type IncidentHooks, type JobDeps, runDiagnosisJob } from './run-diagnosis-job.js';
 
 export interface WorkerOptions {
-  redisUrl: string;
+  /** REDIS_URL, or the whole target (Cluster, Sentinel). */
+  redisUrl: string | RedisTarget;
   prefix: string;
   concurrency: number;
   diagnoser: Diagnoser;

@@ -1,11 +1,16 @@
 // The two kinds of Redis client the pipeline uses. The front's client fails fast (no offline
 // queue, one retry) so a chat ack never waits on a dead Redis; it reconnects on its own. Worker
-// clients wait for Redis forever, as BullMQ requires for blocking commands.
-import { Redis } from 'ioredis';
+// clients wait for Redis forever, as BullMQ requires for blocking commands. Either opens a single
+// server, a Cluster or a Sentinel-managed primary (redis-target.ts).
+import type { Redis } from 'ioredis';
 import { within } from '../time/with-timeout.js';
+import { openRedis, type RedisTarget } from './redis-target.js';
 
-export function createFrontRedis(url: string, options: { autoPipelining?: boolean } = {}): Redis {
-  return new Redis(url, {
+export function createFrontRedis(
+  url: string | RedisTarget,
+  options: { autoPipelining?: boolean } = {},
+): Redis {
+  return openRedis(url, {
     enableAutoPipelining: options.autoPipelining ?? false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -15,8 +20,8 @@ export function createFrontRedis(url: string, options: { autoPipelining?: boolea
   });
 }
 
-export function createWorkerRedis(url: string): Redis {
-  return new Redis(url, {
+export function createWorkerRedis(url: string | RedisTarget): Redis {
+  return openRedis(url, {
     maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });

@@ -4,6 +4,7 @@
 // failing after Redis returns, and a scrape must neither hang nor break for good.
 import { DIAGNOSIS_QUEUE } from '../jobs/queue-names.js';
 import { closeRedis, createFrontRedis } from '../jobs/redis-clients.js';
+import type { RedisTarget } from '../jobs/redis-target.js';
 import type { QueueCountsSource } from './metrics.js';
 
 /** State name shown in the metric → BullMQ key suffix and its Redis type. */
@@ -23,7 +24,10 @@ export interface QueueCounts {
   close(): Promise<void>;
 }
 
-export function diagnosisQueueCounts(options: { redisUrl: string; prefix: string }): QueueCounts {
+export function diagnosisQueueCounts(options: {
+  redisUrl: string | RedisTarget;
+  prefix: string;
+}): QueueCounts {
   const redis = createFrontRedis(options.redisUrl);
   redis.on('error', () => {}); // surfaced as check502_queue_counts_up 0 and by /readyz
   const base = `${options.prefix}:${DIAGNOSIS_QUEUE}:`;

@@ -8,6 +8,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Alert } from '../incidents/alert.js';
 import { closeRedis, createWorkerRedis } from '../jobs/redis-clients.js';
+import type { RedisTarget } from '../jobs/redis-target.js';
 import { DEFAULT_CONFIRM_CHECKS, foldCheck, type Monitor } from './monitor.js';
 import { MONITOR_QUEUE, type MonitorCheckData, schedulerId } from './monitor-service.js';
 import { MonitorStore } from './monitor-store.js';
@@ -16,7 +17,7 @@ import { MonitorStore } from './monitor-store.js';
 export type LightCheck = (site: string) => Promise<{ healthy: boolean; summary: string }>;
 
 export interface MonitorWorkerOptions {
-  redisUrl: string;
+  redisUrl: string | RedisTarget;
   prefix: string;
   concurrency?: number;
   check: LightCheck;

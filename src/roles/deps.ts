@@ -18,6 +18,7 @@ import type { IncidentTimings } from '../incidents/incident-deps.js';
 import { createIncidentService, type IncidentService } from '../incidents/incident-service.js';
 import { createDiagnosisProducer, type DiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import { closeRedis, createFrontRedis } from '../jobs/redis-clients.js';
+import { redisTarget } from '../jobs/redis-target.js';
 import { rateLimitCountingFetch } from '../metrics/cloudflare-fetch.js';
 import { countingSinks } from '../metrics/counting-sink.js';
 import { instrumentDiagnoser } from '../metrics/instrument-diagnoser.js';
@@ -106,11 +107,11 @@ export function buildDeps(config: ServerConfig, overrides: DepOverrides & { logg
     (made) => made.close(),
   );
   const producer = owned(
-    () => createDiagnosisProducer({ redisUrl: config.redisUrl, prefix: config.queuePrefix }),
+    () => createDiagnosisProducer({ redisUrl: redisTarget(config), prefix: config.queuePrefix }),
     (made) => made.close(),
   );
   const redis = owned(() => {
-    const client = createFrontRedis(config.redisUrl, { autoPipelining: true });
+    const client = createFrontRedis(redisTarget(config), { autoPipelining: true });
     client.on('error', () => {}); // surfaced by /readyz and by the requests that fail
     return client;
   }, closeRedis)();
@@ -128,7 +129,7 @@ export function buildDeps(config: ServerConfig, overrides: DepOverrides & { logg
   )();
   const queueCounts = owned(
     () => {
-      const counts = diagnosisQueueCounts({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
+      const counts = diagnosisQueueCounts({ redisUrl: redisTarget(config), prefix: config.queuePrefix });
       metrics.setQueueCounts(counts.source);
       return counts;
     },

@@ -14,6 +14,7 @@ import { createFixRequester, startFixWorker } from '../fixes/fix-jobs.js';
 import { createFixOffers } from '../fixes/fix-offers.js';
 import { planFixes } from '../fixes/plan-fixes.js';
 import { closeRedis, createWorkerRedis } from '../jobs/redis-clients.js';
+import { redisTarget } from '../jobs/redis-target.js';
 
 export function buildFixFront(
   config: ServerConfig,
@@ -50,11 +51,11 @@ export function startWorkerFixes(
   logger: Logger,
 ): WorkerFixes | undefined {
   if (!config.cloudflareFixToken) return undefined;
-  const redis = createWorkerRedis(config.redisUrl);
+  const redis = createWorkerRedis(redisTarget(config));
   redis.on('error', () => {});
   const offers = createFixOffers(redis, config.queuePrefix);
   const worker = startFixWorker({
-    redisUrl: config.redisUrl,
+    redisUrl: redisTarget(config),
     prefix: config.queuePrefix,
     service: createGuardedFixes(config, redis, config.queuePrefix),
     offers,

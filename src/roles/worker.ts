@@ -9,6 +9,7 @@ import { parseSite } from '../diagnosis/target.js';
 import type { AlertChannels } from '../incidents/incident-deps.js';
 import { startIncidentWorkers } from '../incidents/incident-workers.js';
 import { type DiagnosisWorkers, startDiagnosisWorkers } from '../jobs/diagnosis-workers.js';
+import { redisTarget } from '../jobs/redis-target.js';
 import { type OpsServer, startOpsServer } from '../metrics/ops-server.js';
 import { startMonitorWorkers } from '../monitors/monitor-workers.js';
 import { buildDeps, type DepOverrides, type Deps } from './deps.js';
@@ -46,7 +47,7 @@ export function startWorkerPool(deps: Deps): WorkerPool {
     ? startWorkerFixes(config, sinks, deps.producer, logger)
     : undefined;
   const workers = startDiagnosisWorkers({
-    redisUrl: config.redisUrl,
+    redisUrl: redisTarget(config),
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
     diagnoser,
@@ -78,7 +79,7 @@ export function startWorkerPool(deps: Deps): WorkerPool {
     ...deps.stall,
   });
   const monitorWorkers = startMonitorWorkers({
-    redisUrl: config.redisUrl,
+    redisUrl: redisTarget(config),
     prefix: config.queuePrefix,
     check: async (site) => {
       const parsed = parseSite(site);

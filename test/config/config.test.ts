@@ -110,3 +110,46 @@ describe('guarded-fix configuration', () => {
     expect(() => loadServerConfig(env)).toThrow(message);
   });
 });
+
+describe('Redis Cluster and Sentinel configuration', () => {
+  it('REDIS_CLUSTER_NODES: seed nodes, and the prefix gets a hash tag by default', () => {
+    const config = loadServerConfig({
+      REDIS_URL: 'redis://:pw@10.0.0.1:7000',
+      REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2 ,[fd00::3]:7002',
+    });
+    expect(config.redisCluster).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: '10.0.0.2', port: 6379 },
+      { host: 'fd00::3', port: 7002 },
+    ]);
+    expect(config.queuePrefix).toBe('{check502}');
+    expect(
+      loadServerConfig({ REDIS_CLUSTER_NODES: 'a:1', CHECK502_QUEUE_PREFIX: 'x{bot}' }).queuePrefix,
+    ).toBe('x{bot}');
+  });
+
+  it('refuses a cluster prefix without a hash tag, bad seeds, and Cluster with Sentinel', () => {
+    expect(() => loadServerConfig({ REDIS_CLUSTER_NODES: 'a:1', CHECK502_QUEUE_PREFIX: 'check502' })).toThrow(
+      /CHECK502_QUEUE_PREFIX.*hash tag/,
+    );
+    expect(() => loadServerConfig({ REDIS_CLUSTER_NODES: 'a:99999' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadServerConfig({ REDIS_CLUSTER_NODES: 'redis://a:1' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadServerConfig({ REDIS_CLUSTER_NODES: 'a:1', REDIS_SENTINELS: 'b:2' })).toThrow(
+      /REDIS_SENTINELS/,
+    );
+  });
+
+  it('REDIS_SENTINELS: the sentinels and the primary’s name (default mymaster)', () => {
+    expect(loadServerConfig({ REDIS_SENTINELS: 's1,s2:26380' }).redisSentinel).toEqual({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+      ],
+      name: 'mymaster',
+    });
+    expect(loadServerConfig({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'bots' }).redisSentinel?.name).toBe(
+      'bots',
+    );
+    expect(loadServerConfig({}).redisCluster).toBeUndefined();
+  });
+});
