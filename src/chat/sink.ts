@@ -88,6 +88,18 @@ export interface RunContext {
   lookBackSince?: number;
   /** postSummary only: the guarded fixes offered as buttons under the summary. */
   fixOffers?: { id: string; title: string }[];
+  /** A watch (`/check502 watch`) this root belongs to: its status line, and a Stop button while it runs. */
+  watch?: WatchContext;
+}
+
+/** What a watch's root message shows besides the latest verdict. */
+export interface WatchContext {
+  /** The watch's id, carried by the Stop button. */
+  id: string;
+  /** One line: "healthy 2 of 3 runs in a row; confirming" or the outcome once it ended. */
+  status: string;
+  /** Ended (recovered, timed out, stopped): no Stop button. */
+  ended: boolean;
 }
 
 /** Who the bot token belongs to, as the platform itself answered. */

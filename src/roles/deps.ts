@@ -24,6 +24,7 @@ import { countingSinks } from '../metrics/counting-sink.js';
 import { instrumentDiagnoser } from '../metrics/instrument-diagnoser.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { diagnosisQueueCounts } from '../metrics/queue-counts.js';
+import type { WatchTimings } from '../watch/watch-state.js';
 import { buildSinks } from './sinks.js';
 
 /** What a caller may put in place of what configuration would build. */
@@ -37,6 +38,8 @@ export interface DepOverrides {
   extraRoutes?: Route[];
   /** Incident delays and windows (product defaults otherwise). */
   incidentTimings?: Partial<IncidentTimings>;
+  /** The backoff between a watch's runs (30 s, then a minute, otherwise). */
+  watchTimings?: Partial<WatchTimings>;
   /** Per-socket deadlines of the HTTP server (its defaults otherwise). */
   http?: Pick<HttpServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'onSocketCut'>;
   /** BullMQ stall detection (its defaults otherwise). */
@@ -61,7 +64,7 @@ export interface Deps {
   incidents: IncidentService;
   /** Queue counts for /metrics, read on each scrape through a client of their own (on first use). */
   readonly queueCounts: ReturnType<typeof diagnosisQueueCounts>;
-  overrides: Pick<DepOverrides, 'extraRoutes' | 'http' | 'incidentTimings'>;
+  overrides: Pick<DepOverrides, 'extraRoutes' | 'http' | 'incidentTimings' | 'watchTimings'>;
   /** BullMQ stall detection for every worker (spread into their options). */
   stall: Pick<DepOverrides, 'lockDurationMs' | 'stalledIntervalMs'>;
   /** Closes what buildDeps created, newest first; what was given is left to its owner. */

@@ -14,6 +14,7 @@ import { instrumentProducer } from '../metrics/instrument-producer.js';
 import { recordServerAnswer } from '../metrics/instrument-routes.js';
 import { createMonitorService } from '../monitors/monitor-service.js';
 import { secretValues } from '../secrets/secret-values.js';
+import { createWatchService } from '../watch/watch-service.js';
 import { buildChatAdapters } from './chat-adapters.js';
 import { buildDeps, type DepOverrides, type Deps } from './deps.js';
 import { buildFixFront } from './fix-wiring.js';
@@ -62,11 +63,13 @@ export async function serve(deps: Deps, options: { worker: boolean }): Promise<S
   const credentials = options.worker ? checkChatCredentials(deps.sinks, logger) : Promise.resolve();
   // Monitors share the incidents' fail-fast client: a Redis outage answers at once, not in 3 s.
   const monitors = createMonitorService({ redis: deps.redis, prefix: config.queuePrefix });
+  const watches = createWatchService({ redis: deps.redis, prefix: config.queuePrefix });
   const front = createChatFront({
     requester: producer,
     reports: producer,
     logger,
     monitors,
+    watches,
     timelines: createTimelinePoster({
       redis: deps.redis,
       prefix: config.queuePrefix,
@@ -121,6 +124,7 @@ export async function serve(deps: Deps, options: { worker: boolean }): Promise<S
         await pool?.close(Math.max(0, deadline - Date.now() - 1000));
         await fixes.close().catch((e: unknown) => logger.warn({ err: e }, 'fix queue close'));
         await monitors.close().catch(() => {});
+        await watches.close().catch(() => {});
         await deps.close();
         logger.info('check502 serve stopped');
       })();

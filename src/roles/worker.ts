@@ -12,6 +12,8 @@ import { type DiagnosisWorkers, startDiagnosisWorkers } from '../jobs/diagnosis-
 import { redisTarget } from '../jobs/redis-target.js';
 import { type OpsServer, startOpsServer } from '../metrics/ops-server.js';
 import { startMonitorWorkers } from '../monitors/monitor-workers.js';
+import { incidentWatchHistory } from '../watch/watch-history.js';
+import { startWatchWorkers } from '../watch/watch-workers.js';
 import { buildDeps, type DepOverrides, type Deps } from './deps.js';
 import { startWorkerFixes } from './fix-wiring.js';
 
@@ -94,12 +96,28 @@ export function startWorkerPool(deps: Deps): WorkerPool {
     ingest: (alerts) => deps.incidents.ingest(alerts),
     logger,
   });
+  const watchWorkers = startWatchWorkers({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    diagnose: async (input, site) => {
+      const typed = parseSite(input);
+      const parsed = typed.ok && typed.target.host === site ? typed : parseSite(site);
+      if (!parsed.ok) throw new Error(`cannot watch ${site}: ${parsed.reason}`);
+      return diagnoser.run(parsed.target, { timeoutMs: 10_000 });
+    },
+    sinks,
+    history: incidentWatchHistory(deps.incidents),
+    logger,
+    ...(deps.overrides.watchTimings ? { timings: deps.overrides.watchTimings } : {}),
+    ...deps.stall,
+  });
   return {
     workers,
     async close(timeoutMs) {
       await workers.close(timeoutMs);
       await fixes?.close().catch(() => {});
-      // Monitor workers stop before the incident workers they feed.
+      // Watch and monitor workers stop before the incident workers they feed.
+      await watchWorkers.close().catch(() => {});
       await monitorWorkers.close().catch(() => {});
       await incidentWorkers.close().catch(() => {});
     },

@@ -99,10 +99,25 @@ function end(
   return { state: ended, events: [...events, { kind: 'ended', outcome, text: outcomeText(ended) }] };
 }
 
+/** The backoff between runs (tests and drills shorten it). */
+export interface WatchTimings {
+  firstDelayMs: number;
+  nextDelayMs: number;
+}
+
+export const DEFAULT_WATCH_TIMINGS: WatchTimings = {
+  firstDelayMs: FIRST_DELAY_MS,
+  nextDelayMs: NEXT_DELAY_MS,
+};
+
 /** Delay before the next run, or undefined when the watch is over (or the next run would start too late). */
-export function nextRunDelay(state: WatchState, now: number): number | undefined {
+export function nextRunDelay(
+  state: WatchState,
+  now: number,
+  timings: WatchTimings = DEFAULT_WATCH_TIMINGS,
+): number | undefined {
   if (state.outcome) return undefined;
-  const delay = state.runs <= 1 ? FIRST_DELAY_MS : NEXT_DELAY_MS;
+  const delay = state.runs <= 1 ? timings.firstDelayMs : timings.nextDelayMs;
   return now + delay > state.endsAt ? Math.max(0, state.endsAt - now) : delay;
 }
 
@@ -129,9 +144,9 @@ export function outcomeText(state: WatchState): string {
 }
 
 /** The root message's status line while the watch runs. */
-export function statusText(state: WatchState): string {
+export function statusText(state: WatchState, now = Date.now()): string {
   if (state.outcome) return outcomeText(state);
-  const left = minutes(Math.max(0, state.endsAt - (state.endedAt ?? Date.now())));
+  const left = minutes(Math.max(0, state.endsAt - now));
   if (state.healthyStreak > 0)
     return `healthy ${state.healthyStreak} of ${HEALTHY_RUNS_TO_RECOVER} runs in a row; confirming (run ${state.runs})`;
   return `${state.lastCause ? `failing: ${state.lastCause}` : 'checking'} (run ${state.runs}; watching up to ${left} more)`;

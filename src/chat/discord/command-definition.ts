@@ -1,7 +1,8 @@
 // The /check502 slash command as Discord stores it, built with discord.js's SlashCommandBuilder
 // (which validates names, descriptions and option limits before anything is sent). Discord does not
 // let subcommands sit beside plain options, so every command is a subcommand: `/check502 diagnose
-// site:<site>`, `/check502 timeline site:<site>`. An interaction from the older registration (a bare
+// site:<site>`, `watch site: [duration:]`, `monitor add|list|remove`, `timeline site:<site>`. Each
+// arrives as the text a Slack user types (parse-interaction.ts). An interaction from the older registration (a bare
 // `site` option, no subcommand) is still read as a diagnosis (discord-routes.ts).
 import { SlashCommandBuilder, type SlashCommandSubcommandBuilder } from '@discordjs/builders';
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
@@ -21,6 +22,42 @@ export function check502Command(): RESTPostAPIChatInputApplicationCommandsJSONBo
         sub.setName('diagnose').setDescription('Diagnose a site now and post the findings in a thread'),
         'Hostname or URL, e.g. shop.example.com (or "help")',
       ),
+    )
+    .addSubcommand((sub) =>
+      siteOption(
+        sub
+          .setName('watch')
+          .setDescription('Re-diagnose in one thread until healthy 3 runs in a row; post only changes'),
+        'Hostname or URL, e.g. shop.example.com',
+      ).addStringOption((option) =>
+        option
+          .setName('duration')
+          .setDescription('How long to watch at most, e.g. 30m or 2h (default 30m)')
+          .setMaxLength(20),
+      ),
+    )
+    .addSubcommandGroup((group) =>
+      group
+        .setName('monitor')
+        .setDescription('Check a site on a schedule; two failing checks open an incident here')
+        .addSubcommand((sub) =>
+          siteOption(
+            sub.setName('add').setDescription('Monitor a site from this channel'),
+            'Hostname or URL, e.g. shop.example.com',
+          ).addStringOption((option) =>
+            option
+              .setName('every')
+              .setDescription('How often, e.g. 1m or 5m (default 1m, at least 30s)')
+              .setMaxLength(20),
+          ),
+        )
+        .addSubcommand((sub) => sub.setName('list').setDescription("This channel's monitors"))
+        .addSubcommand((sub) =>
+          siteOption(
+            sub.setName('remove').setDescription('Stop monitoring a site here'),
+            'Hostname or URL, e.g. shop.example.com',
+          ),
+        ),
     )
     .addSubcommand((sub) =>
       siteOption(

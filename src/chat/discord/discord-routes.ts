@@ -14,6 +14,7 @@ import type { ChatFront } from '../front/chat-front.js';
 import type { CommandInput } from '../front/command-input.js';
 import { DEFAULT_COMMAND, isCommandName, runCommand } from '../front/commands.js';
 import type { FixAnswer, FixClick, FixFront } from '../front/fix-front.js';
+import { parseDiscordWatchStopId } from '../watch-buttons.js';
 import { discordMarkup } from './discord-markup.js';
 import { COMMAND_NAME, type ParsedInteraction, parseInteraction } from './parse-interaction.js';
 import { parseDetailsId } from './render/details-button.js';
@@ -88,8 +89,9 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
         ...(interaction.guildId === undefined ? { private: true as const } : {}),
       },
     });
-    // Queued: Discord shows "thinking…", and the worker turns that response into the thread's root.
-    if (answer.kind === 'queued')
+    // Queued (a diagnosis or a watch): Discord shows "thinking…", and the worker turns that response
+    // into the thread's root.
+    if (answer.kind === 'queued' || answer.kind === 'watching')
       return json(200, { type: InteractionResponseType.DeferredChannelMessageWithSource });
     return ephemeral(answerText(answer, discordMarkup));
   }
@@ -98,10 +100,11 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
     const fix = parseDiscordFixId(interaction.customId);
     if (fix && deps.fixes) return fixClick(interaction, fix, deps.fixes);
     const incident = parseTimelineId(interaction.customId);
-    if (incident !== undefined) {
-      const answer = await runCommand(deps.front, 'timeline', {
+    const watch = parseDiscordWatchStopId(interaction.customId);
+    if (incident !== undefined || watch !== undefined) {
+      const answer = await runCommand(deps.front, incident !== undefined ? 'timeline' : 'unwatch', {
         ...common(interaction),
-        text: incident,
+        text: incident ?? watch ?? '',
         reply: { platform: 'discord', channel: interaction.channelId },
       });
       return ephemeral(answerText(answer, discordMarkup));

@@ -143,7 +143,12 @@ function optionText(options: unknown, depth = 0): string {
     const value = option['value'];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       words.push(String(value));
-    } else if (Array.isArray(option['options'])) {
+    } else if (
+      option['type'] === ApplicationCommandOptionType.Subcommand ||
+      option['type'] === ApplicationCommandOptionType.SubcommandGroup ||
+      Array.isArray(option['options'])
+    ) {
+      // A subcommand without options (`monitor list`) may come without an `options` array.
       words.push(String(option['name']), optionText(option['options'], depth + 1));
     }
   }

@@ -1,6 +1,7 @@
 // The words of every answer the front gives, written once; a platform's Markup styles them.
 import type { Report } from '../../diagnosis/report.js';
 import { reportDetails } from '../../present/details.js';
+import { HEALTHY_RUNS_TO_RECOVER } from '../../watch/watch-state.js';
 import type { CommandAnswer } from './command-input.js';
 import type { Markup } from './markup.js';
 
@@ -37,6 +38,14 @@ export function answerText(answer: CommandAnswer, m: Markup): string {
       return `📄 Posting the timeline of ${m.text(answer.incident)} as a Markdown file ${answer.inThread ? 'in its thread' : 'in this channel'}.`;
     case 'not-found':
       return `I have no timeline for ${m.text(answer.site)}: ${m.text(answer.reason)}.`;
+    case 'watching':
+      return `👀 Watching ${m.bold(m.text(answer.site))} for ${duration(answer.durationMs)}: I re-check it in a thread in this channel and post only when something changes, until it is healthy ${HEALTHY_RUNS_TO_RECOVER} runs in a row.`;
+    case 'watch-joined':
+      if (answer.here)
+        return `${m.text(answer.site)} is already being watched in this thread; I post here when something changes.`;
+      return answer.link
+        ? `${m.text(answer.site)} is already being watched — see ${m.link(answer.link, 'its thread')}.`
+        : `${m.text(answer.site)} is already being watched; its thread will appear in this channel in a moment.`;
   }
 }
 
@@ -47,4 +56,9 @@ function detailsText(report: Report, m: Markup): string {
       `${m.bold(m.text(section.heading))}${section.lines.length > 0 ? `\n${m.block(section.lines.join('\n'))}` : ''}`,
   );
   return [`Details of ${m.bold(m.text(report.site))} (${report.startedAt})`, ...sections].join('\n');
+}
+
+function duration(ms: number): string {
+  if (ms % 3600_000 === 0) return `${ms / 3600_000} h`;
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 }

@@ -12,6 +12,8 @@ import type { CommandAnswer, CommandInput } from './command-input.js';
 import type { DiagnosisRequest, DiagnosisRequester, RequestOutcome } from './diagnosis-request.js';
 import { type MonitorRegistry, monitorCommand } from './monitor-command.js';
 import type { ReportLookup } from './report-lookup.js';
+import { joinWatch, unwatchCommand, watchCommand } from './watch-command.js';
+import type { WatchRegistry } from './watch-request.js';
 
 /** Posts a site's incident timeline as a file; the front only asks and words the answer. */
 export interface TimelinePoster {
@@ -32,6 +34,8 @@ export interface ChatFrontDeps {
   logger: Logger;
   /** Monitors (`/check502 monitor …`); absent: the command says monitors are not available here. */
   monitors?: MonitorRegistry;
+  /** Watches (`/check502 watch …`); absent: the command says watches are not available here. */
+  watches?: WatchRegistry;
   /** Bound on queueing before we answer anyway (the producer has its own, shorter one). */
   requestTimeoutMs?: number;
 }
@@ -45,6 +49,10 @@ export interface ChatFront {
   requestTimeline(input: CommandInput): Promise<CommandAnswer>;
   /** `/check502 monitor add|list|remove …` in the channel it is typed in. */
   monitor(input: CommandInput): Promise<CommandAnswer>;
+  /** `/check502 watch <site> [duration]` in the channel it is typed in. */
+  requestWatch(input: CommandInput): Promise<CommandAnswer>;
+  /** The watch's Stop button (`input.text` is its id) or `/check502 unwatch <site>`. */
+  stopWatch(input: CommandInput): Promise<CommandAnswer>;
 }
 
 export function createChatFront(deps: ChatFrontDeps): ChatFront {
@@ -106,12 +114,40 @@ export function createChatFront(deps: ChatFrontDeps): ChatFront {
         return { kind: 'note', text: "⚠️ I can't reach my store right now; try again in a minute." };
       }
     },
+    async requestWatch(input) {
+      if (!deps.watches) return { kind: 'note', text: 'Watches are not enabled on this check502.' };
+      try {
+        return await withTimeout(watchCommand(deps.watches, input), timeoutMs, 'the watch command');
+      } catch (error) {
+        deps.logger.warn({ err: error, platform: input.platform }, 'watch command failed');
+        return { kind: 'unavailable', site: siteOf(input.text) };
+      }
+    },
+    async stopWatch(input) {
+      if (!deps.watches) return { kind: 'note', text: 'Watches are not enabled on this check502.' };
+      try {
+        return await withTimeout(unwatchCommand(deps.watches, input), timeoutMs, 'stopping the watch');
+      } catch (error) {
+        deps.logger.warn({ err: error, platform: input.platform }, 'stopping a watch failed');
+        return { kind: 'note', text: "⚠️ I can't reach my store right now; press Stop again in a minute." };
+      }
+    },
     async requestDiagnosis(input) {
       const typed = input.text.trim();
       if (typed === '' || typed.toLowerCase() === 'help') return { kind: 'usage' };
       const parsed = parseSite(typed);
       if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
       const site = parsed.target.host;
+      // A watch re-diagnoses the site anyway: join it rather than double the work and the threads.
+      const watching = deps.watches
+        ? await withTimeout(joinWatch(deps.watches, site, input), timeoutMs, 'looking for a watch').catch(
+            (error: unknown) => {
+              deps.logger.warn({ err: error, site }, 'could not look for a running watch');
+              return undefined;
+            },
+          )
+        : undefined;
+      if (watching) return watching;
       const data: DiagnosisRequest = { site, input: typed, reply: input.reply };
       if (input.user !== undefined) data.requestedBy = input.user;
       if (input.thread !== undefined) data.thread = input.thread;
@@ -145,4 +181,11 @@ export function createChatFront(deps: ChatFrontDeps): ChatFront {
       }
     },
   };
+}
+
+/** The site part of a typed command, for an answer that names it. */
+function siteOf(text: string): string {
+  const first = text.trim().split(/\s+/)[0] ?? '';
+  const parsed = parseSite(first);
+  return parsed.ok ? parsed.target.host : first.slice(0, 100);
 }

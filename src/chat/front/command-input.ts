@@ -38,4 +38,8 @@ export type CommandAnswer =
   /** Nothing to show for that site (no incident, or older than the retention). */
   | { kind: 'not-found'; site: string; reason: string }
   /** A short answer in words (monitor add/list/remove). */
-  | { kind: 'note'; text: string };
+  | { kind: 'note'; text: string }
+  /** `/check502 watch <site>`: the watch started; its thread appears in the channel. */
+  | { kind: 'watching'; site: string; durationMs: number }
+  /** A watch of the site already runs (a diagnosis or watch request joins it). */
+  | { kind: 'watch-joined'; site: string; link?: string; here: boolean };

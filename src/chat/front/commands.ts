@@ -15,6 +15,10 @@ export const COMMANDS = {
   timeline: (front, input) => front.requestTimeline(input),
   /** `/check502 monitor add|list|remove <site> [every 1m]`. */
   monitor: (front, input) => front.monitor(input),
+  /** `/check502 watch <site> [30m]`: re-diagnose in one thread until healthy three runs in a row. */
+  watch: (front, input) => front.requestWatch(input),
+  /** The watch's Stop button (its id as text), or `/check502 unwatch <site>`. */
+  unwatch: (front, input) => front.stopWatch(input),
 } satisfies Record<string, Handler>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -8,6 +8,7 @@ import { checkView, type FindingView, reportView } from '../../present/report-vi
 import { SLACK_UNDO_ACTION } from '../fix-buttons.js';
 import { truncate } from '../render/text-limits.js';
 import type { RunContext } from '../sink.js';
+import { SLACK_WATCH_STOP_ACTION } from '../watch-buttons.js';
 import { type Block, button, context, pack, type SlackMessage, section } from './block-kit.js';
 import { escapeMrkdwn, inlineCode, mention } from './mrkdwn.js';
 import { SEVERITY_EMOJI, VERDICT_EMOJI } from './slack-style.js';
@@ -53,6 +54,16 @@ export function renderRoot(ctx: RunContext, report?: Report): SlackMessage {
   // A closed incident offers its timeline for the postmortem.
   if (ctx.incident?.state === 'resolved')
     blocks.push({ type: 'actions', elements: [button('Timeline', TIMELINE_ACTION_ID, ctx.incident.id)] });
+  if (ctx.watch) {
+    // The watch's status stays current on the root; Stop ends it (gone once it has ended).
+    blocks.push(context(`:eyes: Watch: ${escapeMrkdwn(ctx.watch.status)}`));
+    if (!ctx.watch.ended)
+      blocks.push({
+        type: 'actions',
+        elements: [button('Stop watching', SLACK_WATCH_STOP_ACTION, ctx.watch.id)],
+      });
+    text = `${text} · watch: ${ctx.watch.status}`;
+  }
   return { text, blocks };
 }
 

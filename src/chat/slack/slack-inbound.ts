@@ -8,6 +8,7 @@ import { answerText } from '../front/answer-text.js';
 import type { ChatFront } from '../front/chat-front.js';
 import { commandOf, runCommand } from '../front/commands.js';
 import type { FixFront } from '../front/fix-front.js';
+import { SLACK_WATCH_STOP_ACTION } from '../watch-buttons.js';
 import { DETAILS_ACTION_ID, RERUN_ACTION_ID, type RerunValue, TIMELINE_ACTION_ID } from './render.js';
 import { fixInteraction, isFixInteraction } from './slack-fixes.js';
 import { slackMarkup } from './slack-markup.js';
@@ -72,9 +73,9 @@ async function buttonPress(body: Record<string, unknown>, front: ChatFront): Pro
     });
     return reply(answerText(answer, slackMarkup));
   }
-  if (action?.action_id === TIMELINE_ACTION_ID) {
+  if (action?.action_id === TIMELINE_ACTION_ID || action?.action_id === SLACK_WATCH_STOP_ACTION) {
     const channel = payload.channel?.id ?? payload.container?.channel_id ?? '';
-    const answer = await runCommand(front, 'timeline', {
+    const answer = await runCommand(front, action.action_id === TIMELINE_ACTION_ID ? 'timeline' : 'unwatch', {
       platform: 'slack',
       text: typeof action.value === 'string' ? action.value : '',
       reply: { platform: 'slack', channel },

@@ -40,6 +40,32 @@ describe('check502 discord register', () => {
             options: [expect.objectContaining({ name: 'site', type: 3, required: true })],
           }),
           expect.objectContaining({
+            name: 'watch',
+            type: 1,
+            options: [
+              expect.objectContaining({ name: 'site', type: 3, required: true }),
+              expect.objectContaining({ name: 'duration', type: 3 }),
+            ],
+          }),
+          expect.objectContaining({
+            name: 'monitor',
+            type: 2,
+            options: [
+              expect.objectContaining({
+                name: 'add',
+                options: [
+                  expect.objectContaining({ name: 'site', type: 3, required: true }),
+                  expect.objectContaining({ name: 'every', type: 3 }),
+                ],
+              }),
+              expect.objectContaining({ name: 'list' }),
+              expect.objectContaining({
+                name: 'remove',
+                options: [expect.objectContaining({ name: 'site', type: 3, required: true })],
+              }),
+            ],
+          }),
+          expect.objectContaining({
             name: 'timeline',
             type: 1,
             options: [expect.objectContaining({ name: 'site', type: 3, required: true })],

@@ -56,4 +56,16 @@ describe('parseInteraction', () => {
     );
     expect(monitor).toMatchObject({ subcommand: 'monitor', text: 'add a.example.com' });
   });
+
+  it('reads a subcommand without options (monitor list), whether or not Discord sends an empty options array', () => {
+    for (const list of [
+      { type: ApplicationCommandOptionType.Subcommand, name: 'list' },
+      { type: ApplicationCommandOptionType.Subcommand, name: 'list', options: [] },
+    ]) {
+      const parsed = parseInteraction(
+        command([{ type: ApplicationCommandOptionType.SubcommandGroup, name: 'monitor', options: [list] }]),
+      );
+      expect(parsed).toMatchObject({ subcommand: 'monitor', text: 'list' });
+    }
+  });
 });

@@ -1,11 +1,12 @@
 // The root message the thread hangs from: "Checking <site>…" while running, the verdict and
 // primary cause when done, and the incident's state when an alert started it.
-import { ActionRowBuilder, type ButtonBuilder } from '@discordjs/builders';
-import type { APIEmbed } from 'discord-api-types/v10';
+import { ActionRowBuilder, ButtonBuilder } from '@discordjs/builders';
+import { type APIEmbed, ButtonStyle } from 'discord-api-types/v10';
 import type { Report } from '../../../diagnosis/report.js';
 import { formatMs } from '../../../present/labels.js';
 import { reportView } from '../../../present/report-view.js';
 import type { IncidentContext, RunContext } from '../../sink.js';
+import { discordWatchStopId } from '../../watch-buttons.js';
 import { EMBED_LIMITS } from './fit-embeds.js';
 import { type DiscordMessage, message } from './message.js';
 import { VERDICT_EMOJI } from './style.js';
@@ -50,6 +51,7 @@ function askedBy(context: RunContext): string {
 
 function withIncident(content: string, context: RunContext): DiscordMessage {
   const incident = context.incident;
+  if (context.watch) return withWatch(content, context.watch);
   if (incident === undefined) return message({ content });
   // A closed incident offers its timeline for the postmortem.
   const timeline = incident.state === 'resolved' ? timelineButton(incident.id) : undefined;
@@ -59,6 +61,18 @@ function withIncident(content: string, context: RunContext): DiscordMessage {
     ...(timeline
       ? { components: [new ActionRowBuilder<ButtonBuilder>().addComponents(timeline).toJSON()] }
       : {}),
+  });
+}
+
+/** A watch's root: its status stays current; Stop ends it (an empty row once it has ended removes the button). */
+function withWatch(content: string, watch: NonNullable<RunContext['watch']>): DiscordMessage {
+  const stop = new ButtonBuilder()
+    .setCustomId(discordWatchStopId(watch.id))
+    .setLabel('Stop watching')
+    .setStyle(ButtonStyle.Secondary);
+  return message({
+    content: `${content}\n👀 Watch: ${escapeText(watch.status)}`,
+    components: watch.ended ? [] : [new ActionRowBuilder<ButtonBuilder>().addComponents(stop).toJSON()],
   });
 }
 

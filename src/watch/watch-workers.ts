@@ -1,0 +1,241 @@
+// Runs watches: each run is a delayed BullMQ job that diagnoses the site (posting nothing per
+// check), folds the report into the watch (watch-state.ts), saves it by compare-and-set, then posts
+// what changed and edits the root. Posts go through a post ledger per watch, and the folded run is
+// saved before anything is posted, so a worker killed at any point is picked up by another (a stalled
+// job, or the next delayed run already in Redis) that posts what is missing, once.
+import { type Queue as BullQueue, type Job, Queue, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { ChatSink, Platform, RunContext, ThreadRef } from '../chat/sink.js';
+import type { Report } from '../diagnosis/report.js';
+import { PostLedger } from '../jobs/post-ledger.js';
+import { closeRedis, createWorkerRedis } from '../jobs/redis-clients.js';
+import { changeNote, outcomeNote, startNote } from './watch-messages.js';
+import { queueFinish, queueRun, WATCH_QUEUE, type WatchJob } from './watch-queue.js';
+import {
+  DEFAULT_WATCH_TIMINGS,
+  nextRunDelay,
+  observe,
+  statusText,
+  stopWatch,
+  type WatchTimings,
+} from './watch-state.js';
+import { type WatchRecord, WatchStore } from './watch-store.js';
+
+/** One diagnosis of what the user typed, posting nothing. */
+export type WatchDiagnosis = (input: string, site: string) => Promise<Report>;
+
+/** Where a watch's start, changes and outcome are recorded for the incident timeline. */
+export interface WatchHistory {
+  record(site: string, sinceMs: number, event: { at: string; verdict: string; note: string }): Promise<void>;
+}
+
+export interface WatchWorkerOptions {
+  redisUrl: string;
+  prefix: string;
+  diagnose: WatchDiagnosis;
+  sinks: Partial<Record<Platform, ChatSink>>;
+  logger: Logger;
+  history?: WatchHistory;
+  timings?: Partial<WatchTimings>;
+  concurrency?: number;
+  now?: () => number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface WatchWorkers {
+  close(): Promise<void>;
+}
+
+export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
+  const connection = createWorkerRedis(options.redisUrl);
+  const state = createWorkerRedis(options.redisUrl);
+  for (const client of [connection, state]) client.on('error', () => {});
+  const store = new WatchStore(state, options.prefix);
+  const queue: BullQueue = new Queue(WATCH_QUEUE, { connection: state, prefix: options.prefix });
+  queue.on('error', () => {});
+  const now = options.now ?? Date.now;
+  const timings = { ...DEFAULT_WATCH_TIMINGS, ...options.timings };
+  const log = options.logger.child({ component: 'watch' });
+  const ledgerOf = (id: string) => new PostLedger(state, options.prefix, `watch-${id}`);
+
+  const sinkOf = (record: WatchRecord): ChatSink => {
+    const sink = options.sinks[record.reply.platform];
+    if (!sink) throw new Error(`no ${record.reply.platform} sink is configured on this worker`);
+    return sink;
+  };
+
+  const context = (record: WatchRecord): RunContext => ({
+    site: record.site,
+    ...(record.requestedBy !== undefined ? { requestedBy: record.requestedBy } : {}),
+    ...(record.state.runs > 1 ? { run: record.state.runs } : {}),
+    watch: {
+      id: record.id,
+      status: record.state.runs === 0 && !record.state.outcome ? 'starting' : statusText(record.state, now()),
+      ended: record.state.outcome !== undefined,
+    },
+  });
+
+  /** History is for people afterwards: failing to write it never fails the watch. */
+  const remember = (record: WatchRecord, ledger: PostLedger, step: string, verdict: string, note: string) =>
+    options.history
+      ? ledger
+          .once(step, () =>
+            options.history!.record(record.site, record.state.startedAt, {
+              at: new Date(now()).toISOString(),
+              verdict,
+              note,
+            }),
+          )
+          .catch((error: unknown) =>
+            log.warn({ err: error, watch: record.id }, 'could not record watch history'),
+          )
+      : Promise.resolve();
+
+  /** The root message, posted once (an earlier attempt's root is reused). */
+  async function ensureRoot(record: WatchRecord, ledger: PostLedger): Promise<ThreadRef> {
+    const known = await ledger.root();
+    if (known) return known;
+    const start: RunContext = { ...context(record), onRoot: (root) => ledger.savePendingRoot(root) };
+    const pending = await ledger.pendingRoot();
+    if (pending) start.root = pending;
+    const thread = await sinkOf(record).startThread(record.reply, start);
+    await ledger.saveRoot(thread);
+    // The front links joiners to it.
+    await store.update(record.id, (r) => (r.thread ? undefined : { ...r, thread }));
+    return thread;
+  }
+
+  async function run(id: string, n: number): Promise<string> {
+    const record = await store.get(id);
+    if (!record) return 'gone';
+    if (record.state.outcome) return 'ended';
+    const ledger = ledgerOf(id);
+    if (record.state.runs > n) return afterRun(record, n, ledger); // folded by an earlier attempt
+    if (record.state.runs < n) return 'stale';
+    const thread = await ensureRoot(record, ledger);
+    if (n === 0)
+      await remember(record, ledger, 'hist:start', 'unknown', startNote(record.state, record.requestedBy));
+    const report = await options.diagnose(record.input, record.site);
+    const saved = await store.update(id, (r) => {
+      if (r.state.outcome || r.state.runs !== n) return undefined;
+      const folded = observe(r.state, report, now());
+      return {
+        ...r,
+        thread: r.thread ?? thread,
+        state: folded.state,
+        report,
+        lastRun: { run: n, events: folded.events },
+      };
+    });
+    if (!saved?.saved) return 'superseded'; // stopped meanwhile: the finish job tells the outcome
+    return afterRun(saved.after, n, ledger);
+  }
+
+  /** Posts run n's changes (the first run's summary in full), edits the root, queues what comes next. */
+  async function afterRun(record: WatchRecord, n: number, ledger: PostLedger): Promise<string> {
+    const sink = sinkOf(record);
+    const thread = record.thread ?? (await ledger.root());
+    const report = record.report;
+    if (!thread || !report) throw new Error(`watch ${record.id} run ${n} has no thread or report`);
+    const events = record.lastRun?.run === n ? record.lastRun.events : [];
+    const ctx = context(record);
+    if (n === 0) {
+      await ledger.once('r0:summary', () => sink.postSummary(thread, report, ctx));
+      const cause = report.primaryCause ? ` — ${report.primaryCause}` : '';
+      await remember(record, ledger, 'hist:r0', report.verdict, `first run: ${report.verdict}${cause}`);
+    }
+    for (const [i, event] of events.entries()) {
+      const note = changeNote(event, record.state, now());
+      if (note === undefined) continue;
+      await ledger.once(`r${n}:e${i}`, () => sink.postNote(thread, note));
+      // A new cause gets its summary too: what to do about it.
+      await ledger.once(`r${n}:s${i}`, () => sink.postSummary(thread, report, ctx));
+      await remember(record, ledger, `hist:r${n}:e${i}`, report.verdict, note);
+    }
+    if (record.state.outcome) {
+      await queueFinish(queue, record.id);
+      return record.state.outcome;
+    }
+    // A Stop may have landed while this run posted: then the finish job owns the root.
+    const latest = await store.get(record.id);
+    if (latest?.state.outcome) return 'ended';
+    await sink.updateRoot(thread, report, ctx);
+    const delay = nextRunDelay(record.state, now(), timings) ?? 0;
+    await queueRun(queue, record.id, n + 1, delay);
+    return 'running';
+  }
+
+  /** The outcome: one note in the thread, the root's last edit (no Stop button), the site freed. */
+  async function finish(id: string): Promise<string> {
+    const record = await store.get(id);
+    if (!record?.state.outcome) return 'not-ended';
+    // Freed first: whoever reads the outcome may ask for a new watch at once.
+    await store.release(record);
+    const ledger = ledgerOf(id);
+    const thread = record.thread ?? (await ledger.root());
+    const text = statusText(record.state, now());
+    if (thread) {
+      const sink = sinkOf(record);
+      await ledger.once('end', () => sink.postNote(thread, outcomeNote(record.state, text)));
+      await sink.updateRoot(thread, record.report, context(record));
+    }
+    await remember(
+      record,
+      ledger,
+      'hist:end',
+      record.report?.verdict ?? 'unknown',
+      `watch ${text}${record.stoppedBy ? ` (stopped by ${record.stoppedBy})` : ''}`,
+    );
+    await store.update(id, (r) => (r.finished ? undefined : { ...r, finished: true }));
+    log.info(
+      { watch: id, site: record.site, outcome: record.state.outcome, runs: record.state.runs },
+      'watch ended',
+    );
+    return 'finished';
+  }
+
+  async function giveUp(id: string): Promise<void> {
+    const ended = await store.update(id, (r) =>
+      r.state.outcome
+        ? undefined
+        : {
+            ...r,
+            state: stopWatch(r.state, 'stopped', now()).state,
+            stoppedBy: 'check502 (a run kept failing)',
+          },
+    );
+    if (ended?.saved) await queueFinish(queue, id);
+  }
+
+  const worker = new Worker<WatchJob>(
+    WATCH_QUEUE,
+    async (job: Job<WatchJob>) =>
+      job.data.kind === 'run' ? run(job.data.id, job.data.run) : finish(job.data.id),
+    {
+      connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 10,
+      ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
+      ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
+    },
+  );
+  worker.on('error', (error) => log.debug({ err: error }, 'watch worker error'));
+  worker.on('failed', (job, error) => {
+    log.warn({ err: error, watch: job?.data.id, kind: job?.data.kind }, 'watch job failed');
+    // A run that used up its attempts would leave the watch silent until it expires: end it and say so.
+    if (job && job.data.kind === 'run' && job.attemptsMade >= (job.opts.attempts ?? 1))
+      giveUp(job.data.id).catch((e: unknown) =>
+        log.warn({ err: e, watch: job.data.id }, 'could not end a failed watch'),
+      );
+  });
+  worker.on('stalled', (jobId) => log.warn({ jobId }, 'watch job stalled; it will be retried'));
+  return {
+    async close() {
+      await worker.close().catch(() => {});
+      await queue.close().catch(() => {});
+      await closeRedis(state);
+      await closeRedis(connection);
+    },
+  };
+}
