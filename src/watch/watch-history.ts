@@ -1,20 +1,21 @@
 // Watch results in the incident timeline: a watch's start, each change it saw and its outcome are
-// appended to the site's incident (the existing `watch` history event) while that incident is open,
-// or when it closed after the watch began. A site with no such incident keeps no timeline entry.
-import type { IncidentService } from '../incidents/incident-service.js';
-import type { WatchHistory } from './watch-workers.js';
+// appended to the site's incident (the `watch` history event) while that incident is open or just
+// closed (appendForSite decides). A site with no such incident keeps no timeline entry.
+import type { IncidentHistory, WatchHistoryEvent } from '../incidents/incident-history.js';
 
-export function incidentWatchHistory(incidents: Pick<IncidentService, 'store' | 'history'>): WatchHistory {
+export type WatchHistoryEntry = Omit<WatchHistoryEvent, 'type'>;
+
+/** Where a watch's start, changes and outcome are recorded for the incident timeline. */
+export interface WatchHistory {
+  record(site: string, entry: WatchHistoryEntry): Promise<void>;
+}
+
+export function incidentWatchHistory(incidents: {
+  history: Pick<IncidentHistory, 'appendForSite'>;
+}): WatchHistory {
   return {
-    async record(site, sinceMs, event) {
-      const id = await incidents.store.currentOf(site);
-      if (id === undefined) return;
-      const incident = await incidents.store.get(id);
-      if (!incident) return;
-      const closedBefore =
-        incident.state === 'resolved' && Date.parse(incident.resolvedAt ?? incident.lastSeen) < sinceMs;
-      if (closedBefore) return;
-      await incidents.history.append(id, { type: 'watch', ...event });
+    async record(site, entry) {
+      await incidents.history.appendForSite(site, { type: 'watch', ...entry });
     },
   };
 }

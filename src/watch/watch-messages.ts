@@ -29,9 +29,9 @@ export function outcomeNote(state: WatchState, text: string): string {
 }
 
 /** The first line of the timeline's watch entries. */
-export function startNote(state: WatchState, by: string | undefined): string {
+export function startNote(state: WatchState): string {
   const minutes = Math.round((state.endsAt - state.startedAt) / 60_000);
-  return `watch started${by ? ` by ${by}` : ''} for up to ${minutes} min`;
+  return `watching for up to ${minutes} min`;
 }
 
 function clock(ms: number): string {

@@ -40,7 +40,7 @@ export function createWatchService(deps: {
         : {
             ...record,
             state: stopWatch(record.state, 'stopped', now()).state,
-            ...(by !== undefined ? { stoppedBy: by } : {}),
+            ...(by !== undefined ? { stoppedBy: `${record.reply.platform}:${by}` } : {}),
           },
     );
     if (!changed) return { outcome: 'unknown' as const };

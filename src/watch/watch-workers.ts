@@ -9,6 +9,7 @@ import type { ChatSink, Platform, RunContext, ThreadRef } from '../chat/sink.js'
 import type { Report } from '../diagnosis/report.js';
 import { PostLedger } from '../jobs/post-ledger.js';
 import { closeRedis, createWorkerRedis } from '../jobs/redis-clients.js';
+import type { WatchHistory, WatchHistoryEntry } from './watch-history.js';
 import { changeNote, outcomeNote, startNote } from './watch-messages.js';
 import { queueFinish, queueRun, WATCH_QUEUE, type WatchJob } from './watch-queue.js';
 import {
@@ -23,11 +24,6 @@ import { type WatchRecord, WatchStore } from './watch-store.js';
 
 /** One diagnosis of what the user typed, posting nothing. */
 export type WatchDiagnosis = (input: string, site: string) => Promise<Report>;
-
-/** Where a watch's start, changes and outcome are recorded for the incident timeline. */
-export interface WatchHistory {
-  record(site: string, sinceMs: number, event: { at: string; verdict: string; note: string }): Promise<void>;
-}
 
 export interface WatchWorkerOptions {
   redisUrl: string;
@@ -77,15 +73,16 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
   });
 
   /** History is for people afterwards: failing to write it never fails the watch. */
-  const remember = (record: WatchRecord, ledger: PostLedger, step: string, verdict: string, note: string) =>
+  const remember = (
+    record: WatchRecord,
+    ledger: PostLedger,
+    step: string,
+    entry: Omit<WatchHistoryEntry, 'at'>,
+  ) =>
     options.history
       ? ledger
           .once(step, () =>
-            options.history!.record(record.site, record.state.startedAt, {
-              at: new Date(now()).toISOString(),
-              verdict,
-              note,
-            }),
+            options.history!.record(record.site, { at: new Date(now()).toISOString(), ...entry }),
           )
           .catch((error: unknown) =>
             log.warn({ err: error, watch: record.id }, 'could not record watch history'),
@@ -96,9 +93,16 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
   async function ensureRoot(record: WatchRecord, ledger: PostLedger): Promise<ThreadRef> {
     const known = await ledger.root();
     if (known) return known;
-    const start: RunContext = { ...context(record), onRoot: (root) => ledger.savePendingRoot(root) };
+    // The key names the root on the platform, so an attempt after one that died mid-post finds it.
+    const start: RunContext = {
+      ...context(record),
+      rootKey: record.id,
+      onRoot: (root) => ledger.savePendingRoot(root),
+    };
     const pending = await ledger.pendingRoot();
     if (pending) start.root = pending;
+    else if (!(await ledger.once('root-attempt', async () => {})))
+      start.lookBackSince = record.state.startedAt;
     const thread = await sinkOf(record).startThread(record.reply, start);
     await ledger.saveRoot(thread);
     // The front links joiners to it.
@@ -115,7 +119,11 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
     if (record.state.runs < n) return 'stale';
     const thread = await ensureRoot(record, ledger);
     if (n === 0)
-      await remember(record, ledger, 'hist:start', 'unknown', startNote(record.state, record.requestedBy));
+      await remember(record, ledger, 'hist:start', {
+        phase: 'started',
+        note: startNote(record.state),
+        ...(record.requestedBy !== undefined ? { by: `${record.reply.platform}:${record.requestedBy}` } : {}),
+      });
     const report = await options.diagnose(record.input, record.site);
     const saved = await store.update(id, (r) => {
       if (r.state.outcome || r.state.runs !== n) return undefined;
@@ -143,7 +151,12 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
     if (n === 0) {
       await ledger.once('r0:summary', () => sink.postSummary(thread, report, ctx));
       const cause = report.primaryCause ? ` — ${report.primaryCause}` : '';
-      await remember(record, ledger, 'hist:r0', report.verdict, `first run: ${report.verdict}${cause}`);
+      await remember(record, ledger, 'hist:r0', {
+        phase: 'changed',
+        verdict: report.verdict,
+        primaryCause: report.primaryCause,
+        note: `first run: ${report.verdict}${cause}`,
+      });
     }
     for (const [i, event] of events.entries()) {
       const note = changeNote(event, record.state, now());
@@ -151,7 +164,12 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
       await ledger.once(`r${n}:e${i}`, () => sink.postNote(thread, note));
       // A new cause gets its summary too: what to do about it.
       await ledger.once(`r${n}:s${i}`, () => sink.postSummary(thread, report, ctx));
-      await remember(record, ledger, `hist:r${n}:e${i}`, report.verdict, note);
+      await remember(record, ledger, `hist:r${n}:e${i}`, {
+        phase: 'changed',
+        verdict: report.verdict,
+        primaryCause: report.primaryCause,
+        note,
+      });
     }
     if (record.state.outcome) {
       await queueFinish(queue, record.id);
@@ -180,13 +198,13 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
       await ledger.once('end', () => sink.postNote(thread, outcomeNote(record.state, text)));
       await sink.updateRoot(thread, record.report, context(record));
     }
-    await remember(
-      record,
-      ledger,
-      'hist:end',
-      record.report?.verdict ?? 'unknown',
-      `watch ${text}${record.stoppedBy ? ` (stopped by ${record.stoppedBy})` : ''}`,
-    );
+    await remember(record, ledger, 'hist:end', {
+      phase: 'ended',
+      note: text,
+      outcome: record.state.outcome,
+      ...(record.report ? { verdict: record.report.verdict, primaryCause: record.report.primaryCause } : {}),
+      ...(record.stoppedBy !== undefined ? { by: record.stoppedBy } : {}),
+    });
     await store.update(id, (r) => (r.finished ? undefined : { ...r, finished: true }));
     log.info(
       { watch: id, site: record.site, outcome: record.state.outcome, runs: record.state.runs },

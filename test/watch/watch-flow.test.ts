@@ -213,11 +213,29 @@ describe('chat watch', () => {
     expect((await say(`watch ${SITE}`)).kind).toBe('watching');
     await eventually(() => expect(lastRoot()?.ended).toBe(true), 8000);
     const events = (await h.service.history.read(`${SITE}#1`)).filter((e) => e.type === 'watch');
-    expect(events.map((e) => (e.type === 'watch' ? e.note : ''))).toEqual([
-      expect.stringMatching(/^watch started by U1 for up to 30 min$/),
-      'first run: failing — origin.connection_refused',
-      expect.stringMatching(/the primary cause changed — now title of origin\.tls_handshake_failed/),
-      expect.stringMatching(/^watch recovered after/),
+    expect(events).toEqual([
+      expect.objectContaining({ phase: 'started', by: 'slack:U1', note: 'watching for up to 30 min' }),
+      expect.objectContaining({
+        phase: 'changed',
+        primaryCause: 'origin.connection_refused',
+        note: 'first run: failing — origin.connection_refused',
+      }),
+      expect.objectContaining({
+        phase: 'changed',
+        primaryCause: 'origin.tls_handshake_failed',
+        note: expect.stringMatching(/the primary cause changed — now title of origin\.tls_handshake_failed/),
+      }),
+      expect.objectContaining({
+        phase: 'ended',
+        outcome: 'recovered',
+        note: expect.stringMatching(/^recovered after/),
+      }),
     ]);
+    // The timeline tells them.
+    const { renderTimeline } = await import('../../src/incidents/timeline.js');
+    const incident = (await h.service.store.get(`${SITE}#1`))!;
+    expect(renderTimeline(incident, await h.service.history.read(`${SITE}#1`))).toMatch(
+      /Watch ended: \*\*recovered\*\* — recovered after/,
+    );
   });
 });
