@@ -5,7 +5,7 @@ import type { AnyCheck, CheckContext, CheckResult, DiagnoseOptions } from './che
 import type { FindingCode } from './codes.js';
 import { correlate } from './correlate.js';
 import type { CheckName, Facts } from './facts.js';
-import { type Finding, finding } from './finding.js';
+import { type Finding, type FindingInput, finding } from './finding.js';
 import type { Ports } from './ports.js';
 import type { CheckSummary, Report } from './report.js';
 import type { Target } from './target.js';
@@ -127,12 +127,7 @@ async function runOne(check: AnyCheck, base: Omit<CheckContext, 'signal'>): Prom
 function errored(
   name: CheckName,
   durationMs: number,
-  input: {
-    code: 'check.errored' | 'check.timed_out';
-    title: string;
-    detail: string;
-    evidence: Record<string, unknown>;
-  },
+  input: Omit<FindingInput<'check.errored'>, 'severity'> | Omit<FindingInput<'check.timed_out'>, 'severity'>,
 ): Outcome {
   return {
     summary: { name, status: 'errored', durationMs },

@@ -1,4 +1,5 @@
 import type { FindingCode } from './codes.js';
+import type { Evidence, EvidenceOf } from './evidence.js';
 import { remediationFor } from './remediation/catalogue.js';
 
 export type Severity = 'ok' | 'info' | 'warn' | 'error';
@@ -9,23 +10,30 @@ export interface Finding {
   severity: Severity;
   title: string;
   detail: string;
-  evidence: Record<string, unknown>;
+  /** Typed per code in evidence.ts; read typed through `hasCode` or a `FindingOf<C>`. */
+  evidence: Evidence;
   remediation: string[];
 }
 
-export interface FindingInput {
-  code: FindingCode;
+/** A finding whose code is known, so its evidence reads typed (`FindingOf<'edge.error'>`). */
+export type FindingOf<C extends FindingCode> = Omit<Finding, 'code' | 'evidence'> & {
+  code: C;
+  evidence: EvidenceOf<C>;
+};
+
+export interface FindingInput<C extends FindingCode = FindingCode> {
+  code: C;
   severity: Severity;
   title: string;
   detail: string;
-  evidence?: Record<string, unknown>;
+  evidence: EvidenceOf<C>;
   /** Overrides the catalogue's steps; normally left out so every adapter renders the same advice. */
   remediation?: string[];
 }
 
 /** Builds a finding; warn and error findings take their remediation from the catalogue. */
-export function finding(input: FindingInput): Finding {
-  const evidence = input.evidence ?? {};
+export function finding<C extends FindingCode>(input: FindingInput<C>): FindingOf<C> {
+  const evidence = input.evidence;
   const remediation =
     input.remediation ??
     (input.severity === 'warn' || input.severity === 'error' ? remediationFor(input.code, evidence) : []);
@@ -37,6 +45,11 @@ export function finding(input: FindingInput): Finding {
     evidence,
     remediation,
   };
+}
+
+/** Narrows a finding to its code, so its evidence reads typed: `if (hasCode(f, 'lb.pool_unhealthy'))`. */
+export function hasCode<C extends FindingCode>(f: Finding, code: C): f is FindingOf<C> {
+  return f.code === code;
 }
 
 const rank: Record<Severity, number> = { ok: 0, info: 1, warn: 2, error: 3 };

@@ -2,6 +2,7 @@
 // 8c…", "port 443 refused"), never a dump of keys. Each evidence key a check writes is named here
 // once with how to say it; keys without words (ids, raw messages, nested blobs) stay in --json
 // and behind Details. Order is importance: the first facts shown are the ones an on-call reads.
+import type { EvidenceKey } from '../diagnosis/evidence.js';
 import type { Finding } from '../diagnosis/finding.js';
 import { SSL_MODE_LABEL } from './labels.js';
 
@@ -18,7 +19,9 @@ const list = (value: unknown, max = 3): string | undefined => {
   return value.length > max ? `${shown.join(', ')} and ${value.length - max} more` : shown.join(', ');
 };
 
-const WORDS: [key: string, words: Words][] = [
+// Keys are checked against the evidence types (diagnosis/evidence.ts): a key no check writes fails
+// typecheck.
+const WORDS: [key: EvidenceKey, words: Words][] = [
   [
     'cloudflareErrorCode',
     (v, e) => (num(v) !== undefined && v !== e['status'] ? `Cloudflare error ${v}` : undefined),

@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startTokenHealth } from '../../src/cloudflare/token-health.js';
-import { finding } from '../../src/diagnosis/finding.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startServe } from '../../src/roles/serve.js';
@@ -18,6 +17,7 @@ import {
 } from '../fakes/cloudflare-api.js';
 import { startFakeSlackApi } from '../fakes/slack-api.js';
 import { aRecordZone } from '../support/cloudflare-scenarios.js';
+import { reported } from '../support/findings.js';
 import { removePrefix } from '../support/redis-cleanup.js';
 import { testConfig } from '../support/slack-harness.js';
 
@@ -50,7 +50,7 @@ function reportWith(...evidence: Record<string, unknown>[]): Report {
     verdict: 'degraded',
     primaryCause: null,
     findings: evidence.map((e) =>
-      finding({ code: 'cloudflare.auth_failed', severity: 'warn', title: 't', detail: 'd', evidence: e }),
+      reported({ code: 'cloudflare.auth_failed', severity: 'warn', title: 't', detail: 'd', evidence: e }),
     ),
     checks: [],
     startedAt: '2026-11-30T08:00:00Z',

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { AnyCheck, Check, CheckContext } from '../../src/diagnosis/check.js';
 import { diagnose } from '../../src/diagnosis/engine.js';
 import type { CloudflareFacts } from '../../src/diagnosis/facts.js';
-import { finding } from '../../src/diagnosis/finding.js';
 import type { Ports } from '../../src/diagnosis/ports.js';
 import type { CheckSummary } from '../../src/diagnosis/report.js';
 import { parseSite } from '../../src/diagnosis/target.js';
+import { reported } from '../support/findings.js';
 
 // The engine is exercised with small checks written here: they are the engine's input, the way
 // real checks plug in, and let the tests control timing and failure exactly.
@@ -38,7 +38,7 @@ function okCheck(name: 'edge' | 'publicDns', ms: number, log: string[]): AnyChec
       return {
         status: 'passed',
         findings: [
-          finding({
+          reported({
             code: name === 'edge' ? 'edge.ok' : 'dns.public_ok',
             severity: 'ok',
             title: name,
@@ -155,7 +155,7 @@ describe('diagnose', () => {
         name,
         run: async () => ({
           status: 'failed',
-          findings: [finding({ code, severity: 'error', title: code, detail: '' })],
+          findings: [reported({ code, severity: 'error', title: code, detail: '' })],
         }),
       }) as AnyCheck;
     const report = await diagnose(target, options, ports, [

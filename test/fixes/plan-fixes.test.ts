@@ -1,12 +1,13 @@
 // Which fixes a report's evidence supports, and exactly what each previews.
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/diagnosis/change.js';
-import { type Finding, finding } from '../../src/diagnosis/finding.js';
+import type { Finding } from '../../src/diagnosis/finding.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { previewText } from '../../src/fixes/fix-plan.js';
 import { planFixes } from '../../src/fixes/plan-fixes.js';
+import { reported } from '../support/findings.js';
 
-const zoneOk = finding({
+const zoneOk = reported({
   code: 'cloudflare.zone_ok',
   severity: 'ok',
   title: 'Zone example.com is active',
@@ -14,7 +15,7 @@ const zoneOk = finding({
   evidence: { zone: 'example.com', zoneId: 'z1', accountId: 'a1' },
 });
 const sslMode = (mode: string) =>
-  finding({ code: 'ssl.mode', severity: 'info', title: 'SSL', detail: '', evidence: { mode } });
+  reported({ code: 'ssl.mode', severity: 'info', title: 'SSL', detail: '', evidence: { mode } });
 
 function report(...findings: Finding[]): Report {
   return {
@@ -30,7 +31,7 @@ function report(...findings: Finding[]): Report {
   };
 }
 
-const untrusted = finding({
+const untrusted = reported({
   code: 'origin.tls_cert_untrusted',
   severity: 'error',
   title: 'self-signed',
@@ -59,7 +60,7 @@ describe('planFixes', () => {
       to: 'strict',
       rollback: { kind: 'setting', setting: 'ssl', previous: 'full', current: 'strict' },
     };
-    const suspect = finding({
+    const suspect = reported({
       code: 'change.suspect',
       severity: 'error',
       title: 't',
@@ -78,13 +79,13 @@ describe('planFixes', () => {
   });
 
   it('a cached error purges exactly the failing URL; broken HTTP/2 turns HTTP/2 to origin off', () => {
-    const cached = finding({
+    const cached = reported({
       code: 'edge.cached_error' as Finding['code'],
       severity: 'warn',
       title: 'cached 502',
       detail: '',
     });
-    const h2 = finding({
+    const h2 = reported({
       code: 'origin.http2_broken' as Finding['code'],
       severity: 'error',
       title: 'h2',
@@ -101,7 +102,7 @@ describe('planFixes', () => {
   });
 
   it('load balancing: disable the failing origin of a degraded pool; enable a disabled fallback when defaults are down', () => {
-    const degraded = finding({
+    const degraded = reported({
       code: 'lb.pool_unhealthy',
       severity: 'warn',
       title: 'pool degraded',
@@ -122,7 +123,7 @@ describe('planFixes', () => {
     expect(planFixes(report(degraded)).map((p) => [p.action, p.what])).toEqual([
       ['disable-origin', 'Origin web2 (192.0.2.11) in pool primary'],
     ]);
-    const down = finding({
+    const down = reported({
       code: 'lb.no_healthy_pool',
       severity: 'error',
       title: 'all down',

@@ -1,22 +1,24 @@
 // What many failing sites share, read from their reports the way a person would compare them.
 import { describe, expect, it } from 'vitest';
-import { finding } from '../../src/diagnosis/finding.js';
+import type { FindingCode } from '../../src/diagnosis/codes.js';
+import type { EvidenceOf } from '../../src/diagnosis/evidence.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { commonCause } from '../../src/incidents/storm-cause.js';
+import { reported } from '../support/findings.js';
 
-function failing(
+function failing<C extends FindingCode>(
   site: string,
-  primaryCause: string,
-  evidence: Record<string, unknown>,
+  primaryCause: C,
+  evidence: Partial<EvidenceOf<C>>,
   extra: Report['findings'] = [],
 ): Report {
   return {
     site,
     url: `https://${site}/`,
     verdict: 'failing',
-    primaryCause: primaryCause as Report['primaryCause'],
+    primaryCause,
     findings: [
-      finding({ code: primaryCause as never, severity: 'error', title: 't', detail: 'd', evidence }),
+      reported({ code: primaryCause, severity: 'error', title: 't', detail: 'd', evidence }),
       ...extra,
     ],
     checks: [],
@@ -85,7 +87,7 @@ describe('commonCause', () => {
     const entries = ['a.x.io', 'b.y.io'].map((site) => ({
       site,
       report: failing(site, 'edge.error', { status: 502 }, [
-        finding({ code: 'origin.ok', severity: 'ok', title: 'origin answers', detail: '', evidence: {} }),
+        reported({ code: 'origin.ok', severity: 'ok', title: 'origin answers', detail: '', evidence: {} }),
       ]),
     }));
     expect(commonCause(entries)).toMatchObject({

@@ -3,11 +3,11 @@
 // recovery, and the durations — through the CLI that reads Redis, as a person would run it.
 import { describe, expect, inject, it } from 'vitest';
 import { runTimeline } from '../../src/cli/timeline.js';
-import { finding } from '../../src/diagnosis/finding.js';
 import { createFixStore } from '../../src/fixes/fix-store.js';
 import { createIncidentHistory } from '../../src/incidents/incident-history.js';
 import { loadTimeline } from '../../src/incidents/load-timeline.js';
 import { duration, renderTimeline } from '../../src/incidents/timeline.js';
+import { reported } from '../support/findings.js';
 import { alert, createHarness, eventually, report } from './harness.js';
 
 function sink() {
@@ -29,14 +29,14 @@ describe('incident timeline', () => {
       await h.service.ingest([alert(site, { source: 'uptime-kuma', summary: 'Shop is down: 502' })]);
       const failing = report(site, 'failing');
       failing.findings = [
-        finding({
+        reported({
           code: 'origin.connection_refused',
           severity: 'error',
           title: 'The origin refuses connections on 443',
           detail: '',
           evidence: { address: '203.0.113.10', port: 443 },
         }),
-        finding({
+        reported({
           code: 'edge.error',
           severity: 'error',
           title: 'Cloudflare answers 521',

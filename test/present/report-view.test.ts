@@ -1,11 +1,11 @@
 // The one view of a report that Slack, Discord and the terminal style: what a person needs, in words.
 import { describe, expect, it } from 'vitest';
-import { finding } from '../../src/diagnosis/finding.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { factsInWords } from '../../src/present/fact-words.js';
 import { reportView } from '../../src/present/report-view.js';
+import { reported } from '../support/findings.js';
 
-const edge = finding({
+const edge = reported({
   code: 'edge.error',
   severity: 'error',
   title: 'Cloudflare could not connect to the origin (521)',
@@ -17,38 +17,38 @@ const edge = finding({
     blames: 'origin',
     rayId: '8f01',
     viaCloudflare: true,
-    zoneId: 'abc',
+    pageForm: 'branded',
   },
 });
-const refused = finding({
+const refused = reported({
   code: 'origin.connection_refused',
   severity: 'error',
   title: 'The origin refuses connections on port 443',
   detail: '203.0.113.10:443 refused.',
   evidence: { endpoint: '203.0.113.10:443', errorCode: 'ECONNREFUSED', port: 443, address: '203.0.113.10' },
 });
-const expiring = finding({
+const expiring = reported({
   code: 'origin.tls_cert_expiring',
   severity: 'warn',
   title: 'The certificate expires in 5 days',
   detail: '',
   evidence: { daysLeft: 5 },
 });
-const zone = finding({
+const zone = reported({
   code: 'cloudflare.zone_ok',
   severity: 'ok',
   title: 'Zone example.com is active',
   detail: '',
   evidence: { status: 'active', zoneId: 'abc' },
 });
-const record = finding({
+const record = reported({
   code: 'dns.record_ok',
   severity: 'ok',
   title: 'Record proxied',
   detail: '',
   evidence: { records: [{ type: 'A', content: '203.0.113.10', proxied: true }] },
 });
-const ssl = finding({
+const ssl = reported({
   code: 'ssl.mode',
   severity: 'info',
   title: 'SSL/TLS mode: full',
@@ -108,7 +108,7 @@ describe('reportView', () => {
   it('gives three to five facts in words, never ids or internal flags', () => {
     const facts = factsInWords(edge);
     expect(facts).toEqual(['HTTP 521', '"Web server is down"', 'the page blames the origin', 'Ray ID 8f01']);
-    expect(facts.join(' ')).not.toMatch(/zoneId|viaCloudflare|true/);
+    expect(facts.join(' ')).not.toMatch(/branded|viaCloudflare|true/);
     expect(factsInWords(refused)).toEqual(['ECONNREFUSED', '203.0.113.10:443']);
   });
 });

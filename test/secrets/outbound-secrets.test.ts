@@ -7,12 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
 import type { Diagnoser } from '../../src/diagnoser.js';
-import { finding } from '../../src/diagnosis/finding.js';
 import { json } from '../../src/http/route.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { APP_ID, CHANNEL_ID, commandInteraction, makeKeys, signedHeaders } from '../chat/discord/signing.js';
 import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
+import { reported } from '../support/findings.js';
 import { removePrefix } from '../support/redis-cleanup.js';
 import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
 import { logger, testConfig, threadOf } from '../support/slack-harness.js';
@@ -39,7 +39,7 @@ let serve: ServeHandle;
 /** A diagnoser that leaks: every streamed check and the report carry all the secrets. */
 function leakingDiagnoser(): Diagnoser {
   const inner = scriptedDiagnoser();
-  const leak = finding({
+  const leak = reported({
     code: 'cloudflare.api_unavailable',
     severity: 'warn',
     title: `The API said ${quote}`,

@@ -12,12 +12,12 @@ import { zoneSettingsCheck } from '../../src/diagnosis/checks/zone-settings/inde
 import type { CloudflareReader } from '../../src/diagnosis/cloudflare-reader.js';
 import { diagnose } from '../../src/diagnosis/engine.js';
 import type { CloudflareFacts, EdgeFacts, SslMode } from '../../src/diagnosis/facts.js';
-import { finding } from '../../src/diagnosis/finding.js';
 import type { DnsAnswer, OriginObservation, Ports } from '../../src/diagnosis/ports.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { parseSite } from '../../src/diagnosis/target.js';
 import { createAddressPolicy } from '../../src/probes/address-policy.js';
 import { FAKE_TOKEN, type FakeCloudflareApi } from '../fakes/cloudflare-api.js';
+import { reported } from './findings.js';
 import { edgeFacts } from './observations.js';
 
 export interface Seen {
@@ -92,7 +92,7 @@ function givenChecks(seen: Seen, run: { cloudflareFacts?: CloudflareFacts }): An
           status: failed ? 'failed' : 'passed',
           facts,
           findings: [
-            finding({
+            reported({
               code: failed ? 'edge.error' : 'edge.ok',
               severity: failed ? 'error' : 'ok',
               title: `Edge answered ${edge.status}`,

@@ -4,8 +4,8 @@
 import type { Diagnoser } from '../../src/diagnoser.js';
 import type { AnyCheck, Check } from '../../src/diagnosis/check.js';
 import { diagnose } from '../../src/diagnosis/engine.js';
-import { finding } from '../../src/diagnosis/finding.js';
 import type { Ports } from '../../src/diagnosis/ports.js';
+import { reported } from './findings.js';
 
 export interface ScriptOptions {
   /** The origin check waits for this before reporting (simulates a slow probe or a hung worker). */
@@ -27,7 +27,7 @@ export function scriptedDiagnoser(options: ScriptOptions = {}): Diagnoser & { ru
       return {
         status: 'passed',
         findings: [
-          finding({
+          reported({
             code: 'dns.public_ok',
             severity: 'ok',
             title: `${target.host} resolves to Cloudflare`,
@@ -45,7 +45,7 @@ export function scriptedDiagnoser(options: ScriptOptions = {}): Diagnoser & { ru
       return {
         status: 'failed',
         findings: [
-          finding({
+          reported({
             code: 'edge.error',
             severity: 'error',
             title: 'Cloudflare answers 521 Web server is down',
@@ -69,7 +69,7 @@ export function scriptedDiagnoser(options: ScriptOptions = {}): Diagnoser & { ru
       return {
         status: 'failed',
         findings: [
-          finding({
+          reported({
             code: 'origin.connection_refused',
             severity: 'error',
             title: 'The origin refuses connections on port 443',

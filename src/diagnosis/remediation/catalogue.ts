@@ -2,6 +2,7 @@
 // from the finding's evidence. Adapters render these; checks never write advice of their own.
 // Each area keeps its steps in its own file (engine.ts, origin.ts, cloudflare.ts…), merged here.
 import type { FindingCode } from '../codes.js';
+import type { EvidenceOf } from '../evidence.js';
 import { ANALYTICS_STEPS } from './analytics.js';
 import { CHANGE_STEPS } from './change.js';
 import { CLOUDFLARE_STEPS } from './cloudflare.js';
@@ -13,11 +14,11 @@ import { ORIGIN_STEPS } from './origin.js';
 import { PUBLIC_DNS_STEPS } from './public-dns.js';
 import { SAMPLING_STEPS } from './sampling.js';
 import { SSL_STEPS } from './ssl.js';
-import type { Steps } from './steps.js';
+import type { Steps, StepsByCode } from './steps.js';
 import { TUNNEL_STEPS } from './tunnel.js';
 import { WORKER_STEPS } from './worker.js';
 
-const CATALOGUE: Partial<Record<FindingCode, Steps>> = {
+const CATALOGUE: StepsByCode = {
   ...ENGINE_STEPS,
   ...CLOUDFLARE_STEPS,
   ...DNS_STEPS,
@@ -33,8 +34,11 @@ const CATALOGUE: Partial<Record<FindingCode, Steps>> = {
   ...SAMPLING_STEPS,
 };
 
-export function remediationFor(code: FindingCode, evidence: Record<string, unknown>): string[] {
-  return CATALOGUE[code]?.(evidence) ?? [];
+export function remediationFor<C extends FindingCode>(code: C, evidence: Partial<EvidenceOf<C>>): string[] {
+  // The map pairs each code with its own evidence type; TypeScript cannot follow that through a
+  // generic lookup, so the one cast is here.
+  const steps = CATALOGUE[code] as Steps<C> | undefined;
+  return steps?.(evidence) ?? [];
 }
 
 export function hasSteps(code: FindingCode): boolean {

@@ -62,20 +62,20 @@ function cloudflareSideSteps(): string[] {
 
 export const EDGE_STEPS: StepsByCode = {
   'edge.error': (e) => {
-    const status = str(e['status'], '5xx');
-    const code = typeof e['cloudflareErrorCode'] === 'number' ? e['cloudflareErrorCode'] : undefined;
+    const status = str(e.status, '5xx');
+    const code = typeof e.cloudflareErrorCode === 'number' ? e.cloudflareErrorCode : undefined;
     const steps: string[] = [];
-    if (e['generatedBy'] === 'origin') steps.push(...originErrorSteps(status));
-    else if (e['generatedBy'] === 'unknown') {
+    if (e.generatedBy === 'origin') steps.push(...originErrorSteps(status));
+    else if (e.generatedBy === 'unknown') {
       steps.push(
         'The answer did not come through Cloudflare: check the record is proxied (orange cloud) and that public DNS returns Cloudflare addresses.',
         ...originErrorSteps(status),
       );
-    } else if (e['blames'] === 'cloudflare' || (e['pageForm'] === 'minimal' && e['blames'] == null))
+    } else if (e.blames === 'cloudflare' || (e.pageForm === 'minimal' && e.blames == null))
       steps.push(...cloudflareSideSteps());
-    else if (e['pageForm'] === 'empty' && code === 530)
+    else if (e.pageForm === 'empty' && code === 530)
       steps.push(
-        `Cloudflare sent an empty 530 (it does that for clients that are not browsers): open ${str(e['url'], 'the URL')} in a browser, or \`curl -H 'Accept: text/html' ${str(e['url'], '<url>')}\`, to see the 1xxx code — 1033 means the tunnel has no connector, 1016 that the origin's name does not resolve.`,
+        `Cloudflare sent an empty 530 (it does that for clients that are not browsers): open ${str(e.url, 'the URL')} in a browser, or \`curl -H 'Accept: text/html' ${str(e.url, '<url>')}\`, to see the 1xxx code — 1033 means the tunnel has no connector, 1016 that the origin's name does not resolve.`,
         ...(BY_CODE[530] ?? []),
       );
     else if (code !== undefined && BY_CODE[code]) steps.push(...BY_CODE[code]);
@@ -88,14 +88,14 @@ export const EDGE_STEPS: StepsByCode = {
     return steps;
   },
   'edge.cached_error': (e) => [
-    `Purge the cached error: Caching → Configuration → Custom Purge → URL \`${str(e['url'], '<url>')}\` (API: \`POST /zones/<zone_id>/purge_cache\` with \`{"files":["${str(e['url'], '<url>')}"]}\`); then request it again and check \`cf-cache-status\` is no longer ${str(e['cacheStatus'], 'HIT')}.`,
+    `Purge the cached error: Caching → Configuration → Custom Purge → URL \`${str(e.url, '<url>')}\` (API: \`POST /zones/<zone_id>/purge_cache\` with \`{"files":["${str(e.url, '<url>')}"]}\`); then request it again and check \`cf-cache-status\` is no longer ${str(e.cacheStatus, 'HIT')}.`,
     'Find what cached an error: a Cache Rule with "Eligible for cache" and an Edge TTL that does not exclude 5xx (set a status-code TTL of "no-store" for 500-599), a Page Rule "Cache Everything", or the origin sending Cache-Control/Expires on its error pages.',
     'Serve-stale is different: with STALE/UPDATING Cloudflare shows the last cached answer while it revalidates; if the origin errored when the page was cached, fix the origin and purge.',
     supportStep(e),
   ],
   'edge.unreachable': (e) => {
-    const code = str(e['errorCode'], '');
-    const url = str(e['url'], 'the site');
+    const code = str(e.errorCode, '');
+    const url = str(e.url, 'the site');
     if (/CERT|SELF_SIGNED|SIGNATURE|ALTNAME/.test(code)) {
       return [
         `The certificate the edge presents is not valid for this name: check SSL/TLS → Edge Certificates covers it (Universal SSL covers the apex and one level of subdomains only).`,
@@ -109,9 +109,10 @@ export const EDGE_STEPS: StepsByCode = {
   },
 };
 
-export function supportStep(e: Record<string, unknown>): string {
-  const ray = str(e['rayId'], '');
+/** What to quote to Cloudflare support, from any finding that carries the Ray ID. */
+export function supportStep(e: { rayId?: string | null; colo?: string | null }): string {
+  const ray = str(e.rayId, '');
   if (ray === '') return 'If you open a Cloudflare support ticket, include the URL, the time and the status.';
-  const colo = str(e['colo'], '');
+  const colo = str(e.colo, '');
   return `If you open a Cloudflare support ticket, quote Ray ID ${ray}${colo ? ` (colo ${colo})` : ''}, the URL and the time.`;
 }

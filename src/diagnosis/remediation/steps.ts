@@ -1,8 +1,12 @@
 import type { FindingCode } from '../codes.js';
+import type { EvidenceOf } from '../evidence.js';
 
-/** Writes the ordered steps for one finding from its evidence. */
-export type Steps = (evidence: Record<string, unknown>) => string[];
-export type StepsByCode = Partial<Record<FindingCode, Steps>>;
+/**
+ * Writes the ordered steps for one finding from its evidence, typed by code (evidence.ts). Every
+ * key may be missing (a report from an older worker, a partial test finding): read with fallbacks.
+ */
+export type Steps<C extends FindingCode = FindingCode> = (evidence: Partial<EvidenceOf<C>>) => string[];
+export type StepsByCode = { [C in FindingCode]?: Steps<C> };
 
 /** Reads an evidence value as text for a sentence, with a fallback when it is missing. */
 export function str(value: unknown, fallback: string): string {

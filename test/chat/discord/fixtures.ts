@@ -1,6 +1,6 @@
 // Reports and findings as the core produces them, for rendering and sink tests.
-import { finding } from '../../../src/diagnosis/finding.js';
 import type { Report } from '../../../src/diagnosis/report.js';
+import { reported } from '../../support/findings.js';
 
 export function refusedReport(site = 'shop.example.com'): Report {
   return {
@@ -9,15 +9,15 @@ export function refusedReport(site = 'shop.example.com'): Report {
     verdict: 'failing',
     primaryCause: 'origin.connection_refused',
     findings: [
-      finding({
+      reported({
         code: 'edge.error',
         severity: 'error',
         title: 'Cloudflare answers 521 Web server is down',
         detail: 'The edge could not connect to the origin.',
-        evidence: { status: 521, rayId: '8f1e2d3c4b5a6978-AMS', cloudflareCode: 521, blames: 'origin' },
+        evidence: { status: 521, rayId: '8f1e2d3c4b5a6978-AMS', cloudflareErrorCode: 521, blames: 'origin' },
         remediation: ['Bring the origin web server back up.'],
       }),
-      finding({
+      reported({
         code: 'origin.connection_refused',
         severity: 'error',
         title: 'The origin refuses connections on port 443',
@@ -28,7 +28,7 @@ export function refusedReport(site = 'shop.example.com'): Report {
           'Open port 443 to Cloudflare IP ranges.',
         ],
       }),
-      finding({
+      reported({
         code: 'dns.public_ok',
         severity: 'ok',
         title: 'Public DNS answers with Cloudflare',

@@ -7,7 +7,7 @@ import { renderRootDone, renderRootPending } from '../../../src/chat/discord/ren
 import { renderSummary } from '../../../src/chat/discord/render/render-summary.js';
 import { parseRerunId, rerunCustomId } from '../../../src/chat/discord/render/rerun-button.js';
 import { escapeText } from '../../../src/chat/discord/render/text.js';
-import { finding } from '../../../src/diagnosis/finding.js';
+import { reported } from '../../support/findings.js';
 import { refusedReport } from './fixtures.js';
 
 function within(embeds: APIEmbed[]) {
@@ -59,7 +59,7 @@ describe('Discord rendering', () => {
   });
 
   it('posts nothing for a check without a problem (it is one line in the summary)', () => {
-    const ok = finding({
+    const ok = reported({
       code: 'edge.ok',
       severity: 'ok',
       title: 'The edge answers',
@@ -72,7 +72,7 @@ describe('Discord rendering', () => {
   it('keeps a report with huge evidence within every embed limit', () => {
     const huge = 'x'.repeat(50_000);
     const findings = Array.from({ length: 14 }, (_, i) =>
-      finding({
+      reported({
         code: 'origin.invalid_response',
         severity: 'error',
         title: `T${i} ${'y'.repeat(400)}`,
@@ -112,7 +112,7 @@ describe('Discord rendering', () => {
     expect(pending.content).toContain('a\\_b\\*.example.com');
     expect(pending.content).toContain('<@123456789012>');
     const evidence = renderCheck({ name: 'edge', status: 'failed', durationMs: 1 }, [
-      finding({
+      reported({
         code: 'edge.error',
         severity: 'error',
         title: 't',

@@ -5,8 +5,9 @@ import type { Block, SlackMessage } from '../../../src/chat/slack/block-kit.js';
 import { escapeMrkdwn } from '../../../src/chat/slack/mrkdwn.js';
 import { RERUN_ACTION_ID, renderCheck, renderRoot } from '../../../src/chat/slack/render.js';
 import { renderSummary } from '../../../src/chat/slack/render-summary.js';
-import { finding } from '../../../src/diagnosis/finding.js';
+import type { Finding } from '../../../src/diagnosis/finding.js';
 import type { Report } from '../../../src/diagnosis/report.js';
+import { reported } from '../../support/findings.js';
 
 function assertWithinLimits(message: SlackMessage): void {
   expect(message.blocks.length).toBeLessThanOrEqual(50);
@@ -31,7 +32,7 @@ function assertWithinLimits(message: SlackMessage): void {
   }
 }
 
-const refused = finding({
+const refused = reported({
   code: 'origin.connection_refused',
   severity: 'error',
   title: 'The origin refuses connections',
@@ -39,7 +40,7 @@ const refused = finding({
   evidence: { address: '203.0.113.10', port: 443 },
 });
 
-function reportWith(findings: ReturnType<typeof finding>[]): Report {
+function reportWith(findings: Finding[]): Report {
   return {
     site: 'shop.example.com',
     url: 'https://shop.example.com/',
@@ -61,7 +62,7 @@ describe('Slack renderers', () => {
   });
 
   it('splits or visibly truncates huge evidence and many findings, never exceeding limits', () => {
-    const huge = finding({
+    const huge = reported({
       code: 'origin.invalid_response',
       severity: 'error',
       title: 'T'.repeat(5000),
@@ -84,7 +85,7 @@ describe('Slack renderers', () => {
   it('escapes outside text so it cannot mention, link or break formatting', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (text) => {
-        const hostile = finding({
+        const hostile = reported({
           code: 'origin.http_5xx',
           severity: 'error',
           title: text,

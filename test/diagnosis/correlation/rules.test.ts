@@ -5,10 +5,11 @@ import type { FindingCode } from '../../../src/diagnosis/codes.js';
 import { correlate } from '../../../src/diagnosis/correlate.js';
 import type { CorrelationInput } from '../../../src/diagnosis/correlation/rule.js';
 import type { CloudflareFacts, EdgeFacts, Facts } from '../../../src/diagnosis/facts.js';
-import { type Finding, finding, type Severity } from '../../../src/diagnosis/finding.js';
+import type { Finding, Severity } from '../../../src/diagnosis/finding.js';
 import type { OriginObservation } from '../../../src/diagnosis/ports.js';
 import { hasSteps } from '../../../src/diagnosis/remediation/catalogue.js';
 import { parseSite } from '../../../src/diagnosis/target.js';
+import { reported } from '../../support/findings.js';
 import { edgeFacts, originObservation } from '../../support/observations.js';
 
 const parsed = parseSite('shop.example.com');
@@ -16,7 +17,7 @@ if (!parsed.ok) throw new Error('bad target');
 const target = parsed.target;
 
 function f(code: FindingCode, severity: Severity = 'error', evidence: Record<string, unknown> = {}): Finding {
-  return finding({ code, severity, title: code, detail: `${code}.`, evidence });
+  return reported({ code, severity, title: code, detail: `${code}.`, evidence });
 }
 
 const edge = (status: number, code?: number, extra: Partial<EdgeFacts> = {}) =>

@@ -3,8 +3,8 @@
 import type { Diagnoser } from '../../../src/diagnoser.js';
 import type { Check } from '../../../src/diagnosis/check.js';
 import { diagnose } from '../../../src/diagnosis/engine.js';
-import { finding } from '../../../src/diagnosis/finding.js';
 import type { Ports } from '../../../src/diagnosis/ports.js';
+import { reported } from '../../support/findings.js';
 
 export function switchableDiagnoser(lab: Diagnoser): Diagnoser & { fixed: boolean; runs: string[] } {
   const ok: Check<'edge'> = {
@@ -12,7 +12,7 @@ export function switchableDiagnoser(lab: Diagnoser): Diagnoser & { fixed: boolea
     run: async ({ target }) => ({
       status: 'passed',
       findings: [
-        finding({
+        reported({
           code: 'edge.ok',
           severity: 'ok',
           title: `${target.host} answers through Cloudflare`,

@@ -7,6 +7,7 @@ import { finding } from '../../../src/diagnosis/finding.js';
 import type { Report } from '../../../src/diagnosis/report.js';
 import type { FakeScenario } from '../../fakes/cloudflare-api.js';
 import { ACCOUNT_ID, aRecordZone, ZONE_ID } from '../../support/cloudflare-scenarios.js';
+import { reported } from '../../support/findings.js';
 
 export function brokenReport(site: string): Report {
   const change: Change = {
@@ -21,7 +22,7 @@ export function brokenReport(site: string): Report {
     to: 'strict',
     rollback: { kind: 'setting', setting: 'ssl', previous: 'full', current: 'strict' },
   };
-  const cause = finding({
+  const cause = reported({
     code: 'origin.tls_cert_untrusted',
     severity: 'error',
     title: 'The origin certificate is self-signed',
@@ -33,14 +34,14 @@ export function brokenReport(site: string): Report {
     verdict: 'failing',
     primaryCause: 'origin.tls_cert_untrusted',
     findings: [
-      finding({
+      reported({
         code: 'cloudflare.zone_ok',
         severity: 'ok',
         title: 'Zone example.com is active',
         detail: '',
         evidence: { zone: 'example.com', zoneId: ZONE_ID, accountId: ACCOUNT_ID },
       }),
-      finding({
+      reported({
         code: 'ssl.mode',
         severity: 'info',
         title: 'SSL/TLS mode Full (strict)',
@@ -48,7 +49,7 @@ export function brokenReport(site: string): Report {
         evidence: { mode: 'strict' },
       }),
       cause,
-      finding({
+      reported({
         code: 'change.suspect',
         severity: 'error',
         title: 'Likely trigger: SSL/TLS mode changed 12 min before the errors began',

@@ -8,6 +8,7 @@ import type { EdgeFacts } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import type { EdgeObservation, EdgeResponse } from '../../ports.js';
 import { classifyEdgePage, cloudflareErrorMeaning, type EdgePage } from './edge-page.js';
+import type { EdgeAnswerEvidence } from './evidence.js';
 
 export const edgeCheck: Check<'edge'> = {
   name: 'edge',
@@ -48,7 +49,7 @@ function evidenceOf(
   observation: EdgeObservation,
   response: EdgeResponse,
   page: EdgePage,
-): Record<string, unknown> {
+): EdgeAnswerEvidence {
   return {
     url: observation.url,
     address: observation.address ?? null,
@@ -155,7 +156,10 @@ function rayLine(page: EdgePage): string {
 function edgeOk(observation: EdgeObservation, response: EdgeResponse, page: EdgePage): Finding {
   const location = response.headers['location'];
   const redirect = response.status >= 300 && response.status < 400 && location !== undefined;
-  const evidence = { ...evidenceOf(observation, response, page), ...(redirect ? { location } : {}) };
+  const evidence = {
+    ...evidenceOf(observation, response, page),
+    ...(redirect && location ? { location } : {}),
+  };
   const through = page.viaCloudflare ? 'through Cloudflare' : 'but not through Cloudflare (no cf-ray)';
   const notes = [
     redirect ? `It redirects to ${location} (not followed).` : '',
