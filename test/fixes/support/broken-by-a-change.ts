@@ -3,7 +3,6 @@
 // self-signed origin certificate, the suspect change), and the fake API's zone to apply it to.
 import type { Diagnoser } from '../../../src/diagnoser.js';
 import type { Change } from '../../../src/diagnosis/change.js';
-import { finding } from '../../../src/diagnosis/finding.js';
 import type { Report } from '../../../src/diagnosis/report.js';
 import type { FakeScenario } from '../../fakes/cloudflare-api.js';
 import { ACCOUNT_ID, aRecordZone, ZONE_ID } from '../../support/cloudflare-scenarios.js';
