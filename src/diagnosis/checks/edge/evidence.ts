@@ -1,5 +1,6 @@
 // The edge check's evidence, per finding code (joined in diagnosis/evidence.ts).
 import type { EdgeFacts } from '../../facts.js';
+import type { EdgePage } from './edge-page.js';
 
 /** What one answer from the edge showed; null where the page or headers did not say. */
 export type EdgeAnswerEvidence = {
@@ -15,7 +16,7 @@ export type EdgeAnswerEvidence = {
   /** The reason line of Cloudflare's branded page ("Web server is down"). */
   reason: string | null;
   /** Which of Cloudflare's page layouts it was. */
-  pageForm: 'branded' | 'plain' | 'minimal' | 'empty' | null;
+  pageForm: NonNullable<EdgePage['form']> | null;
   server: string | null;
   cacheStatus: string | null;
   ageSeconds: number | null;
