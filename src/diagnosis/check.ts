@@ -24,6 +24,12 @@ export interface CheckContext {
   signal: AbortSignal;
   /** Facts of the checks named in `needs` that completed (absent when they failed or were skipped). */
   facts: Partial<Facts>;
+  /**
+   * For a `trailing` check: aborted once every other check of the diagnosis has ended, so an
+   * open-ended observation (the keep-alive idle watch) stops there instead of holding the verdict.
+   * Absent when the check runs alone.
+   */
+  othersDone?: AbortSignal;
 }
 
 export interface CheckResult<F> {
@@ -37,6 +43,11 @@ export interface Check<N extends CheckName = CheckName> {
   name: N;
   /** Checks whose facts this one needs; it starts when they end. Everything else runs concurrently. */
   needs?: readonly CheckName[];
+  /**
+   * The check watches something open-ended and must not hold the verdict: its context carries
+   * `othersDone`, and it should wrap up when that fires. Other checks never wait for it.
+   */
+  trailing?: boolean;
   /** Budget in ms; defaults to the probe timeout plus a margin for classification. */
   budgetMs?(options: DiagnoseOptions): number;
   run(ctx: CheckContext): Promise<CheckResult<Facts[N]>>;

@@ -30,6 +30,9 @@ export async function diagnose(
   const facts: Partial<Facts> = {};
   const done = new Map<CheckName, Promise<void>>();
   const outcomes = new Map<CheckName, { summary: CheckSummary; findings: Finding[] }>();
+  // Trailing checks (the keep-alive idle watch) are told when everything else has ended, so the
+  // verdict comes as soon as the other checks allow, not when an idle timer runs out.
+  const othersDone = new AbortController();
 
   const schedule = (check: AnyCheck): Promise<void> => {
     const existing = done.get(check.name);
@@ -40,7 +43,8 @@ export async function diagnose(
         return dep ? [schedule(dep)] : [];
       });
       await Promise.all(deps);
-      const outcome = await runOne(check, { target, options, ports, facts: { ...facts } });
+      const base = { target, options, ports, facts: { ...facts } };
+      const outcome = await runOne(check, check.trailing ? { ...base, othersDone: othersDone.signal } : base);
       if (outcome.facts !== undefined) (facts as Record<string, unknown>)[check.name] = outcome.facts;
       outcomes.set(check.name, outcome);
       safely(() => listener.onCheck?.(outcome.summary, outcome.findings));
@@ -48,7 +52,10 @@ export async function diagnose(
     done.set(check.name, promise);
     return promise;
   };
-  await Promise.all(checks.map(schedule));
+  const all = checks.map(schedule);
+  await Promise.all(checks.filter((c) => !c.trailing).map(schedule));
+  othersDone.abort();
+  await Promise.all(all);
 
   const summaries = checks.map((c) => outcomes.get(c.name)?.summary).filter((s) => s !== undefined);
   const observed = checks.flatMap((c) => outcomes.get(c.name)?.findings ?? []);

@@ -204,6 +204,8 @@ export interface KeepAlivePlan {
   idleMs(headers: Record<string, string>): number;
   /** After an idle watch the origin did not end, send one more request on the connection. */
   requestAfterIdle: boolean;
+  /** Ends the idle watch early (the rest of the diagnosis is done); no request follows it then. */
+  idleUntil?: AbortSignal;
 }
 
 export interface KeepAliveObservation {
@@ -223,6 +225,8 @@ export interface KeepAliveObservation {
   idleWatchedMs: number;
   /** The idle window that was planned, ms. */
   idlePlannedMs: number;
+  /** The watch ended before its window because the rest of the diagnosis was done (`idleUntil`). */
+  idleCutShort?: boolean;
 }
 
 export interface KeepAliveProber {

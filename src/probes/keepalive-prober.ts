@@ -92,10 +92,13 @@ export function createKeepAliveProber(deps: KeepAliveProberDeps): KeepAliveProbe
         observation.idlePlannedMs = idle;
         if (idle > 0) {
           const watchStart = performance.now();
-          await connection.waitForClose(idle, signal);
+          const until = plan.idleUntil;
+          await connection.waitForClose(idle, until ? AbortSignal.any([signal, until]) : signal);
           observation.idleWatchedMs = Math.round(performance.now() - watchStart);
           noteClose();
-          if (!connection.closed && plan.requestAfterIdle && !signal.aborted) {
+          const cut = until?.aborted === true && !connection.closed && observation.idleWatchedMs < idle;
+          if (cut) observation.idleCutShort = true;
+          if (!connection.closed && plan.requestAfterIdle && !signal.aborted && !cut) {
             await send(observation.exchanges.length);
             noteClose();
           }

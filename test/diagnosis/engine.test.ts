@@ -140,6 +140,30 @@ describe('diagnose', () => {
     expect(report.checks).toHaveLength(2);
   });
 
+  it('tells a trailing check when every other check has ended, and waits for it no longer than that', async () => {
+    const trailing: Check<'keepAlive'> = {
+      name: 'keepAlive',
+      trailing: true,
+      async run(ctx) {
+        // An open-ended watch (ten times the other checks' time) that ends when the others have.
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 1000);
+          ctx.othersDone?.addEventListener('abort', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+        return { status: 'passed', findings: [] };
+      },
+    };
+    const started = performance.now();
+    const report = await diagnose(target, options, ports, [okCheck('edge', 100, []), trailing]);
+    const took = performance.now() - started;
+    expect(report.checks.map((c) => c.name)).toEqual(['edge', 'keepAlive']);
+    expect(took).toBeGreaterThanOrEqual(90);
+    expect(took).toBeLessThan(800);
+  });
+
   it('survives a listener that throws', async () => {
     const report = await diagnose(target, options, ports, [okCheck('edge', 1, [])], {
       onCheck: () => {

@@ -4,9 +4,12 @@
 import { type Finding, finding } from '../../finding.js';
 import type { KeepAliveObservation } from '../../ports.js';
 import { endpointLabel } from '../origin-samples/endpoints.js';
+import { announcedTimeoutS } from './window.js';
 
 /** A close this soon after the response is the origin ending each response, not an idle timeout. */
 const RIGHT_AFTER_MS = 300;
+/** Announced idle timeouts below this are the short ones that race Cloudflare's reuse (Apache, Node: 5 s). */
+const ANNOUNCED_SHORT_S = 60;
 
 export function judgeKeepAlive(o: KeepAliveObservation): Finding[] {
   const first = o.exchanges[0];
@@ -71,6 +74,26 @@ export function judgeKeepAlive(o: KeepAliveObservation): Finding[] {
   }
   const after = o.exchanges.find((x) => x.index > 0);
   const seconds = (o.idleWatchedMs / 1000).toFixed(1);
+  // The watch ended with the rest of the diagnosis, before the origin's announced idle timeout came:
+  // Apache and Node close exactly when they announce (`Keep-Alive: timeout=5`), so say so, as announced.
+  const announced = announcedTimeoutS(first.keepAlive);
+  if (
+    o.idleCutShort &&
+    announced !== undefined &&
+    announced * 1000 > o.idleWatchedMs &&
+    announced < ANNOUNCED_SHORT_S
+  ) {
+    evidence['announcedIdleTimeoutS'] = announced;
+    return [
+      finding({
+        code: 'origin.keepalive_closed_early',
+        severity: 'warn',
+        title: `The origin announces it closes idle keep-alive connections after ${announced} s`,
+        detail: `${endpoint} answered with \`Keep-Alive: ${first.keepAlive}\`: it closes a connection left idle for ${announced} s (it stayed open for the ${seconds} s watched while the other checks ran). Cloudflare reuses idle origin connections for up to 900 s: a request sent on a connection the origin is closing at that moment fails, and visitors get a sporadic 520 or 502 that no single check reproduces.`,
+        evidence,
+      }),
+    ];
+  }
   if (after && after.outcome !== 'response') {
     return [
       finding({
@@ -87,8 +110,9 @@ export function judgeKeepAlive(o: KeepAliveObservation): Finding[] {
       code: 'origin.keepalive_ok',
       severity: 'ok',
       title: `The origin keeps idle connections open (at least ${seconds} s)`,
-      detail: `${endpoint} kept the connection open for the ${seconds} s watched${after ? ' and answered a request on it afterwards' : ''}${first.keepAlive ? ` (it announces \`Keep-Alive: ${first.keepAlive}\`)` : ''}.`,
+      detail: `${endpoint} kept the connection open for the ${seconds} s watched${o.idleCutShort ? ' (the watch ends with the other checks, so a shorter idle timeout than that is ruled out, a longer one is not)' : ''}${after ? ' and answered a request on it afterwards' : ''}${first.keepAlive ? ` (it announces \`Keep-Alive: ${first.keepAlive}\`)` : ''}.`,
       evidence,
     }),
   ];
 }
+

@@ -19,6 +19,8 @@ export function createKeepAliveCheck(options: { ports?: Partial<OriginPorts> } =
   return {
     name: 'keepAlive',
     needs: ['cloudflare'],
+    // The idle watch ends when the other checks have ended: it never holds the verdict.
+    trailing: true,
     budgetMs: (opts) => opts.timeoutMs + MARGIN_MS,
     run: (ctx) => runKeepAlive(ctx, ports),
   };
@@ -38,7 +40,13 @@ async function runKeepAlive(ctx: CheckContext, ports: OriginPorts): Promise<Chec
   const observation = await prober
     .probe(
       request,
-      { requests: 1, gapMs: 0, idleMs: (headers) => idleWindow(headers, timeoutMs), requestAfterIdle: true },
+      {
+        requests: 1,
+        gapMs: 0,
+        idleMs: (headers) => idleWindow(headers, timeoutMs),
+        requestAfterIdle: true,
+        ...(ctx.othersDone ? { idleUntil: ctx.othersDone } : {}),
+      },
       probeDeadline.signal,
     )
     .finally(probeDeadline.done);

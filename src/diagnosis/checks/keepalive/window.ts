@@ -9,9 +9,15 @@ const LAST_REQUEST_MS = 1000;
 
 export function idleWindow(headers: Record<string, string>, timeoutMs: number): number {
   const ceiling = Math.max(0, timeoutMs - LAST_REQUEST_MS);
-  const hint = /(?:^|[,;\s])timeout\s*=\s*(\d+)/i.exec(headers['keep-alive'] ?? '');
-  const hinted = hint ? Number(hint[1]) * 1000 + PAST_HINT_MS : undefined;
+  const hint = announcedTimeoutS(headers['keep-alive']);
+  const hinted = hint !== undefined ? hint * 1000 + PAST_HINT_MS : undefined;
   if (hinted !== undefined && hinted <= Math.max(ceiling, DEFAULT_IDLE_WATCH_MS))
     return Math.min(hinted, ceiling);
   return Math.min(DEFAULT_IDLE_WATCH_MS, ceiling);
+}
+
+/** The `timeout=N` of a `Keep-Alive` header (Apache, Node), in seconds. */
+export function announcedTimeoutS(header: string | undefined): number | undefined {
+  const m = /(?:^|[,;\s])timeout\s*=\s*(\d+)/i.exec(header ?? '');
+  return m ? Number(m[1]) : undefined;
 }

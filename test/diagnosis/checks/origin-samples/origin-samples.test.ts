@@ -43,7 +43,7 @@ function ports(): Ports {
 async function run<N extends CheckName>(
   check: Check<N>,
   name: LabOriginName,
-  opts: { samples?: number; mode?: SslMode; timeoutMs?: number } = {},
+  opts: { samples?: number; mode?: SslMode; timeoutMs?: number; othersDone?: AbortSignal } = {},
 ) {
   const parsed = parseSite('https://shop.example.com/');
   if (!parsed.ok) throw new Error(parsed.reason);
@@ -53,6 +53,7 @@ async function run<N extends CheckName>(
     options,
     ports: ports(),
     signal: AbortSignal.timeout(check.budgetMs!(options)),
+    ...(opts.othersDone ? { othersDone: opts.othersDone } : {}),
     facts: {
       cloudflare: {
         origins: [{ address: lab.origins[name].address, source: 'dns' }],
@@ -158,6 +159,32 @@ describe('keep-alive', () => {
     expect(f.evidence['keepAliveHeader']).toBe('timeout=3');
     expect(f.evidence['idlePlannedMs']).toBe(4000);
     expect(performance.now() - started).toBeLessThan(4500);
+  });
+
+  it('the idle watch ends when the other checks have, with what it saw so far', async () => {
+    const started = performance.now();
+    const result = await run(createKeepAliveCheck(labPorts()), 'healthy', {
+      timeoutMs: 10_000,
+      othersDone: AbortSignal.timeout(600),
+    });
+    expect(performance.now() - started).toBeLessThan(1500);
+    const f = byCode(result.findings, 'origin.keepalive_ok')!;
+    expect(f.severity).toBe('ok');
+    expect(f.evidence['exchanges']).toHaveLength(1); // no request after a cut-short watch
+    expect(result.facts!.observation.idleCutShort).toBe(true);
+  });
+
+  it('an announced short idle timeout is flagged as announced when the watch ends before it', async () => {
+    const started = performance.now();
+    const result = await run(createKeepAliveCheck(labPorts()), 'idleCloseHinted', {
+      timeoutMs: 10_000,
+      othersDone: AbortSignal.timeout(600),
+    });
+    expect(performance.now() - started).toBeLessThan(1500);
+    const f = byCode(result.findings, 'origin.keepalive_closed_early')!;
+    expect(f.severity).toBe('warn');
+    expect(f.evidence['announcedIdleTimeoutS']).toBe(3);
+    expect(f.title).toMatch(/announces/);
   });
 
   it('the idle watch stays inside a short budget', async () => {
