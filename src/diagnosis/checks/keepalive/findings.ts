@@ -115,4 +115,3 @@ export function judgeKeepAlive(o: KeepAliveObservation): Finding[] {
     }),
   ];
 }
-
