@@ -118,6 +118,93 @@ function everyNth(n: number, bad: Responder, good: Responder): Responder {
 
 const resetAfterRequest: Responder = (socket, tcp) => onRequestHead(socket, () => tcp.resetAndDestroy());
 
+/**
+ * A small seeded PRNG (mulberry32): the same seed gives the same sequence of draws, so a lab origin
+ * failing "at random" fails the same connections, in accept order, on every run.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Each connection accepted gets `bad` with probability `rate`, drawn per connection from a seeded
+ * sequence — whoever opened it (the edge or the prober), as a real flaky origin would not know.
+ * A fresh sequence per lab (the factory is called when the lab starts).
+ */
+function atRandom(seed: number, rate: number, bad: Responder, good: Responder): () => Responder {
+  return () => {
+    const draw = seededRandom(seed);
+    return (socket, tcp) => (draw() < rate ? bad : good)(socket, tcp);
+  };
+}
+
+/**
+ * Fails every connection accepted during the first `burstMs` of each `periodMs` (counted from the
+ * lab's start): errors that come in bursts, as an origin restarting workers or a saturated upstream.
+ */
+function inBursts(periodMs: number, burstMs: number, bad: Responder, good: Responder): () => Responder {
+  return () => {
+    const started = performance.now();
+    return (socket, tcp) => ((performance.now() - started) % periodMs < burstMs ? bad : good)(socket, tcp);
+  };
+}
+
+/**
+ * Answers the first request on the connection only after `ms` (a slow worker, a lock, a GC pause),
+ * then serves the connection like `then` (which waits for the next request).
+ */
+function slowFirst(ms: number, then: Responder): Responder {
+  return (socket, tcp) =>
+    onRequestHead(socket, () => {
+      const timer = setTimeout(() => {
+        if (socket.destroyed) return;
+        const headers = {
+          'Content-Type': 'text/html; charset=utf-8',
+          Server: 'lab-origin',
+          Connection: 'keep-alive',
+        };
+        socket.write(httpResponse('200 OK', headers, OK_PAGE));
+        then(socket, tcp);
+      }, ms);
+      socket.on('close', () => clearTimeout(timer));
+    });
+}
+
+/**
+ * Answers the first request on a connection, and resets the connection when a second request
+ * arrives on it: a proxy or app server that breaks reused connections. Fresh connections always
+ * work; Cloudflare, which reuses them, gets 520/502.
+ */
+const resetOnReuse: Responder = (socket, tcp) =>
+  onRequestHead(socket, () => {
+    const headers = {
+      'Content-Type': 'text/html; charset=utf-8',
+      Server: 'lab-origin',
+      Connection: 'keep-alive',
+    };
+    socket.write(httpResponse('200 OK', headers, OK_PAGE));
+    onRequestHead(socket, () => tcp.resetAndDestroy());
+  });
+
+/** Behaviours that keep state per lab (a random sequence, a clock): made fresh when a lab starts. */
+export const statefulResponders = {
+  /** Resets one connection in three at random (seeded), whoever opened it. */
+  randomReset: atRandom(502, 1 / 3, resetAfterRequest, keepAlive(75_000)),
+  /** Resets every connection accepted in the first 500 ms of each second. */
+  burstReset: inBursts(1000, 500, resetAfterRequest, keepAlive(75_000)),
+  /** One connection in three (seeded) waits 6 s before answering: past the probe budget, a 524 at the edge. */
+  randomSlow: atRandom(524, 1 / 3, slowFirst(6000, keepAlive(75_000)), keepAlive(75_000)),
+} satisfies Record<string, () => Responder>;
+
+export type StatefulResponderName = keyof typeof statefulResponders;
+
 export const responders = {
   /** Keeps connections alive like nginx's default (75 s idle). */
   ok: keepAlive(75_000),
@@ -176,6 +263,8 @@ export const responders = {
   }) as Responder,
   /** Reads the request, then resets instead of answering. */
   resetAfterRequest,
+  /** Answers the first request on a connection, resets on the next one (reused connections break). */
+  resetOnReuse,
   /** Answers a ClientHello with a fatal TLS alert (handshake_failure), byte for byte. */
   tlsAlert: ((socket) => {
     socket.once('data', () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28])));

@@ -10,7 +10,13 @@ import { createSecureServer } from 'node:http2';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import { type KeyPair, type LabCertificates, makeLabCertificates } from './certs.js';
-import { type ResponderName, responders } from './origin-behaviours.js';
+import {
+  type Responder,
+  type ResponderName,
+  responders,
+  type StatefulResponderName,
+  statefulResponders,
+} from './origin-behaviours.js';
 import { type Blackhole, startBlackhole } from './origin-blackhole.js';
 
 type CertName = Exclude<keyof LabCertificates, 'ca'>;
@@ -19,11 +25,11 @@ type CertName = Exclude<keyof LabCertificates, 'ca'>;
 export type PortBehaviour =
   | { kind: 'closed' }
   | { kind: 'blackhole' }
-  | { kind: 'plain'; respond: ResponderName }
+  | { kind: 'plain'; respond: AnyResponder }
   | {
       kind: 'tls';
       cert: CertName;
-      respond: ResponderName;
+      respond: AnyResponder;
       /**
        * Sends a CertificateRequest. `required` fails the handshake without one (nginx
        * `ssl_verify_client on`); `optional` completes it and lets the responder answer (nginx
@@ -36,8 +42,17 @@ export type PortBehaviour =
       h2?: 'h2' | 'h2-broken';
     };
 
-const plain = (respond: ResponderName): PortBehaviour => ({ kind: 'plain', respond });
-const tls = (respond: ResponderName, cert: CertName = 'valid'): PortBehaviour => ({
+/** A fixed behaviour, or one with state (a seeded random sequence, a clock) made fresh per lab and port. */
+type AnyResponder = ResponderName | StatefulResponderName;
+
+function responderFor(name: AnyResponder): Responder {
+  return name in statefulResponders
+    ? statefulResponders[name as StatefulResponderName]()
+    : responders[name as ResponderName];
+}
+
+const plain = (respond: AnyResponder): PortBehaviour => ({ kind: 'plain', respond });
+const tls = (respond: AnyResponder, cert: CertName = 'valid'): PortBehaviour => ({
   kind: 'tls',
   cert,
   respond,
@@ -77,6 +92,14 @@ export const LAB_ORIGINS = {
   flakyReset: { http: plain('flakyReset'), https: tls('flakyReset') },
   /** Answers one connection in three with a 502 page. */
   flaky502: { http: plain('flaky502'), https: tls('flaky502') },
+  /** Resets one connection in three at random (seeded: the same connections on every run), the edge's included. */
+  flakyRandom: { http: plain('randomReset'), https: tls('randomReset') },
+  /** Resets every connection accepted in the first 500 ms of each second: errors in bursts. */
+  flakyBurst: { http: plain('burstReset'), https: tls('burstReset') },
+  /** One connection in three (seeded) answers only after 6 s: slow now and then, a 524 at the edge. */
+  flakySlow: { http: plain('randomSlow'), https: tls('randomSlow') },
+  /** Fresh connections work; a second request on a kept-alive connection is reset. */
+  resetOnReuse: { http: plain('resetOnReuse'), https: tls('resetOnReuse') },
   /** Authenticated Origin Pulls: the origin demands a client certificate the prober does not have. */
   clientCert: {
     http: plain('ok'),
@@ -247,8 +270,12 @@ function behaviourCert(behaviour: PortBehaviour): CertName {
 }
 
 function handlerFor(behaviour: PortBehaviour, pair: KeyPair): ((socket: Socket) => void) | undefined {
-  if (behaviour.kind === 'plain') return (socket) => responders[behaviour.respond](socket, socket);
+  if (behaviour.kind === 'plain') {
+    const respond = responderFor(behaviour.respond);
+    return (socket) => respond(socket, socket);
+  }
   if (behaviour.kind !== 'tls') return undefined;
+  const respond = responderFor(behaviour.respond);
   const context = createSecureContext({
     cert: pair.cert,
     key: pair.key,
@@ -270,7 +297,7 @@ function handlerFor(behaviour: PortBehaviour, pair: KeyPair): ((socket: Socket) 
         socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
         return;
       }
-      responders[behaviour.respond](socket, tcp);
+      respond(socket, tcp);
     });
   };
 }

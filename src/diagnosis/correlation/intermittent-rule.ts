@@ -1,12 +1,14 @@
 // Intermittent failures: the failure mode the samples saw is the primary cause, its title already
 // qualified "Intermittent" by the sampling check. Also catches the reverse glance: the single origin
 // probe failed while every sample to the same endpoint answered — one failure in N+1 is intermittent
-// too, not an outage. Edge errors sampled alongside are explained by it.
+// too, not an outage; and the edge's gateway errors coming and going while the origin, asked
+// directly, always answers (edge-seen-intermittent.ts). Edge errors sampled alongside are explained by it.
 
 import { endpointLabel } from '../checks/origin-samples/endpoints.js';
 import type { FindingCode } from '../codes.js';
 import { type Finding, finding } from '../finding.js';
 import type { OriginObservation } from '../ports.js';
+import { directBurstEdgeMixed, edgeSeenIntermittent } from './edge-seen-intermittent.js';
 import { annotate, findProblem } from './evidence.js';
 import type { CorrelationInput, Rule, RuleEffect } from './rule.js';
 
@@ -15,7 +17,11 @@ const EDGE_NOTE = 'Explained by the origin failing intermittently (see origin.in
 export const intermittentRule: Rule = {
   name: 'intermittent-failure-mode',
   apply(input) {
-    const effect = sampledIntermittent(input) ?? probeOnlyFailure(input);
+    const effect =
+      sampledIntermittent(input) ??
+      probeOnlyFailure(input) ??
+      edgeSeenIntermittent(input) ??
+      directBurstEdgeMixed(input);
     if (!effect) return withoutOtherErrors(input, edgeOnly(input));
     let findings = effect.findings ?? input.findings;
     findings = annotate(findings, 'edge.intermittent', EDGE_NOTE);

@@ -8,6 +8,7 @@ import type { KeepAliveObservation, OriginObservation, OriginProbeRequest } from
 import type { OriginSample, OriginSamplesFacts } from '../../sampling-facts.js';
 import { demandsClientCert, observationFindings } from '../origin/findings.js';
 import { endpointLabel } from './endpoints.js';
+import { failurePattern } from './pattern.js';
 import { type Spread, spread } from './schedule.js';
 
 export interface EndpointSamples {
@@ -156,13 +157,19 @@ function intermittent(
   );
   const out: Finding[] = [];
   const detailTimes = failed.map((s) => `${s.kind} at +${s.atMs} ms: ${modeLabel(s)}`).join('; ');
+  const spreadOf = failurePattern(samples);
   out.push(
     finding({
       code: 'origin.intermittent',
       severity: 'error',
-      title: `The origin fails intermittently: ${rate} requests failed (${modeLabel(modeSample)})`,
-      detail: `Of ${samples.length} requests to ${String(evidence['endpoint'])} spread over about a second, ${failed.length} failed while the others answered (${describeCounts(evidence['fresh'] as Count, evidence['reused'] as Count)}). Failed: ${detailTimes}. Visitors see an occasional ${edgeCodeFor(mode)} from Cloudflare, while a single check may look healthy.`,
-      evidence: { ...evidence, failureCode: modeFinding?.code ?? null, failureMode: mode },
+      title: `The origin fails intermittently: ${rate} requests failed (${modeLabel(modeSample)})${spreadOf.pattern === 'scattered' ? '' : `, ${TITLE_PATTERN[spreadOf.pattern]}`}`,
+      detail: `Of ${samples.length} requests to ${String(evidence['endpoint'])} spread over about a second, ${failed.length} failed while the others answered (${describeCounts(evidence['fresh'] as Count, evidence['reused'] as Count)}); they failed ${spreadOf.words}. Failed: ${detailTimes}. Visitors see an occasional ${edgeCodeFor(mode)} from Cloudflare, while a single check may look healthy.`,
+      evidence: {
+        ...evidence,
+        failureCode: modeFinding?.code ?? null,
+        failureMode: mode,
+        pattern: spreadOf.pattern,
+      },
     }),
   );
   if (modeFinding) {
@@ -198,6 +205,12 @@ function slowFinding(
     evidence: { ...evidence, proxyReadTimeoutS: context.proxyReadTimeoutS },
   });
 }
+
+const TITLE_PATTERN = {
+  reused_only: 'only on a reused connection',
+  fresh_only: 'only on fresh connections',
+  burst: 'in a burst',
+} as const;
 
 const TIMEOUTS = new Set(['response_timeout', 'connect_timeout']);
 

@@ -18,7 +18,17 @@ const policy = createAddressPolicy(['127.0.0.0/8']);
 beforeAll(async () => {
   lab = await startOriginLab({
     site: 'shop.example.com',
-    only: ['healthy', 'refused', 'flakyReset', 'flaky502', 'noKeepAlive', 'idleClose', 'idleCloseHinted'],
+    only: [
+      'healthy',
+      'refused',
+      'flakyReset',
+      'flaky502',
+      'flakySlow',
+      'resetOnReuse',
+      'noKeepAlive',
+      'idleClose',
+      'idleCloseHinted',
+    ],
   });
 });
 afterAll(async () => {
@@ -101,6 +111,22 @@ describe('origin samples', () => {
     expect(byCode(result.findings, 'origin.http_5xx')!.title).toMatch(
       /^Intermittent: the origin itself answers 502/,
     );
+  });
+
+  it('an origin that resets only reused connections is intermittent, only on the reused connection', async () => {
+    const result = await run(createOriginSamplesCheck(labPorts()), 'resetOnReuse');
+    const intermittent = byCode(result.findings, 'origin.intermittent')!;
+    expect(intermittent.evidence['failureCode']).toBe('origin.connection_reset');
+    expect(intermittent.evidence['pattern']).toBe('reused_only');
+    expect(intermittent.title).toMatch(/only on a reused connection/);
+    expect(intermittent.evidence['fresh']).toEqual({ total: 5, failed: 0 });
+  });
+
+  it('an origin slow on one connection in three is intermittent with no answer in time (a 524 at the edge)', async () => {
+    const result = await run(createOriginSamplesCheck(labPorts()), 'flakySlow', { timeoutMs: 2000 });
+    const intermittent = byCode(result.findings, 'origin.intermittent')!;
+    expect(intermittent.evidence['failureMode']).toBe('response_timeout');
+    expect(intermittent.detail).toMatch(/524/);
   });
 
   it('an origin that refuses every time is consistent, not intermittent', async () => {
