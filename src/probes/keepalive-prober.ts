@@ -93,7 +93,7 @@ export function createKeepAliveProber(deps: KeepAliveProberDeps): KeepAliveProbe
         if (idle > 0) {
           const watchStart = performance.now();
           const until = plan.idleUntil;
-          await connection.waitForClose(idle, until ? AbortSignal.any([signal, until]) : signal);
+          await connection.waitForClose(idle, until ? either(signal, until) : signal);
           observation.idleWatchedMs = Math.round(performance.now() - watchStart);
           noteClose();
           const cut = until?.aborted === true && !connection.closed && observation.idleWatchedMs < idle;
@@ -141,4 +141,17 @@ async function open(
     return { ok: false, ip: target.ip, failure: { outcome: 'tls_failed', error: secured.error } };
   }
   return { ok: true, ip: target.ip, socket: secured.socket };
+}
+
+/**
+ * A signal aborted when either one is. Plain listeners rather than AbortSignal.any(), whose result
+ * Node 20 holds only weakly (see diagnosis/deadline.ts). The listeners go with the signals.
+ */
+function either(a: AbortSignal, b: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  if (a.aborted || b.aborted) stop();
+  a.addEventListener('abort', stop, { once: true });
+  b.addEventListener('abort', stop, { once: true });
+  return controller.signal;
 }

@@ -37,6 +37,13 @@ async function runKeepAlive(ctx: CheckContext, ports: OriginPorts): Promise<Chec
     return { status: 'skipped', findings: [] };
   const { timeoutMs } = ctx.options;
   const probeDeadline = deadline(ctx.signal, timeoutMs + MARGIN_MS / 2);
+  // Once every other check has ended, nothing here may hold the verdict: not the idle watch (cut
+  // short, judged on what it saw), nor a first answer still awaited (then there is nothing to judge).
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  probeDeadline.signal.addEventListener('abort', abort, { once: true });
+  ctx.othersDone?.addEventListener('abort', abort, { once: true });
+  if (probeDeadline.signal.aborted || ctx.othersDone?.aborted) abort();
   const observation = await prober
     .probe(
       request,
@@ -47,9 +54,12 @@ async function runKeepAlive(ctx: CheckContext, ports: OriginPorts): Promise<Chec
         requestAfterIdle: true,
         ...(ctx.othersDone ? { idleUntil: ctx.othersDone } : {}),
       },
-      probeDeadline.signal,
+      stop.signal,
     )
-    .finally(probeDeadline.done);
+    .finally(() => {
+      probeDeadline.done();
+      ctx.othersDone?.removeEventListener('abort', abort);
+    });
   const findings = judgeKeepAlive(observation);
   if (findings.length === 0) return { status: 'skipped', findings, facts: { observation } };
   const warned = findings.some((f) => f.severity === 'warn' || f.severity === 'error');
