@@ -19,10 +19,19 @@ import {
 
 export function parseDatadog(payload: unknown): ParsedPayload {
   if (!isObject(payload)) return { ok: false, reason: 'expected a JSON object (Datadog webhook payload)' };
-  const title = pickText(payload, 'title', 'event_title', 'alert_title', 'synthetics_test_name');
+  // Templates name the $EVENT_TITLE field as they like: `title`, `summary` (FireHydrant's), `subject`.
+  const title = pickText(
+    payload,
+    'title',
+    'event_title',
+    'alert_title',
+    'summary',
+    'subject',
+    'synthetics_test_name',
+  );
   const transition = pickText(payload, 'alert_transition', 'transition', 'status', 'state');
-  const alertType = pickText(payload, 'alert_type', 'priority_type');
-  const body = pickText(payload, 'body', 'event_msg', 'text_only_msg', 'message', 'text');
+  const alertType = pickText(payload, 'alert_type', 'priority_type', 'level');
+  const body = pickText(payload, 'body', 'event_msg', 'text_only_msg', 'message', 'text', 'description');
   const status =
     statusFromWords(transition) ??
     statusFromTitle(title) ??
@@ -43,8 +52,9 @@ export function parseDatadog(payload: unknown): ParsedPayload {
       ['body', body],
     ]),
     monitorId:
-      [pickText(payload, 'alert_id', 'monitor_id', 'aggreg_key'), scope].filter(Boolean).join(':') ||
-      undefined,
+      [pickText(payload, 'alert_id', 'monitor_id', 'unique_key', 'dedup_key', 'aggreg_key'), scope]
+        .filter(Boolean)
+        .join(':') || undefined,
     start: pickText(payload, 'alert_cycle_key', 'cycle_key'),
     summary: title?.replace(/^(\[[^\]]*\]\s*)+/, '') ?? body,
   });

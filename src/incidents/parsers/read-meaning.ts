@@ -130,12 +130,18 @@ export function siteFromTags(tags: unknown): string | undefined {
     if (m) pairs.push([m[1]!.toLowerCase(), m[2]!]);
   };
   if (typeof tags === 'string') for (const tag of tags.split(',')) add(tag);
-  else if (Array.isArray(tags))
-    for (const tag of tags)
+  else if (Array.isArray(tags)) {
+    for (const tag of tags) {
       if (typeof tag === 'string') add(tag);
-      else if (isObject(tags))
-        for (const [k, v] of Object.entries(tags))
-          if (typeof v === 'string') pairs.push([k.toLowerCase(), v]);
+      // `{ name: "site", value: "shop.example.com" }` (Uptime Kuma, Pingdom's newer tags).
+      else if (isObject(tag)) {
+        const key = pickText(tag, 'name', 'key', 'tag');
+        const value = pickText(tag, 'value');
+        if (key !== undefined && value !== undefined) pairs.push([key.toLowerCase(), value]);
+      }
+    }
+  } else if (isObject(tags))
+    for (const [k, v] of Object.entries(tags)) if (typeof v === 'string') pairs.push([k.toLowerCase(), v]);
   for (const key of ['site', 'url', 'hostname', 'host', 'domain', 'fqdn', 'instance', 'target', 'service']) {
     for (const [k, v] of pairs) {
       if (k !== key) continue;
