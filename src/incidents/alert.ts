@@ -16,6 +16,12 @@ export type AlertSource =
   | 'monitor';
 export type AlertStatus = 'firing' | 'resolved';
 
+/** Where an incident this alert opens is posted instead of ALERT_*_CHANNEL (a monitor's channel). */
+export interface AlertRoute {
+  platform: 'slack' | 'discord';
+  channel: string;
+}
+
 export interface Alert {
   /** Normalised hostname (see parseSite). */
   site: string;
@@ -32,6 +38,8 @@ export interface Alert {
   source: AlertSource;
   /** One line for people, already clipped. */
   summary: string;
+  /** Set by monitors: the incident opens in the channel the monitor was added from. */
+  route?: AlertRoute;
 }
 
 /** An entry of the payload that was valid but is not about a site we can diagnose. */

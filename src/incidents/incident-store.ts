@@ -44,6 +44,11 @@ export interface IncidentRecord {
   previous?: string;
   opened: boolean;
   threads: Partial<Record<Platform, ThreadRef>>;
+  /**
+   * Where the incident is posted when the alert that opened it named a channel (a monitor's): these
+   * platforms and channels instead of ALERT_*_CHANNEL. Empty for webhook incidents.
+   */
+  routes: Partial<Record<Platform, string>>;
   /** Roots posted by an attempt whose thread step then failed; the retry builds on them. */
   pendingRoots: Partial<Record<Platform, ThreadRef>>;
   /** Alerts count and time of the last threaded "more alerts" note. */
@@ -92,6 +97,7 @@ export function createIncidentStore(options: IncidentStoreOptions) {
         start: a.start,
         source: a.source,
         summary: a.summary,
+        ...(a.route ? { route: a.route } : {}),
       }));
       const raw = (await runScript(redis, INGEST, P, [
         P,
@@ -116,7 +122,10 @@ export function createIncidentStore(options: IncidentStoreOptions) {
     if (!hash?.['id']) return undefined;
     const threads: Partial<Record<Platform, ThreadRef>> = {};
     const pendingRoots: Partial<Record<Platform, ThreadRef>> = {};
+    const routes: Partial<Record<Platform, string>> = {};
     for (const platform of ['slack', 'discord'] as const) {
+      const route = hash[`route:${platform}`];
+      if (route) routes[platform] = route;
       const ref = hash[`thread:${platform}`];
       if (ref) threads[platform] = JSON.parse(ref) as ThreadRef;
       const pending = hash[`pendingRoot:${platform}`];
@@ -135,6 +144,7 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       summary: hash['summary'] ?? '',
       opened: hash['opened'] === '1',
       threads,
+      routes,
       pendingRoots,
       noteAlerts: Number(hash['noteAlerts'] ?? 0),
       noteAt: hash['noteAt'] ?? '',

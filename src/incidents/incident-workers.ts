@@ -57,9 +57,16 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
   const clock = deps.clock ?? { now: () => new Date() };
   const { store, queue } = deps.service;
   const log = deps.logger.child({ component: 'incidents' });
-  const platforms = (Object.keys(deps.channels) as Platform[]).filter(
+  const alertPlatforms = (Object.keys(deps.channels) as Platform[]).filter(
     (p) => deps.channels[p] && deps.sinks[p],
   );
+  /** An incident a monitor opened is posted where the monitor was added; others in the alert channels. */
+  const platformsOf = (record: IncidentRecord): Platform[] => {
+    const routed = (Object.keys(record.routes) as Platform[]).filter(
+      (p) => record.routes[p] && deps.sinks[p],
+    );
+    return routed.length > 0 ? routed : alertPlatforms;
+  };
 
   const runContext = async (record: IncidentRecord, platform: Platform): Promise<RunContext> => {
     const context: RunContext = { site: record.site, requestedBy: `alert (${record.sources.join(', ')})` };
@@ -115,10 +122,10 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
   async function open(id: string): Promise<void> {
     const record = await store.get(id);
     if (!record) return;
-    for (const platform of platforms) {
+    for (const platform of platformsOf(record)) {
       if (!record.threads[platform]) await postRoot(record, platform);
     }
-    for (const platform of platforms) {
+    for (const platform of platformsOf(record)) {
       const thread = record.threads[platform];
       if (!thread) continue;
       // The job id is the incident's, so asking again after a failure (Redis gone between the
@@ -152,14 +159,14 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
   }
 
   async function editRoots(record: IncidentRecord, report: Report | undefined): Promise<void> {
-    for (const platform of platforms) {
+    for (const platform of platformsOf(record)) {
       const thread = record.threads[platform];
       if (thread) await deps.sinks[platform]!.updateRoot(thread, report, await runContext(record, platform));
     }
   }
 
   async function note(record: IncidentRecord, step: string, text: string): Promise<void> {
-    for (const platform of platforms) {
+    for (const platform of platformsOf(record)) {
       const thread: ThreadRef | undefined = record.threads[platform];
       if (thread)
         await once(record.id, `${step}:${platform}`, () => deps.sinks[platform]!.postNote(thread, text));

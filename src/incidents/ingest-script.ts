@@ -57,6 +57,11 @@ for i, a in ipairs(alerts) do
           'gen', 1, 'firstSeen', nowIso, 'summary', a.summary, 'editQueuedMs', 0,
           'noteAt', nowIso, 'noteAlerts', 1)
         if state then redis.call('HSET', key, 'previous', cur) end
+        -- a monitor's alert names its channel: the incident is posted there, not in the alert channel
+        if type(a.route) == 'table' and (a.route.platform == 'slack' or a.route.platform == 'discord')
+          and type(a.route.channel) == 'string' then
+          redis.call('HSET', key, 'route:' .. a.route.platform, a.route.channel)
+        end
         redis.call('HSET', siteKey, 'current', id)
         cur = id
         incKey = key

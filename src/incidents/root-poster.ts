@@ -79,7 +79,7 @@ export function createRootPoster(deps: RootPosterDeps) {
     }
     const ready = finished.get(key);
     if (ready) return record(ready);
-    const reply = { platform, channel: deps.channels[platform]! } as ReplyTarget;
+    const reply = { platform, channel: incident.routes[platform] ?? deps.channels[platform]! } as ReplyTarget;
     // Every read happens before the claim, so only the post itself sits between claim and result.
     const context = await deps.runContext(incident, platform);
     context.rootKey = rootKeyOf(id, platform);

@@ -1,6 +1,7 @@
 // Runs the monitors' light checks (one job per monitor per interval, from its job scheduler). A
 // confirmed change to failing raises a `firing` alert into the incident machinery — the same one
-// alert webhooks use: one incident and thread per site, its full diagnosis, storms collapsed — and
+// alert webhooks use: one incident and thread per site, its full diagnosis, storms collapsed —
+// routed to the channel the monitor was added from, and
 // a passing check after that raises `resolved`, which the machinery closes only after its own
 // re-check agrees. The decision is saved (versioned) with the alert pending, then delivered and
 // cleared: a crash in between re-sends it, and the incident store counts a repeat once.
@@ -92,6 +93,8 @@ function alertOf(monitor: Monitor, status: 'firing' | 'resolved', summary: strin
     fingerprint: `monitor|${monitor.id}`,
     start: String(monitor.failingSince ?? 0),
     source: 'monitor',
+    // The incident opens in the channel the monitor was added from, not ALERT_*_CHANNEL.
+    route: { platform: monitor.platform, channel: monitor.channel },
     summary:
       status === 'firing'
         ? `check502 monitor: ${monitor.failures} failing checks in a row — ${summary}`.slice(0, 300)

@@ -51,6 +51,10 @@ describe('monitors', () => {
     await eventually(() => expect(checks.length).toBeGreaterThanOrEqual(failingFrom + 5));
     await eventually(() => expect(h.slack.of('startThread')).toHaveLength(1), 8000);
     expect(await h.service.context(`${site}#1`)).toMatchObject({ state: 'open', sources: ['monitor'] });
+    // In the channel the monitor was added from, not the alert channel; and nowhere else.
+    expect(h.slack.of('startThread')[0]?.reply).toMatchObject({ platform: 'slack', channel: 'C-OPS' });
+    expect(h.discord.of('startThread')).toHaveLength(0);
+    expect(h.requests.at(-1)?.reply).toMatchObject({ platform: 'slack', channel: 'C-OPS' });
     h.verdict.value = 'healthy';
     healthy = true;
     await eventually(
@@ -59,6 +63,10 @@ describe('monitors', () => {
     );
     expect(h.rechecks).toContain(site);
     expect(h.slack.of('startThread')).toHaveLength(1);
+    await eventually(() =>
+      expect(h.slack.of('postNote').filter((n) => n.text.startsWith('Resolved:'))).toHaveLength(1),
+    );
+    expect(h.slack.of('postNote').every((n) => n.thread.channel === 'C-OPS')).toBe(true);
   });
 
   it('a blip (one failing check) pages nobody', () => {
