@@ -16,6 +16,8 @@ export interface ThreadRef {
   root: string;
   /** Discord: the thread channel started from the root (Slack threads by `root`). */
   thread?: string;
+  /** Discord: the guild (server) the thread is in, for links; absent in a DM. */
+  guild?: string;
   /** A DM or private channel: origin addresses may be shown (absent: shared, they are hidden). */
   private?: true;
 }
@@ -116,6 +118,17 @@ export type CredentialCheck =
   /** refused: the platform rejected the token (retrying cannot help); otherwise it could not be asked. */
   | { ok: false; reason: string; refused: boolean };
 
+/**
+ * Failures, the same on every platform: a method that cannot deliver rejects with a
+ * `DeliveryError` (delivery-error.ts), never another error type.
+ * - `startThread`, `postStorm` and `postFile` post something new: they reject on any failure.
+ *   A root that is not retryable means there is nowhere to answer: the job ends without retries.
+ * - Everything said inside an existing thread or on an existing message (checks, summary, notes,
+ *   root and storm edits, fix results) rejects only when a retry can help. A message the platform
+ *   refuses is logged and skipped; a channel that takes nothing from us is logged once and left
+ *   alone for a while (thread-delivery.ts): the rest of the answer still goes, and the root still
+ *   shows the verdict when it can.
+ */
 export interface ChatSink {
   readonly platform: Platform;
   /** Asks the platform who the bot token belongs to; never throws. */
@@ -149,20 +162,4 @@ export interface ChatSink {
   updateStorm?(message: ThreadRef, view: StormView): Promise<void>;
   /** A guarded fix's result in the thread, with an Undo button when `undoFixId` is given. */
   postFixResult?(thread: ThreadRef, text: string, undoFixId?: string): Promise<void>;
-}
-
-/**
- * A sink cannot deliver to the target and retrying will not help (bot not in the channel, channel
- * gone, message rejected). The sink has already told the requester how to fix it when it could;
- * the worker fails the job without further attempts.
- */
-export class UndeliverableError extends Error {
-  constructor(
-    message: string,
-    /** The platform's reason, e.g. `not_in_channel`. */
-    readonly reason: string,
-  ) {
-    super(message);
-    this.name = 'UndeliverableError';
-  }
 }

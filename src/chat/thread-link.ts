@@ -4,7 +4,7 @@
 import type { ThreadRef } from './sink.js';
 
 export interface LinkContext {
-  /** Discord: the guild the thread is in. */
+  /** Discord: the guild the thread is in, when the thread does not carry it. */
   guildId?: string;
   /** Slack: the base of archive links (default https://slack.com). */
   slackBase?: string;
@@ -15,5 +15,6 @@ export function threadLink(thread: ThreadRef, where: LinkContext = {}): string {
     return `${where.slackBase ?? 'https://slack.com'}/archives/${thread.channel}/p${thread.root.replace('.', '')}`;
   }
   const id = thread.thread ?? thread.channel;
-  return where.guildId === undefined ? `<#${id}>` : `https://discord.com/channels/${where.guildId}/${id}`;
+  const guildId = where.guildId ?? thread.guild;
+  return guildId === undefined ? `<#${id}>` : `https://discord.com/channels/${guildId}/${id}`;
 }

@@ -15,13 +15,8 @@
 // - A claim is never released once the post may have happened; only the platform's refusal
 //   (nothing posted) releases it.
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  type Platform,
-  type ReplyTarget,
-  type RunContext,
-  type ThreadRef,
-  UndeliverableError,
-} from '../chat/sink.js';
+import { isPermanent } from '../chat/delivery-error.js';
+import type { Platform, ReplyTarget, RunContext, ThreadRef } from '../chat/sink.js';
 import type { AlertChannels, Logger, Sinks } from './incident-deps.js';
 import type { IncidentRecord, IncidentStore } from './incident-store.js';
 
@@ -117,8 +112,7 @@ export function createRootPoster(deps: RootPosterDeps) {
       thread = await deps.sinks[platform]!.startThread(reply, context);
     } catch (error) {
       // The platform refused it: nothing was posted, so any worker may try again without waiting.
-      if (error instanceof UndeliverableError && !posted.has(key) && !pending)
-        await store.release(id, step).catch(() => {});
+      if (isPermanent(error) && !posted.has(key) && !pending) await store.release(id, step).catch(() => {});
       throw error;
     }
     finished.set(key, thread);

@@ -30,6 +30,7 @@ const threadRef = z.object({
   channel: id,
   root: id,
   thread: id.optional(),
+  guild: id.optional(),
   private: z.literal(true).optional(),
 });
 

@@ -4,8 +4,8 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { isPermanent } from '../chat/delivery-error.js';
 import type { ChatSink, IncidentContext, Platform, RunContext, ThreadRef } from '../chat/sink.js';
-import { UndeliverableError } from '../chat/sink.js';
 import type { Diagnoser } from '../diagnoser.js';
 import type { DiagnoseOptions } from '../diagnosis/check.js';
 import type { Report } from '../diagnosis/report.js';
@@ -46,11 +46,12 @@ export async function runDiagnosisJob(job: Job, deps: JobDeps): Promise<Diagnosi
   } catch (error) {
     const final =
       error instanceof UnrecoverableError ||
-      error instanceof UndeliverableError ||
+      isPermanent(error) ||
       job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     log.warn({ err: error, final }, 'diagnosis job failed');
     if (final) await giveUp(jobId, data, deps, error);
-    throw error instanceof UndeliverableError ? new UnrecoverableError(error.message) : error;
+    // Nowhere to answer (the root was refused): no retry can change that.
+    throw isPermanent(error) ? new UnrecoverableError(error.message) : error;
   }
 }
 
@@ -151,7 +152,7 @@ async function runContext(
 /** Last attempt failed: tell the thread (when there is one) and free the site for new requests. */
 async function giveUp(jobId: string, data: DiagnosisJobData, deps: JobDeps, error: unknown): Promise<void> {
   await deps.runs.release(data.reply.platform, data.site, jobId).catch(() => {});
-  if (error instanceof UndeliverableError) return;
+  if (isPermanent(error)) return;
   const sink = deps.sinks[data.reply.platform];
   const thread =
     data.thread ?? (await new PostLedger(deps.redis, deps.prefix, jobId).root().catch(() => undefined));

@@ -19,6 +19,7 @@ import { createIncidentService, type IncidentService } from '../incidents/incide
 import { createDiagnosisProducer, type DiagnosisProducer } from '../jobs/diagnosis-producer.js';
 import { closeRedis, createFrontRedis } from '../jobs/redis-clients.js';
 import { redisTarget } from '../jobs/redis-target.js';
+import { redisThreadState } from '../jobs/thread-state-store.js';
 import { rateLimitCountingFetch } from '../metrics/cloudflare-fetch.js';
 import { countingSinks } from '../metrics/counting-sink.js';
 import { instrumentDiagnoser } from '../metrics/instrument-diagnoser.js';
@@ -89,7 +90,6 @@ export function buildDeps(config: ServerConfig, overrides: DepOverrides & { logg
   };
 
   const metrics = givenMetrics ?? createMetrics();
-  const sinks = countingSinks(buildSinks(config, logger, metrics, givenSinks), metrics);
   // Verified in the background: start-up never waits for Cloudflare.
   const cloudflareToken = config.cloudflareApiToken
     ? startTokenHealth({
@@ -118,6 +118,11 @@ export function buildDeps(config: ServerConfig, overrides: DepOverrides & { logg
     client.on('error', () => {}); // surfaced by /readyz and by the requests that fail
     return client;
   }, closeRedis)();
+  // A job retried on another worker finds its thread's state (Discord's interaction, hints) here.
+  const sinks = countingSinks(
+    buildSinks(config, logger, metrics, givenSinks, redisThreadState(redis, config.queuePrefix)),
+    metrics,
+  );
   const incidents = owned(
     () =>
       createIncidentService({

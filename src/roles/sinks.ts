@@ -1,6 +1,7 @@
 // The chat sinks a worker posts through: those given (tests, integrators) or built from
 // configuration (one line per platform), always behind the secret scrubber, so every post from
-// every role passes through it.
+// every role passes through it. Sinks built here share one ThreadState (Redis in the roles), so a
+// job retried on another worker carries on in the same thread.
 import type { Logger } from 'pino';
 import { discordSinkFromConfig } from '../chat/discord/discord-from-config.js';
 import { addressHidingSinks } from '../chat/origin-addresses.js';
@@ -8,6 +9,7 @@ import { scrubbingSinks } from '../chat/scrubbing-sinks.js';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import { responseUrlGuard } from '../chat/slack/response-url.js';
 import { SlackSink } from '../chat/slack/slack-sink.js';
+import type { ThreadState } from '../chat/thread-state.js';
 import type { ServerConfig } from '../config.js';
 import { rateLimitWaitRecorder } from '../metrics/counting-sink.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -19,8 +21,9 @@ export function buildSinks(
   logger: Logger,
   metrics?: Metrics,
   given?: Partial<Record<Platform, ChatSink>>,
+  state?: ThreadState,
 ): Partial<Record<Platform, ChatSink>> {
-  const built = given ?? fromConfig(config, logger, metrics);
+  const built = given ?? fromConfig(config, logger, metrics, state);
   return scrubbingSinks(addressHidingSinks(built, config.showOriginAddresses), secretValues(config));
 }
 
@@ -28,6 +31,7 @@ function fromConfig(
   config: ServerConfig,
   logger: Logger,
   metrics?: Metrics,
+  state?: ThreadState,
 ): Partial<Record<Platform, ChatSink>> {
   const sinks: Partial<Record<Platform, ChatSink>> = {};
   if (config.slack) {
@@ -41,6 +45,7 @@ function fromConfig(
       policy: createAddressPolicy(config.allowPrivateNets),
     });
     if (metrics) options.onRateLimited = rateLimitWaitRecorder(metrics, 'slack');
+    if (state) options.state = state;
     sinks.slack = new SlackSink(options);
   }
   if (config.discord) {
@@ -48,6 +53,7 @@ function fromConfig(
       config.discord,
       logger.child({ platform: 'discord' }),
       metrics ? rateLimitWaitRecorder(metrics, 'discord') : undefined,
+      state,
     );
   }
   return sinks;

@@ -4,6 +4,7 @@
 import { RESTEvents } from '@discordjs/rest';
 import type { DiscordConfig } from '../../config.js';
 import type { Logger } from '../../log/logger.js';
+import type { ThreadState } from '../thread-state.js';
 import { createDiscordRest } from './api/rest-client.js';
 import { createDiscordSink, type DiscordSink } from './discord-sink.js';
 
@@ -12,6 +13,8 @@ export function discordSinkFromConfig(
   logger?: Logger,
   /** Called with each rate-limit wait in ms (serve's /metrics). */
   onRateLimited?: (waitMs: number) => void,
+  /** Shared with every worker (Redis) in the roles; in-process when absent. */
+  state?: ThreadState,
 ): DiscordSink {
   const rest = createDiscordRest(
     config.apiUrl === undefined
@@ -26,5 +29,9 @@ export function discordSinkFromConfig(
     );
     onRateLimited?.(info.retryAfter);
   });
-  return createDiscordSink(logger === undefined ? { rest } : { rest, logger });
+  return createDiscordSink({
+    rest,
+    ...(logger === undefined ? {} : { logger }),
+    ...(state === undefined ? {} : { state }),
+  });
 }

@@ -147,7 +147,7 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
         channel,
         root: interaction.channelId,
         thread: interaction.channelId,
-        ...(interaction.guildId === undefined ? { private: true as const } : {}),
+        ...(interaction.guildId === undefined ? { private: true as const } : { guild: interaction.guildId }),
       };
     }
     if (interaction.run !== undefined) input.run = interaction.run;

@@ -1,67 +1,36 @@
 // Discord's side of the job pipeline. The root message is the slash command's deferred response
-// (edited through the interaction token) or, for alert incidents, a bot message; a public thread
-// is started from it, and everything after the root goes through the bot token into that thread,
-// so nothing depends on the 15-minute interaction token. Permanent failures (a deleted thread, a
-// missing permission) are logged with what to fix and swallowed: retrying cannot help them.
-import { ActionRowBuilder, ButtonBuilder } from '@discordjs/builders';
+// or, for alert incidents, a bot message (discord-root.ts); a public thread is started from it, and
+// everything after the root goes through the bot token into that thread, so nothing depends on the
+// 15-minute interaction token. Failures follow the one rule of ChatSink (thread-delivery.ts); what
+// must survive a retry on another worker (the root's interaction, its last report, a hint for the
+// root, unreachable channels) is kept in the shared ThreadState, and the guild travels in ThreadRef.
 import { DiscordAPIError, type REST } from '@discordjs/rest';
-import {
-  type APIMessage,
-  type APIUser,
-  ButtonStyle,
-  RESTJSONErrorCodes,
-  Routes,
-} from 'discord-api-types/v10';
+import { type APIUser, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import type { Finding } from '../../diagnosis/finding.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
 import type { Logger } from '../../log/logger.js';
-import { discordFixId } from '../fix-buttons.js';
-import { stormText } from '../render/storm-text.js';
-import {
-  type ChatSink,
-  type CredentialCheck,
-  type ReplyTarget,
-  type RunContext,
-  type StormView,
-  type ThreadRef,
-  UndeliverableError,
-} from '../sink.js';
+import { DeliveryError } from '../delivery-error.js';
+import type { ChatSink, CredentialCheck, ReplyTarget, RunContext, StormView, ThreadRef } from '../sink.js';
+import { deliverInThread, type ThreadDelivery } from '../thread-delivery.js';
 import { threadLink } from '../thread-link.js';
-import {
-  type ChannelMessages,
-  channelMessages,
-  type Threads,
-  threads,
-  type WebhookMessages,
-  webhookMessages,
-} from './api/discord-api.js';
-import {
-  deliveryError,
-  discordErrorCode,
-  isMissingAccess,
-  isTokenDead,
-  PERMISSION_HINT,
-} from './api/discord-failure.js';
+import { memoryThreadState, type ThreadState } from '../thread-state.js';
+import { channelMessages, type Threads, threads, webhookMessages } from './api/discord-api.js';
+import { deliveryError, discordErrorCode, isMissingAccess, PERMISSION_HINT } from './api/discord-failure.js';
 import { multipartMessage } from './api/multipart-message.js';
-import { BoundedMap } from './bounded-map.js';
-import { type DiscordMessage, message } from './render/message.js';
+import { DiscordRoots } from './discord-root.js';
+import type { DiscordMessage } from './render/message.js';
 import { renderCheck } from './render/render-check.js';
+import { renderFixResult, renderNote, renderStorm, withHint } from './render/render-notes.js';
 import { renderRootDone, renderRootPending, threadName } from './render/render-root.js';
 import { renderSummary } from './render/render-summary.js';
-import { escapeText } from './render/text.js';
 
-/** Discord invalidates interaction tokens after 15 minutes; leave a margin for slow requests. */
-export const INTERACTION_TOKEN_LIFETIME_MS = 14 * 60 * 1000;
-/** How long a channel that answered "gone" or "no permission" is left alone. */
-const DEAD_CHANNEL_TTL_MS = 10 * 60 * 1000;
-/** The worker can beat our own deferred answer to Discord; these waits cover that race. */
-const ORIGINAL_NOT_READY_DELAYS_MS = [250, 750, 1500];
-
-type Interaction = NonNullable<Extract<ReplyTarget, { platform: 'discord' }>['interaction']>;
+export { INTERACTION_TOKEN_LIFETIME_MS } from './discord-root.js';
 
 export interface DiscordSinkDeps {
   rest: REST;
   logger?: Logger;
+  /** Shared with every worker (Redis) in the roles; in-process when absent. */
+  state?: ThreadState;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -72,33 +41,28 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
 
 export class DiscordSink implements ChatSink {
   readonly platform = 'discord' as const;
-  private readonly webhooks: WebhookMessages;
-  private readonly channels: ChannelMessages;
-  private readonly threads: Threads;
-  private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly logger: Logger | undefined;
-  /** Root message id → the interaction that owns it (edits go through its token while it lives). */
-  private readonly interactions = new BoundedMap<string, Interaction>(2000);
-  /** Thread id → guild id, learnt when the thread is created, for links. */
-  private readonly guilds = new BoundedMap<string, string>(2000);
-  /** Root message id → the last report shown on it. */
-  private readonly reports = new BoundedMap<string, Report>(500);
-  /** Root message id → a line telling people what to fix, shown on the root when it is edited. */
-  private readonly hints = new BoundedMap<string, string>(2000);
-  /** Channels or threads that answered "gone" or "no permission", and when: no calls for a while. */
-  private readonly dead = new BoundedMap<string, number>(2000);
-
   private readonly rest: REST;
+  private readonly channels;
+  private readonly threads: Threads;
+  private readonly roots: DiscordRoots;
+  private readonly delivery: ThreadDelivery;
+  private readonly state: ThreadState;
 
   constructor(deps: DiscordSinkDeps) {
+    const now = deps.now ?? Date.now;
     this.rest = deps.rest;
-    this.webhooks = webhookMessages(deps.rest);
+    this.state = deps.state ?? memoryThreadState(now);
     this.channels = channelMessages(deps.rest);
     this.threads = threads(deps.rest);
-    this.now = deps.now ?? Date.now;
-    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.logger = deps.logger;
+    this.roots = new DiscordRoots({
+      webhooks: webhookMessages(deps.rest),
+      channels: this.channels,
+      state: this.state,
+      now,
+      sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      logger: deps.logger,
+    });
+    this.delivery = { platform: 'discord', state: this.state, logger: deps.logger };
   }
 
   async checkCredentials(): Promise<CredentialCheck> {
@@ -114,27 +78,34 @@ export class DiscordSink implements ChatSink {
   }
 
   async startThread(reply: ReplyTarget, context: RunContext): Promise<ThreadRef> {
-    if (reply.platform !== 'discord') throw new Error(`DiscordSink cannot answer on ${reply.platform}`);
+    if (reply.platform !== 'discord')
+      throw new DeliveryError(
+        `DiscordSink cannot answer on ${reply.platform}`,
+        'discord',
+        'rejected',
+        'wrong_platform',
+      );
     const body = renderRootPending(context);
     let ref: ThreadRef;
     if (context.root?.platform === 'discord') {
       // An earlier attempt posted the root and then failed to start its thread: finish that one.
       ref = { platform: 'discord', channel: context.root.channel, root: context.root.root };
+      if (reply.interaction)
+        await this.state.remember('discord', ref.root, { interaction: reply.interaction });
     } else {
       // A repeat of this root (same key within Discord's few minutes) returns the message already posted.
-      const root = await this.postRoot(
-        reply,
-        context.rootKey === undefined ? body : { ...body, nonce: context.rootKey, enforce_nonce: true },
-      );
-      ref = { platform: 'discord', channel: root.channel_id || reply.channel, root: root.id };
+      const rootBody =
+        context.rootKey === undefined ? body : { ...body, nonce: context.rootKey, enforce_nonce: true };
+      ref = await this.roots.post(reply, rootBody).catch((failure: DeliveryError) => {
+        this.delivery.logger?.warn({ reason: failure.reason, channel: reply.channel }, failure.message);
+        throw failure; // nowhere to answer: the caller stops here when it is not retryable
+      });
       await context.onRoot?.({ ...ref });
     }
-    const root = { id: ref.root };
-    if (reply.interaction) this.interactions.set(root.id, reply.interaction);
     try {
-      const thread = await this.threads.startFromMessage(ref.channel, root.id, threadName(context.site));
+      const thread = await this.threads.startFromMessage(ref.channel, ref.root, threadName(context.site));
       ref.thread = thread.id;
-      if (thread.guildId !== undefined) this.guilds.set(thread.id, thread.guildId);
+      if (thread.guildId !== undefined) ref.guild = thread.guildId;
     } catch (error) {
       if (discordErrorCode(error) === RESTJSONErrorCodes.CannotExecuteActionOnThisChannelType) {
         // Asked inside a thread (or a channel type without threads): answer right there.
@@ -143,11 +114,11 @@ export class DiscordSink implements ChatSink {
       }
       const failure = deliveryError(`starting a thread in channel ${ref.channel}`, error);
       if (failure.retryable) throw failure;
-      this.logger?.warn({ code: failure.code, channel: ref.channel }, failure.message);
+      this.delivery.logger?.warn({ reason: failure.reason, channel: ref.channel }, failure.message);
       const hint = isMissingAccess(error)
         ? `⚠️ I could not start a thread here: ${PERMISSION_HINT}. The verdict will appear on this message.`
         : '⚠️ I could not start a thread here. The verdict will appear on this message.';
-      this.hints.set(root.id, hint);
+      await this.state.remember('discord', ref.root, { hint });
       await this.editRoot(ref, withHint(body, hint));
     }
     return ref;
@@ -170,27 +141,24 @@ export class DiscordSink implements ChatSink {
   }
 
   async updateRoot(thread: ThreadRef, report: Report | undefined, context: RunContext): Promise<void> {
-    const hint = this.hints.get(thread.root);
-    // An incident update carries no report: keep showing the last verdict this process posted.
-    if (report !== undefined) this.reports.set(thread.root, report);
-    const body = renderRootDone(report ?? this.reports.get(thread.root), context);
-    await this.editRoot(thread, hint === undefined ? body : withHint(body, hint));
+    const remembered = await this.state.root('discord', thread.root);
+    // An incident update carries no report: keep showing the last verdict posted on this root.
+    if (report !== undefined) await this.state.remember('discord', thread.root, { report });
+    const body = renderRootDone(report ?? remembered.report, context);
+    await this.editRoot(thread, remembered.hint === undefined ? body : withHint(body, remembered.hint));
   }
 
   async postNote(thread: ThreadRef, text: string): Promise<void> {
     if (thread.thread === undefined) return;
-    await this.post(thread, thread.thread, message({ content: escapeText(text) }), 'posting a note');
+    await this.post(thread, thread.thread, renderNote(text), 'posting a note');
   }
 
   async postStorm(channel: string, view: () => StormView): Promise<ThreadRef> {
     try {
-      const posted = await this.channels.create(channel, stormMessage(view()));
+      const posted = await this.channels.create(channel, renderStorm(view()));
       return { platform: 'discord', channel, root: posted.id };
     } catch (error) {
-      const failure = deliveryError(`posting the storm message in ${channel}`, error);
-      if (!failure.retryable)
-        throw new UndeliverableError(failure.message, `discord_${failure.code ?? 'error'}`);
-      throw failure;
+      throw deliveryError(`posting the storm message in ${channel}`, error);
     }
   }
 
@@ -201,7 +169,7 @@ export class DiscordSink implements ChatSink {
   ): Promise<void> {
     const channel = where.thread?.thread ?? where.thread?.channel ?? where.channel;
     try {
-      const upload = await multipartMessage(message({ content: escapeText(file.title) }), {
+      const upload = await multipartMessage(renderNote(file.title), {
         name: file.name,
         content: file.content,
         contentType: 'text/markdown',
@@ -217,150 +185,43 @@ export class DiscordSink implements ChatSink {
   }
 
   async updateStorm(posted: ThreadRef, view: StormView): Promise<void> {
-    try {
-      await this.channels.edit(posted.channel, posted.root, stormMessage(view));
-    } catch (error) {
-      this.failed(posted.channel, 'editing the storm message', error);
-    }
+    await deliverInThread(this.delivery, posted.channel, async () => {
+      try {
+        await this.channels.edit(posted.channel, posted.root, renderStorm(view));
+      } catch (error) {
+        throw deliveryError(`editing the storm message in ${posted.channel}`, error);
+      }
+    });
   }
 
   async postFixResult(thread: ThreadRef, text: string, undoFixId?: string): Promise<void> {
     if (thread.thread === undefined) return;
-    const components =
-      undoFixId === undefined
-        ? []
-        : [
-            new ActionRowBuilder<ButtonBuilder>()
-              .addComponents(
-                new ButtonBuilder()
-                  .setCustomId(discordFixId.undo(undoFixId))
-                  .setLabel('Undo (1 h)')
-                  .setStyle(ButtonStyle.Secondary),
-              )
-              .toJSON(),
-          ];
-    await this.post(
-      thread,
-      thread.thread,
-      message({ content: escapeText(text), components }),
-      'posting a fix result',
-    );
+    await this.post(thread, thread.thread, renderFixResult(text, undoFixId), 'posting a fix result');
   }
 
   threadLink(thread: ThreadRef): string | undefined {
-    const guildId = this.guilds.get(thread.thread ?? thread.channel);
-    return threadLink(thread, guildId !== undefined ? { guildId } : {});
-  }
-
-  private async postRoot(
-    reply: Extract<ReplyTarget, { platform: 'discord' }>,
-    body: DiscordMessage,
-  ): Promise<APIMessage> {
-    const interaction = reply.interaction;
-    if (interaction && this.tokenAlive(interaction)) {
-      try {
-        const { nonce: _nonce, enforce_nonce: _enforce, ...edit } = body; // creation-only fields
-        return await this.editOriginal(interaction, edit);
-      } catch (error) {
-        if (!isTokenDead(error)) throw deliveryError('editing the interaction response', error);
-        this.logger?.info(
-          { channel: reply.channel },
-          'interaction token no longer valid; posting the root with the bot token',
-        );
-      }
-    }
-    try {
-      return await this.channels.create(reply.channel, body);
-    } catch (error) {
-      const failure = deliveryError(`posting in channel ${reply.channel}`, error);
-      this.logger?.warn({ code: failure.code, channel: reply.channel }, failure.message);
-      // Nowhere to answer and a retry cannot change that: the worker fails the job at once.
-      if (!failure.retryable)
-        throw new UndeliverableError(failure.message, `discord_${failure.code ?? 'error'}`);
-      throw failure;
-    }
-  }
-
-  /** PATCH @original, waiting out the short window in which Discord has not seen our deferral yet. */
-  private async editOriginal(interaction: Interaction, body: DiscordMessage): Promise<APIMessage> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.webhooks.editOriginal(interaction.applicationId, interaction.token, body);
-      } catch (error) {
-        const delay = ORIGINAL_NOT_READY_DELAYS_MS[attempt];
-        const young = this.now() - interaction.createdAt < 30_000;
-        const notReady =
-          discordErrorCode(error) === RESTJSONErrorCodes.UnknownMessage ||
-          discordErrorCode(error) === RESTJSONErrorCodes.UnknownWebhook;
-        if (delay === undefined || !young || !notReady) throw error;
-        await this.sleep(delay);
-      }
-    }
+    return threadLink(thread);
   }
 
   private async editRoot(thread: ThreadRef, body: DiscordMessage): Promise<void> {
-    const interaction = this.interactions.get(thread.root);
-    if (interaction && this.tokenAlive(interaction)) {
-      try {
-        await this.webhooks.editOriginal(interaction.applicationId, interaction.token, body);
-        return;
-      } catch (error) {
-        if (!isTokenDead(error)) return this.failed(thread.channel, 'editing the root message', error);
-      }
-    }
-    try {
-      await this.channels.edit(thread.channel, thread.root, body);
-    } catch (error) {
-      this.failed(thread.channel, 'editing the root message', error);
-    }
+    await deliverInThread(this.delivery, thread.channel, () => this.roots.edit(thread, body));
   }
 
   private async post(thread: ThreadRef, channel: string, body: DiscordMessage, what: string): Promise<void> {
-    if (this.isDead(channel)) return;
-    try {
-      await this.channels.create(channel, body);
-    } catch (error) {
-      this.failed(channel, what, error);
+    const send = async () => {
+      try {
+        await this.channels.create(channel, body);
+      } catch (error) {
+        throw deliveryError(`${what} in ${channel}`, error);
+      }
+    };
+    await deliverInThread(this.delivery, channel, send, async (failure) => {
+      if (failure.kind !== 'unreachable') return; // one message refused: the thread still works
       // Tell the people watching the root why the thread stays silent (shown when it is edited).
-      this.hints.set(
-        thread.root,
-        isMissingAccess(error)
-          ? `⚠️ I could not post in the thread: ${PERMISSION_HINT}.`
-          : '⚠️ The thread was deleted or locked, so the findings could not be posted there.',
-      );
-    }
+      const hint = isMissingAccess(failure)
+        ? `⚠️ I could not post in the thread: ${PERMISSION_HINT}.`
+        : '⚠️ The thread was deleted or locked, so the findings could not be posted there.';
+      await this.state.remember('discord', thread.root, { hint });
+    });
   }
-
-  /** Throws what a retry can fix; logs (once per channel) and swallows what it cannot. */
-  private failed(channel: string, what: string, error: unknown): void {
-    const failure = deliveryError(`${what} in ${channel}`, error);
-    if (failure.retryable) throw failure;
-    if (!this.isDead(channel)) this.logger?.warn({ code: failure.code, channel }, failure.message);
-    this.dead.set(channel, this.now());
-  }
-
-  /** Dead for a while only: someone may grant the permission, and the next diagnosis should work. */
-  private isDead(channel: string): boolean {
-    const since = this.dead.get(channel);
-    return since !== undefined && this.now() - since < DEAD_CHANNEL_TTL_MS;
-  }
-
-  private tokenAlive(interaction: Interaction): boolean {
-    return this.now() - interaction.createdAt < INTERACTION_TOKEN_LIFETIME_MS;
-  }
-}
-
-function withHint(body: DiscordMessage, hint: string): DiscordMessage {
-  return message({ ...body, content: `${body.content ?? ''}\n${hint}` });
-}
-
-function stormMessage(view: StormView): DiscordMessage {
-  return message({
-    content: stormText(view, {
-      escape: escapeText,
-      bold: (text) => `**${text}**`,
-      link: (url, label) => (url.startsWith('<#') ? url : `[${label}](${url})`),
-      max: 1990,
-    }),
-  });
 }

@@ -8,6 +8,7 @@
 // so none of them can be waiting for a root that is queued behind them. An urgent message (the storm
 // message that names what many failing sites share, and its edits) goes ahead of everything waiting.
 import type { Logger } from 'pino';
+import { DeliveryError, type DeliveryFailure } from '../delivery-error.js';
 
 export type SlackCall = (
   method: 'chat.postMessage' | 'chat.update',
@@ -28,19 +29,6 @@ export interface OutboxOptions {
   baseBackoffMs?: number;
   /** Called each time a message waits for a rate limit (metrics). */
   onRateLimited?: (waitMs: number) => void;
-}
-
-export class SlackCallError extends Error {
-  constructor(
-    message: string,
-    /** Slack's `error` string (`not_in_channel`…) or a transport description. */
-    readonly reason: string,
-    /** True when retrying later can help (5xx, network, rate limits). */
-    readonly transient: boolean,
-  ) {
-    super(message);
-    this.name = 'SlackCallError';
-  }
 }
 
 interface Item {
@@ -226,7 +214,7 @@ export class SlackOutbox {
           await sleep(delay);
           continue;
         }
-        throw new SlackCallError(`${item.method} failed: ${info.reason}`, info.reason, info.transient);
+        throw slackFailure(`${item.method} failed`, info);
       }
     }
   }
@@ -236,6 +224,26 @@ interface Classified {
   reason: string;
   transient: boolean;
   retryAfterMs?: number;
+}
+
+/** Slack errors meaning the bot cannot post in the channel until someone acts. */
+const NOT_POSTABLE = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+  'access_denied',
+  'ekm_access_denied',
+]);
+
+/** What Slack answered, in the one vocabulary of chat delivery failures. */
+export function slackFailure(what: string, info: Pick<Classified, 'reason' | 'transient'>): DeliveryError {
+  const kind: DeliveryFailure = info.transient
+    ? 'transient'
+    : NOT_POSTABLE.has(info.reason)
+      ? 'unreachable'
+      : 'rejected';
+  return new DeliveryError(`${what}: ${info.reason}`, 'slack', kind, info.reason);
 }
 
 /** Maps @slack/web-api errors (by their stable `code`) to what the outbox should do. */

@@ -1,39 +1,25 @@
 // ChatSink for Slack: a root message posted with chat.postMessage, each check's findings threaded
 // under it (thread_ts = root ts), the summary, then chat.update of the root. All calls go through
-// the per-channel outbox (rate limits, retries, coalesced edits).
+// the per-channel outbox (rate limits, retries, coalesced edits). Failures follow the one rule of
+// ChatSink (thread-delivery.ts), with the unreachable channels kept in the shared ThreadState.
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Finding } from '../../diagnosis/finding.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
+import { DeliveryError } from '../delivery-error.js';
 import { stormText } from '../render/storm-text.js';
-import {
-  type ChatSink,
-  type CredentialCheck,
-  type ReplyTarget,
-  type RunContext,
-  type StormView,
-  type ThreadRef,
-  UndeliverableError,
-} from '../sink.js';
+import type { ChatSink, CredentialCheck, ReplyTarget, RunContext, StormView, ThreadRef } from '../sink.js';
+import { deliverInThread, type ThreadDelivery } from '../thread-delivery.js';
 import { threadLink } from '../thread-link.js';
+import { memoryThreadState, type ThreadState } from '../thread-state.js';
 import type { SlackMessage } from './block-kit.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import { classify, SlackCallError, SlackOutbox } from './outbox.js';
+import { classify, SlackOutbox, slackFailure } from './outbox.js';
 import { renderCheck, renderFixResult, renderNote, renderRoot } from './render.js';
 import { renderSummary } from './render-summary.js';
 import { postToResponseUrl, type ResponseUrlGuard, responseUrlGuard } from './response-url.js';
 import { findRootMessage, rootMetadata } from './root-metadata.js';
 import { slackLogger } from './slack-logger.js';
-
-/** Slack errors meaning the bot cannot post in the channel until someone acts. */
-const NOT_POSTABLE = new Set([
-  'not_in_channel',
-  'channel_not_found',
-  'is_archived',
-  'restricted_action',
-  'access_denied',
-  'ekm_access_denied',
-]);
 
 export const INVITE_HINT =
   "I can't post in this channel. Invite me with `/invite @check502` (or pick a channel I'm in) and run the command again.";
@@ -52,15 +38,16 @@ export interface SlackSinkOptions {
   linkBase?: string;
   /** Which response URLs may be posted to (default: Slack's hooks host and the apiUrl origin). */
   responseUrls?: ResponseUrlGuard;
+  /** Shared with every worker (Redis) in the roles; in-process when absent. */
+  state?: ThreadState;
 }
 
 export class SlackSink implements ChatSink {
   readonly platform = 'slack' as const;
   private readonly outbox: SlackOutbox;
   private readonly client: InstanceType<typeof webApi.WebClient>;
-  /** The text each recent storm message last showed. */
-  private readonly stormTexts = new Map<string, string>();
   private readonly responseUrls: ResponseUrlGuard;
+  private readonly delivery: ThreadDelivery;
 
   constructor(private readonly options: SlackSinkOptions) {
     const client = new webApi.WebClient(options.botToken, {
@@ -86,6 +73,11 @@ export class SlackSink implements ChatSink {
     this.responseUrls =
       options.responseUrls ??
       responseUrlGuard(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {});
+    this.delivery = {
+      platform: 'slack',
+      state: options.state ?? memoryThreadState(),
+      logger: options.logger,
+    };
   }
 
   async checkCredentials(): Promise<CredentialCheck> {
@@ -109,7 +101,7 @@ export class SlackSink implements ChatSink {
 
   async startThread(reply: ReplyTarget, context: RunContext): Promise<ThreadRef> {
     if (reply.platform !== 'slack')
-      throw new UndeliverableError('not a Slack reply target', 'wrong_platform');
+      throw new DeliveryError('not a Slack reply target', 'slack', 'rejected', 'wrong_platform');
     // A Slack thread is its root message: one an earlier attempt posted is the whole answer.
     if (context.root?.platform === 'slack') return { ...context.root };
     const found = await this.lookBack(reply.channel, context);
@@ -122,19 +114,16 @@ export class SlackSink implements ChatSink {
     try {
       const result = await this.outbox.post({ channel: reply.channel, ...message, ...metadata });
       const ts = result['ts'];
-      if (typeof ts !== 'string') throw new SlackCallError('chat.postMessage returned no ts', 'no_ts', true);
+      if (typeof ts !== 'string') throw noTs();
       const channel = typeof result['channel'] === 'string' ? result['channel'] : reply.channel;
       const root: ThreadRef = { platform: 'slack', channel, root: ts };
       await context.onRoot?.({ ...root });
       return root;
     } catch (error) {
-      if (error instanceof SlackCallError && NOT_POSTABLE.has(error.reason)) {
-        if (reply.responseUrl !== undefined) {
-          await postToResponseUrl(reply.responseUrl, { text: INVITE_HINT }, this.responseUrls).catch(
-            (e: unknown) => this.options.logger.warn({ err: e }, 'could not post the invite hint'),
-          );
-        }
-        throw new UndeliverableError(`cannot post in ${reply.channel}: ${error.reason}`, error.reason);
+      if (error instanceof DeliveryError && error.kind === 'unreachable' && reply.responseUrl !== undefined) {
+        await postToResponseUrl(reply.responseUrl, { text: INVITE_HINT }, this.responseUrls).catch(
+          (e: unknown) => this.options.logger.warn({ err: e }, 'could not post the invite hint'),
+        );
       }
       throw error;
     }
@@ -153,7 +142,7 @@ export class SlackSink implements ChatSink {
     } catch (error) {
       const { reason, transient } = classify(error);
       // Slack not answering now: retry later rather than risk a second root.
-      if (transient) throw error;
+      if (transient) throw slackFailure('looking for an earlier root', { reason, transient });
       // No history scope (or no access): posting again is better than no thread at all.
       this.options.logger.warn(
         { channel, reason },
@@ -172,7 +161,7 @@ export class SlackSink implements ChatSink {
   }
 
   async updateRoot(thread: ThreadRef, report: Report | undefined, context: RunContext): Promise<void> {
-    await this.deliver(() =>
+    await this.deliver(thread.channel, () =>
       this.outbox.update({ channel: thread.channel, ts: thread.root, ...renderRoot(context, report) }),
     );
   }
@@ -188,11 +177,10 @@ export class SlackSink implements ChatSink {
       sent = stormMrkdwn(view());
       return { text: sent };
     };
-    await this.deliver(async () => {
-      result = await this.outbox.post({ channel, ...refresh() }, { urgent: true, refresh });
-    });
+    // A storm message is a root: one that cannot be posted is thrown, whatever the reason.
+    result = await this.outbox.post({ channel, ...refresh() }, { urgent: true, refresh });
     const ts = result['ts'];
-    if (typeof ts !== 'string') throw new SlackCallError('chat.postMessage returned no ts', 'no_ts', true);
+    if (typeof ts !== 'string') throw noTs();
     return {
       platform: 'slack',
       channel: typeof result['channel'] === 'string' ? result['channel'] : channel,
@@ -217,10 +205,13 @@ export class SlackSink implements ChatSink {
       const url = ticket['upload_url'];
       const id = ticket['file_id'];
       if (typeof url !== 'string' || typeof id !== 'string')
-        throw new SlackCallError('files.getUploadURLExternal returned no upload_url', 'no_upload_url', true);
+        throw slackFailure('files.getUploadURLExternal returned no upload_url', {
+          reason: 'no_upload_url',
+          transient: true,
+        });
       const uploaded = await fetch(url, { method: 'POST', body: bytes, signal: AbortSignal.timeout(15_000) });
       if (!uploaded.ok)
-        throw new SlackCallError(`file upload answered ${uploaded.status}`, `http_${uploaded.status}`, true);
+        throw slackFailure('the file upload failed', { reason: `http_${uploaded.status}`, transient: true });
       const share: Record<string, unknown> = {
         files: JSON.stringify([{ id, title: file.title }]),
         channel_id: where.thread?.channel ?? where.channel,
@@ -228,14 +219,13 @@ export class SlackSink implements ChatSink {
       if (where.thread) share['thread_ts'] = where.thread.root;
       await this.client.apiCall('files.completeUploadExternal', share);
     } catch (error) {
-      if (error instanceof SlackCallError) throw error;
-      const { reason, transient } = classify(error);
-      throw new SlackCallError(`uploading ${file.name} failed: ${reason}`, reason, transient);
+      if (error instanceof DeliveryError) throw error;
+      throw slackFailure(`uploading ${file.name} failed`, classify(error));
     }
   }
 
   async updateStorm(message: ThreadRef, view: StormView): Promise<void> {
-    await this.deliver(() =>
+    await this.deliver(message.channel, () =>
       this.outbox.update(
         { channel: message.channel, ts: message.root, text: stormMrkdwn(view) },
         { urgent: true },
@@ -256,22 +246,19 @@ export class SlackSink implements ChatSink {
 
   private async postAll(thread: ThreadRef, messages: SlackMessage[]): Promise<void> {
     for (const message of messages) {
-      await this.deliver(() =>
+      await this.deliver(thread.channel, () =>
         this.outbox.post({ channel: thread.channel, thread_ts: thread.root, ...message }),
       );
     }
   }
 
-  private async deliver(send: () => Promise<unknown>): Promise<void> {
-    try {
-      await send();
-    } catch (error) {
-      if (error instanceof SlackCallError && (NOT_POSTABLE.has(error.reason) || !error.transient)) {
-        throw new UndeliverableError(`slack refused the message: ${error.reason}`, error.reason);
-      }
-      throw error;
-    }
+  private async deliver(channel: string, send: () => Promise<unknown>): Promise<void> {
+    await deliverInThread(this.delivery, channel, send);
   }
+}
+
+function noTs(): DeliveryError {
+  return slackFailure('chat.postMessage returned no ts', { reason: 'no_ts', transient: true });
 }
 
 function stormMrkdwn(view: StormView): string {

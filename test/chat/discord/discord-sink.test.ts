@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/chat/discord/api/rest-client.js';
 import { createDiscordSink, INTERACTION_TOKEN_LIFETIME_MS } from '../../../src/chat/discord/discord-sink.js';
-import { UndeliverableError } from '../../../src/chat/sink.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { DISCORD_ERRORS, type FakeDiscordApi, startFakeDiscordApi } from '../../fakes/discord-api.js';
 import { refusedReport } from './fixtures.js';
@@ -165,7 +164,7 @@ describe('DiscordSink against a fake Discord API', () => {
     const discord = sink();
     await expect(
       discord.startThread({ platform: 'discord', channel: CHANNEL_ID }, { site: 'shop.example.com' }),
-    ).rejects.toBeInstanceOf(UndeliverableError);
+    ).rejects.toMatchObject({ name: 'DeliveryError', kind: 'unreachable', retryable: false });
   });
 
   it('reports a Discord outage as retryable without leaking the interaction token', async () => {
@@ -182,7 +181,7 @@ describe('DiscordSink against a fake Discord API', () => {
         { site: 'shop.example.com' },
       )
       .catch((error: unknown) => error);
-    expect(failure).toMatchObject({ name: 'DiscordDeliveryError', retryable: true });
+    expect(failure).toMatchObject({ name: 'DeliveryError', kind: 'transient', retryable: true });
     expect(JSON.stringify(failure) + String(failure) + String((failure as Error).stack)).not.toContain(
       'itok-secret-5',
     );

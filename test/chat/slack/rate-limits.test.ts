@@ -136,13 +136,23 @@ describe('SlackSink outgoing queue', () => {
     ]);
   });
 
-  it('refuses a platform error without retrying it', async () => {
+  it('skips a message Slack refuses, without retrying it, and still posts the next one', async () => {
     const { api, sink } = await start();
     api.failNext('chat.postMessage', { error: 'invalid_blocks' });
-    await expect(sink.postNote({ platform: 'slack', channel: 'C1', root: '1.1' }, 'x')).rejects.toThrow(
-      /invalid_blocks/,
-    );
-    expect(api.callsOf('chat.postMessage')).toHaveLength(1);
+    const thread = { platform: 'slack' as const, channel: 'C1', root: '1.1' };
+    await sink.postNote(thread, 'x'); // refused for good: skipped (the rule on ChatSink), not thrown
+    await sink.postNote(thread, 'y');
+    expect(api.callsOf('chat.postMessage').map((c) => c.result?.['ok'])).toEqual([false, true]);
+  });
+
+  it('leaves a channel it was removed from alone instead of failing every message', async () => {
+    const { api, sink } = await start();
+    api.failNext('chat.postMessage', { error: 'not_in_channel' });
+    const thread = { platform: 'slack' as const, channel: 'C1', root: '1.1' };
+    await sink.postNote(thread, 'x');
+    await sink.postSummary(thread, report);
+    await sink.postNote({ ...thread, channel: 'C2' }, 'elsewhere');
+    expect(api.callsOf('chat.postMessage').map((c) => c.args['channel'])).toEqual(['C1', 'C2']);
   });
 });
 

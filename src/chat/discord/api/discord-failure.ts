@@ -1,27 +1,18 @@
-// Sorts what Discord answered into "try again later" and "will never work": the latter must not
-// be retried (a deleted thread stays deleted), and carries a hint a human can act on.
+// Sorts what Discord answered into the one DeliveryError vocabulary: "try again later", "this
+// message will never be accepted", "this channel takes nothing from us" (a deleted thread stays
+// deleted), with a hint a human can act on when a permission is missing.
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { DeliveryError } from '../../delivery-error.js';
 
 export const PERMISSION_HINT =
   'grant the check502 bot "View Channel", "Send Messages", "Create Public Threads", "Send Messages in Threads" and "Embed Links" in this channel';
 
-export class DiscordDeliveryError extends Error {
-  constructor(
-    message: string,
-    /** Transient (5xx, timeout, long rate limit): retrying later can succeed. */
-    readonly retryable: boolean,
-    /** Discord's JSON error code, when it sent one. */
-    readonly code: number | undefined,
-  ) {
-    // No `cause`: the library's errors carry the request URL (an interaction token) and body,
-    // and whatever logs this error must not print them.
-    super(message);
-    this.name = 'DiscordDeliveryError';
-  }
-}
-
 export function discordErrorCode(error: unknown): number | undefined {
+  if (error instanceof DeliveryError) {
+    const code = /^discord_(\d+)$/.exec(error.reason)?.[1];
+    return code === undefined ? undefined : Number(code);
+  }
   return error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;
 }
 
@@ -51,44 +42,35 @@ export function isTokenDead(error: unknown): boolean {
 }
 
 /** Wraps anything thrown by the REST client; never includes the request body or token. */
-export function deliveryError(what: string, error: unknown): DiscordDeliveryError {
-  if (error instanceof DiscordDeliveryError) return error;
+export function deliveryError(what: string, error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
   const code = discordErrorCode(error);
-  if (isMissingAccess(error)) {
-    return new DiscordDeliveryError(`${what}: missing permission (${code}); ${PERMISSION_HINT}`, false, code);
-  }
-  if (isGone(error)) {
-    return new DiscordDeliveryError(
-      `${what}: the channel, thread or message is gone or locked (${code})`,
-      false,
-      code,
-    );
-  }
+  const reason = `discord_${code ?? 'error'}`;
+  // No `cause`: the library's errors carry the request URL (an interaction token) and body.
+  const failure = (message: string, kind: DeliveryError['kind'], why = reason) =>
+    new DeliveryError(`${what}: ${message}`, 'discord', kind, why);
+  if (isMissingAccess(error))
+    return failure(`missing permission (${code}); ${PERMISSION_HINT}`, 'unreachable');
+  if (isGone(error))
+    return failure(`the channel, thread or message is gone or locked (${code})`, 'unreachable');
   if (error instanceof DiscordAPIError) {
-    const retryable = error.status >= 500 || error.status === 429;
-    return new DiscordDeliveryError(
-      `${what}: Discord answered ${error.status} (${code ?? error.code}) ${error.message}`,
-      retryable,
-      code,
+    const transient = error.status >= 500 || error.status === 429;
+    return failure(
+      `Discord answered ${error.status} (${code ?? error.code}) ${error.message}`,
+      transient ? 'transient' : 'rejected',
     );
   }
-  if (error instanceof RateLimitError) {
-    return new DiscordDeliveryError(
-      `${what}: rate limited for ${Math.ceil(error.retryAfter / 1000)} s`,
-      true,
-      undefined,
+  if (error instanceof RateLimitError)
+    return failure(`rate limited for ${Math.ceil(error.retryAfter / 1000)} s`, 'transient', 'ratelimited');
+  if (error instanceof HTTPError)
+    return failure(
+      `Discord answered ${error.status}`,
+      error.status >= 500 ? 'transient' : 'rejected',
+      `http_${error.status}`,
     );
-  }
-  if (error instanceof HTTPError) {
-    return new DiscordDeliveryError(
-      `${what}: Discord answered ${error.status}`,
-      error.status >= 500,
-      undefined,
-    );
-  }
   const message = (error instanceof Error ? error.message : String(error)).replace(
     /(\/webhooks\/\d+\/)[^/\s]+/g,
     '$1[token]',
   );
-  return new DiscordDeliveryError(`${what}: ${message}`, true, undefined);
+  return failure(message, 'transient', 'request_error');
 }
