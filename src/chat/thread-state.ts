@@ -15,6 +15,8 @@ export interface RootMemory {
   interaction?: Interaction;
   /** The last report shown on the root: an incident update carries none and keeps showing it. */
   report?: Report;
+  /** Discord: the guild of the thread started from the root (a repeat of the start does not say it). */
+  guild?: string;
   /** A line telling people what to fix (a permission, a deleted thread), shown when the root is edited. */
   hint?: string;
 }

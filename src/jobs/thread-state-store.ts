@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { RootMemory, ThreadState } from '../chat/thread-state.js';
 
 const ROOT_TTL_SECONDS = 24 * 3600;
-const FIELDS = ['interaction', 'report', 'hint'] as const;
+const FIELDS = ['interaction', 'report', 'hint', 'guild'] as const;
 
 export function redisThreadState(redis: Redis, prefix: string): ThreadState {
   const rootKey = (platform: string, root: string) => `${prefix}:thread-state:${platform}:${root}`;

@@ -105,7 +105,11 @@ export class DiscordSink implements ChatSink {
     try {
       const thread = await this.threads.startFromMessage(ref.channel, ref.root, threadName(context.site));
       ref.thread = thread.id;
-      if (thread.guildId !== undefined) ref.guild = thread.guildId;
+      // A thread an earlier attempt started comes back without its guild: that attempt noted it.
+      const guild = thread.guildId ?? (await this.state.root('discord', ref.root)).guild;
+      if (guild !== undefined) ref.guild = guild;
+      if (thread.guildId !== undefined)
+        await this.state.remember('discord', ref.root, { guild: thread.guildId });
     } catch (error) {
       if (discordErrorCode(error) === RESTJSONErrorCodes.CannotExecuteActionOnThisChannelType) {
         // Asked inside a thread (or a channel type without threads): answer right there.
