@@ -12,13 +12,14 @@ import { originPullSettings, originRulesets } from './origin-reads.js';
 import { obj, strings } from './read-json.js';
 import { tunnel, tunnelConnections, tunnelIngress } from './tunnel-reads.js';
 import { verifyToken } from './verify-token.js';
-import { workerRoutes } from './worker-reads.js';
+import { workerDomains, workerRoutes } from './worker-reads.js';
 import {
   dnsRecords,
   recordsUnder,
   wildcardRecords,
   zoneSetting,
   zoneSettings,
+  zonesEndingWith,
   zonesNamed,
 } from './zone-reads.js';
 
@@ -71,9 +72,20 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
       return api.remaining;
     },
     async findZone(host, signal) {
-      // Every candidate suffix at once (one round trip); cached lookups are shared across diagnoses
-      // and run without the caller's signal so one diagnosis's abort does not fail another's.
-      const lookups = zoneCandidates(host).map((name) =>
+      // One list call for every parent suffix at once (name ends_with the shortest candidate),
+      // cached across diagnoses and run without the caller's signal so one diagnosis's abort does
+      // not fail another's. A huge account whose list does not fit falls back to exact names.
+      const candidates = zoneCandidates(host);
+      const shortest = candidates[candidates.length - 1];
+      if (shortest === undefined) return null;
+      const under = await raceSignal(
+        cache.remember(`zones-under|${scope}|${shortest}`, zoneTtl, () => zonesEndingWith(api, shortest)),
+        signal,
+        'zones',
+      );
+      const byName = (name: string) => under.zones.find((z) => z.name.toLowerCase() === name);
+      if (under.complete) return candidates.map(byName).find((z) => z !== undefined) ?? null;
+      const lookups = candidates.map((name) =>
         cache.remember<CfZone | null>(`zone|${scope}|${name}`, zoneTtl, async () => {
           const zones = await zonesNamed(api, name);
           return zones[0] ?? null;
@@ -88,6 +100,7 @@ export function createCloudflareReader(options: CloudflareReaderOptions): Cloudf
     zoneSettings: (zoneId, signal) => zoneSettings(api, zoneId, signal),
     zoneSetting: (zoneId, id, signal) => zoneSetting(api, zoneId, id, signal),
     workerRoutes: (zoneId, signal) => workerRoutes(api, zoneId, signal),
+    workerDomains: (accountId, hostname, signal) => workerDomains(api, accountId, hostname, signal),
     monitor: (accountId, id, signal) => monitor(api, accountId, id, signal),
     verifyToken: (signal) => verifyToken(api, signal),
     loadBalancer: (zoneId, host, signal) => loadBalancer(api, zoneId, host, signal),

@@ -27,6 +27,32 @@ export async function zonesNamed(api: ApiClient, name: string, signal?: AbortSig
   return zones.sort((a, b) => rank(a) - rank(b));
 }
 
+/**
+ * Every zone the token sees whose name ends with `suffix` (`GET /zones?name=ends_with:<suffix>`,
+ * the list's documented filter operator), in ONE request for the usual account: a host's parent
+ * zones are all among them, where asking for each candidate by name costs one request per label.
+ * `complete` is false when more pages exist than were read (then a caller asks by exact name).
+ */
+export async function zonesEndingWith(
+  api: ApiClient,
+  suffix: string,
+  signal?: AbortSignal,
+): Promise<{ zones: CfZone[]; complete: boolean }> {
+  const zones: CfZone[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const result = await api.call(ZONE_OP, signal, (o) =>
+      api.sdk.zones.list({ name: `ends_with:${suffix}`, page, per_page: 50 }, o),
+    );
+    for (const item of result.result) {
+      const zone = toZone(item);
+      if (zone) zones.push(zone);
+    }
+    if (!hasMore(result.result_info, page))
+      return { zones: zones.sort((a, b) => rank(a) - rank(b)), complete: true };
+  }
+  return { zones: zones.sort((a, b) => rank(a) - rank(b)), complete: false };
+}
+
 function rank(zone: CfZone): number {
   if (zone.status === 'active' && !zone.paused) return 0;
   return zone.status === 'active' ? 1 : 2;

@@ -16,24 +16,32 @@ export interface CfPermission {
   reads: string;
   /** What the diagnosis loses without it, for the doctor table and the auth finding. */
   without: string;
+  /**
+   * The Cloudflare check cannot do its job without it (the zone, its records, its SSL mode): the
+   * doctor fails. Every other permission only narrows the diagnosis: the doctor warns.
+   */
+  core?: true;
 }
 
 export const PERMISSIONS = {
   zone: {
     name: 'Zone Read',
     scope: 'zone',
+    core: true,
     reads: 'the zone (status, plan, account)',
     without: 'every Cloudflare check: the zone cannot be found',
   },
   dns: {
     name: 'DNS Read',
     scope: 'zone',
+    core: true,
     reads: "the host's DNS records",
     without: 'the origin address, proxied/DNS-only, tunnel and Worker placeholder detection',
   },
   zoneSettings: {
     name: 'Zone Settings Read',
     scope: 'zone',
+    core: true,
     reads: 'the SSL/TLS mode and origin-facing zone settings',
     without:
       'the SSL/TLS mode: the origin probe tries both 80 and 443 and cannot tell Flexible from Full (strict)',
@@ -61,6 +69,13 @@ export const PERMISSIONS = {
     scope: 'zone',
     reads: 'the Workers routes of the zone',
     without: 'Worker detection: a host served by a Worker is judged as an unreachable origin',
+  },
+  workersScripts: {
+    name: 'Workers Scripts Read',
+    scope: 'account',
+    reads: "the account's Workers Custom Domains (hostnames a Worker serves as their origin)",
+    without:
+      'Custom Domain detection: a host attached to a Worker as a Custom Domain may be judged as a missing record or an unreachable placeholder',
   },
   accountSettings: {
     name: 'Account Settings Read',

@@ -93,6 +93,14 @@ export interface CfWorkerRoute {
   script?: string;
 }
 
+/** A Workers Custom Domain: `hostname` is served by the Worker `service` as its origin. */
+export interface CfWorkerDomain {
+  hostname: string;
+  service: string;
+  environment?: string;
+  zoneName?: string;
+}
+
 export interface CfLoadBalancer {
   id: string;
   name: string;
@@ -258,6 +266,8 @@ export interface CloudflareReader {
   /** One setting from its own endpoint; undefined when the zone has no such setting. */
   zoneSetting(zoneId: string, id: SingleSettingId, signal: AbortSignal): Promise<string | undefined>;
   workerRoutes(zoneId: string, signal: AbortSignal): Promise<CfWorkerRoute[]>;
+  /** The account's Workers Custom Domains named `hostname` (one call, filtered by the API). */
+  workerDomains(accountId: string, hostname: string, signal: AbortSignal): Promise<CfWorkerDomain[]>;
   /** The load balancer whose hostname is `host`, or null. */
   loadBalancer(zoneId: string, host: string, signal: AbortSignal): Promise<CfLoadBalancer | null>;
   pools(accountId: string, ids: readonly string[], signal: AbortSignal): Promise<CfPool[]>;

@@ -10,7 +10,7 @@ import { edgeAnalytics } from '../cloudflare/edge-analytics.js';
 import { loadBalancer, pools } from '../cloudflare/lb-reads.js';
 import { entrypointRules, originPullSettings } from '../cloudflare/origin-reads.js';
 import { checkToken, type TokenVerdict } from '../cloudflare/token-verdict.js';
-import { workerRoutes } from '../cloudflare/worker-reads.js';
+import { workerDomains, workerRoutes } from '../cloudflare/worker-reads.js';
 import { dnsRecords, zoneSettings, zonesNamed } from '../cloudflare/zone-reads.js';
 import { type CfPermission, PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
 import { isCloudflareApiError } from '../diagnosis/cloudflare-reader.js';
@@ -119,6 +119,11 @@ export async function cloudflareRows(options: CloudflareDoctorOptions): Promise<
       ],
       [PERMISSIONS.tunnel, async () => `${await listTunnelsOnce(api, account, signal)} tunnel(s) listed`],
       [
+        PERMISSIONS.workersScripts,
+        async () =>
+          `${(await workerDomains(api, account, zone.name, signal)).length} Custom Domain(s) at the apex`,
+      ],
+      [
         PERMISSIONS.accountSettings,
         async () => `${(await auditLog(api, account, zone.name, since, signal)).length} change(s) in 30 min`,
       ],
@@ -137,7 +142,7 @@ export async function cloudflareRows(options: CloudflareDoctorOptions): Promise<
   return rows;
 }
 
-/** Optional: Authenticated Origin Pulls is read only for origins that demand a client certificate. */
+/** Authenticated Origin Pulls is read only for origins that demand a client certificate. */
 async function originPullRow(
   api: ReturnType<typeof createApiClient>,
   zoneId: string,
@@ -149,9 +154,7 @@ async function originPullRow(
     const aop = await originPullSettings(api, zoneId, host, signal);
     return okRow(permission, `zone-level Authenticated Origin Pulls ${aop.zoneEnabled ? 'on' : 'off'}`);
   } catch (error) {
-    const row = failedRead(permission, error);
-    // Not having it costs only the AOP verdict (the edge then decides): a gap, not a failure.
-    return row.status === 'failed' ? { ...row, status: 'limited' } : row;
+    return failedRead(permission, error);
   }
 }
 
@@ -191,11 +194,13 @@ function failedRead(permission: CfPermission, error: unknown): DoctorRow {
       disables: `${permission.without} (a plan limit, reported as info)`,
     };
   }
+  // Without a core permission the Cloudflare check cannot work; any other only narrows it.
+  const status = permission.core ? 'failed' : 'warning';
   if (isCloudflareApiError(error) && error.kind === 'auth') {
     return {
       area: AREA,
       item: permission.name,
-      status: 'failed',
+      status,
       detail: `missing: reading ${error.operation} was refused (HTTP ${error.status ?? '?'}${error.codes?.length ? `, code ${error.codes.join('/')}` : ''})`,
       disables: permission.without,
       fix: `Add "${permission.name}" to the token${scope}.`,
@@ -204,7 +209,7 @@ function failedRead(permission: CfPermission, error: unknown): DoctorRow {
   return {
     area: AREA,
     item: permission.name,
-    status: 'failed',
+    status,
     detail: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
     disables: permission.without,
     fix: 'Run the doctor again; if it persists check https://www.cloudflarestatus.com and outbound HTTPS.',

@@ -1,6 +1,11 @@
 // One line of `check502 doctor`: what was checked, whether it works, what a gap disables and the
 // exact permission or variable that fixes it.
-export type RowStatus = 'ok' | 'failed' | 'missing' | 'limited' | 'skipped';
+/**
+ * ok; failed (configured and broken: exit 1); warning (works, with a gap: an optional permission
+ * missing, named with what it disables); limited (the plan lacks it); missing (not configured);
+ * skipped.
+ */
+export type RowStatus = 'ok' | 'failed' | 'warning' | 'missing' | 'limited' | 'skipped';
 
 export interface DoctorRow {
   /** configuration | cloudflare | redis | slack | discord */

@@ -5,6 +5,7 @@ import type { DoctorReport, RowStatus } from './doctor-row.js';
 const MARK: Record<RowStatus, string> = {
   ok: 'ok     ',
   failed: 'FAILED ',
+  warning: 'WARN   ',
   missing: 'unset  ',
   limited: 'limited',
   skipped: 'skipped',
@@ -20,10 +21,11 @@ export function renderDoctor(report: DoctorReport): string {
     if (row.status !== 'ok' && row.fix) lines.push(`${indent}fix: ${row.fix}`);
   }
   const failed = report.rows.filter((r) => r.status === 'failed').length;
+  const warned = report.rows.filter((r) => r.status === 'warning').length;
   lines.push(
     '',
     report.ok
-      ? 'Everything the configuration turns on works.'
+      ? `Everything the configuration turns on works.${warned ? ` ${warned} optional permission${warned === 1 ? ' is' : 's are'} missing: see "disables" above.` : ''}`
       : `${failed} thing${failed === 1 ? '' : 's'} configured do${failed === 1 ? 'es' : ''} not work: see "fix" above.`,
   );
   return `${lines.join('\n')}\n`;

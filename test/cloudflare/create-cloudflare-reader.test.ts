@@ -56,14 +56,33 @@ async function failure(promise: Promise<unknown>): Promise<CloudflareApiError> {
 }
 
 describe('zone lookup', () => {
-  it('asks for each parent suffix by name and returns the longest the token can see', async () => {
-    fake.scenario.zones.push({ id: 'z-shop', name: 'shop.example.com' });
+  it('lists every parent suffix in one call (name=ends_with:) and returns the longest the token can see', async () => {
+    fake.scenario.zones.push(
+      { id: 'z-shop', name: 'shop.example.com' },
+      { id: 'z-other', name: 'myexample.com' },
+    );
     const r = reader();
     const zone = await r.findZone('api.shop.example.com', signal());
     expect(zone?.id).toBe('z-shop');
     const names = fake.calls.filter((c) => c.path === '/zones').map((c) => c.query['name']);
-    expect(names.sort()).toEqual(['api.shop.example.com', 'example.com', 'shop.example.com']);
-    expect(r.callCount).toBe(3);
+    expect(names).toEqual(['ends_with:example.com']);
+    expect(r.callCount).toBe(1);
+    // `myexample.com` ends with the suffix too, but is not a parent of the host.
+    expect((await reader().findZone('www.myexample.com', signal()))?.id).toBe('z-other');
+  });
+
+  it('an account too large for the list falls back to asking each suffix by exact name', async () => {
+    fake.scenario.maxPerPage = 1;
+    for (let i = 0; i < 6; i++) fake.scenario.zones.push({ id: `z-${i}`, name: `site${i}.example.com` });
+    fake.scenario.zones.push({ id: 'z-shop', name: 'shop.example.com' });
+    const zone = await reader().findZone('api.shop.example.com', signal());
+    expect(zone?.id).toBe('z-shop');
+    const names = fake.calls.filter((c) => c.path === '/zones').map((c) => c.query['name']);
+    expect(names.filter((n) => !n?.startsWith('ends_with:')).sort()).toEqual([
+      'api.shop.example.com',
+      'example.com',
+      'shop.example.com',
+    ]);
   });
 
   it('returns null when no zone covers the host', async () => {
@@ -492,7 +511,7 @@ describe('process cache', () => {
     const second = reader({ cache });
     expect((await second.findZone('shop.example.com', signal()))?.id).toBe('z-example');
     await second.ipRanges(signal());
-    expect(first.callCount).toBe(3);
+    expect(first.callCount).toBe(2);
     expect(second.callCount).toBe(0);
   });
 
@@ -505,7 +524,7 @@ describe('process cache', () => {
     ]);
     expect(a?.id).toBe('z-example');
     expect(b?.id).toBe('z-example');
-    expect(fake.calls.filter((c) => c.path === '/zones')).toHaveLength(2);
+    expect(fake.calls.filter((c) => c.path === '/zones')).toHaveLength(1);
   });
 
   it('does not share lookups between tokens, and does not keep failures', async () => {

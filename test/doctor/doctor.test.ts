@@ -67,6 +67,7 @@ describe('check502 doctor', () => {
       'Origin Read',
       'Config Settings Read',
       'SSL and Certificates Read',
+      'Workers Scripts Read',
     ])
       expect(row(report, p).status).toBe('ok');
     expect(api.calls.some((c) => c.path === '/user/tokens/verify')).toBe(true);
@@ -95,14 +96,56 @@ describe('check502 doctor', () => {
     expect(row(report, 'Zone Settings Read')).toMatchObject({ status: 'failed' });
     expect(row(report, 'Zone Settings Read').fix).toContain('"Zone Settings Read"');
     expect(row(report, 'Zone Settings Read').disables).toContain('SSL/TLS mode');
+    // Optional permissions narrow the diagnosis: warnings that name what they disable.
     const tunnel = row(report, 'Cloudflare Tunnel Read');
-    expect(tunnel.status).toBe('failed');
+    expect(tunnel.status).toBe('warning');
     expect(tunnel.fix).toContain('Account Resources');
+    expect(tunnel.disables).toContain('1033');
     expect(row(report, 'DNS Read').status).toBe('ok');
     expect(text).toContain('fix: Add "Zone Settings Read"');
-    expect(row(report, 'Origin Read').status).toBe('failed');
-    // Only origins demanding a client certificate need it: a gap, not a failure.
-    expect(row(report, 'SSL and Certificates Read').status).toBe('limited');
+    expect(row(report, 'Origin Read').status).toBe('warning');
+    expect(row(report, 'SSL and Certificates Read').status).toBe('warning');
+  });
+
+  it('only optional permissions missing (change history, analytics, rules): warnings, exit 0', async () => {
+    const s = aRecordZone();
+    s.permissions = [
+      'Zone Read',
+      'DNS Read',
+      'Zone Settings Read',
+      'Load Balancers Read',
+      'Workers Routes Read',
+    ];
+    api = await startFakeCloudflareApi(s);
+    const { code, report, text } = await doctor(
+      { CLOUDFLARE_API_TOKEN: FAKE_TOKEN, CLOUDFLARE_BASE_URL: api.baseUrl },
+      ['--zone', 'example.com'],
+    );
+    expect(report?.rows.filter((r) => r.status === 'failed')).toEqual([]);
+    expect(code).toBe(0);
+    const history = row(report, 'Account Settings Read');
+    expect(history).toMatchObject({ status: 'warning' });
+    expect(history.disables).toContain('recent changes');
+    expect(history.fix).toContain('Account Resources');
+    expect(row(report, 'Analytics Read')).toMatchObject({ status: 'warning' });
+    expect(row(report, 'Analytics Read').disables).toContain('5xx');
+    expect(row(report, 'Workers Scripts Read').disables).toContain('Custom Domain');
+    expect(text).toMatch(/^WARN {4} +cloudflare +Account Settings Read/m);
+    expect(text).toContain('Everything the configuration turns on works.');
+    expect(text).toContain('optional permissions are missing');
+  });
+
+  it('a missing core permission (DNS Read) fails, exit 1', async () => {
+    const s = aRecordZone();
+    s.permissions = ['Zone Read', 'Zone Settings Read'];
+    api = await startFakeCloudflareApi(s);
+    const { code, report } = await doctor(
+      { CLOUDFLARE_API_TOKEN: FAKE_TOKEN, CLOUDFLARE_BASE_URL: api.baseUrl },
+      ['--zone', 'example.com'],
+    );
+    expect(code).toBe(1);
+    expect(row(report, 'DNS Read')).toMatchObject({ status: 'failed' });
+    expect(row(report, 'Cloudflare Tunnel Read').status).toBe('warning');
   });
 
   it.each([

@@ -39,6 +39,12 @@ export interface FakeScenario {
   tokenAccounts?: string[];
   /** Workers routes per zone id ({ id, pattern, script? }). */
   workerRoutes: Record<string, Record<string, unknown>[]>;
+  /**
+   * Workers Custom Domains per account id, API shape ({ id, hostname, service, environment,
+   * zone_id, zone_name, cert_id }: SDK `DomainListResponse`). Cloudflare also creates a proxied
+   * `AAAA 100::` record for each (dnscontrol/dnscontrol#2509, cloudflare-docs#29353): scenarios add it.
+   */
+  workerDomains: Record<string, Record<string, unknown>[]>;
   /** Load balancer monitors per account id (API shape, with id). */
   monitors: Record<string, Record<string, unknown>[]>;
   /**
@@ -155,6 +161,7 @@ export function emptyScenario(): FakeScenario {
     fixToken: FAKE_FIX_TOKEN,
     tokenStatus: 'active',
     workerRoutes: {},
+    workerDomains: {},
     monitors: {},
     localConfigAnswer: 'not_found',
     analytics: {
@@ -323,8 +330,21 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
       /^\/zones$/,
       () => {
         if (!allowed('Zone Read')) return;
-        const name = url.searchParams.get('name');
-        paged(s.zones.filter((z) => name === null || z.name === name).map(zoneBody));
+        // `name` takes an optional operator (zones list API): equal (default), ends_with,
+        // starts_with, contains; case-insensitive unless *_case_sensitive.
+        const raw = url.searchParams.get('name');
+        const [, op = 'equal', value = ''] = /^(?:(\w+):)?(.*)$/.exec(raw ?? '') ?? [];
+        const v = value.toLowerCase();
+        const test = (n: string): boolean =>
+          raw === null ||
+          (op === 'ends_with'
+            ? n.endsWith(v)
+            : op === 'starts_with'
+              ? n.startsWith(v)
+              : op === 'contains'
+                ? n.includes(v)
+                : n === v);
+        paged(s.zones.filter((z) => test(z.name.toLowerCase())).map(zoneBody));
       },
     ],
     [
@@ -406,6 +426,21 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
       /^\/zones\/([^/]+)\/workers\/routes$/,
       ([, zone = '']) => {
         if (allowed('Workers Routes Read')) list(s.workerRoutes[zone] ?? []);
+      },
+    ],
+    [
+      'GET',
+      /^\/accounts\/([^/]+)\/workers\/domains$/,
+      ([, acc = '']) => {
+        if (!allowed('Workers Scripts Read', acc)) return;
+        // api: GET /accounts/{account_id}/workers/domains?hostname=&zone_id=&zone_name=&service=&environment=
+        const q = url.searchParams;
+        const filters = ['hostname', 'zone_id', 'zone_name', 'service', 'environment'] as const;
+        list(
+          (s.workerDomains[acc] ?? []).filter((d) =>
+            filters.every((f) => q.get(f) === null || String(d[f]).toLowerCase() === q.get(f)?.toLowerCase()),
+          ),
+        );
       },
     ],
     [

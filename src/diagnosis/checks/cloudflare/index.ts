@@ -14,7 +14,7 @@ import { isAddressRecord, type RecordsContext, readRecords, tunnelIdOf } from '.
 import { sslFinding, sslModeOf } from './ssl.js';
 import { readTunnel } from './tunnel.js';
 import { lookUpWildcard, type WildcardOutcome, wildcardMiss } from './wildcard-lookup.js';
-import { isWorkerPlaceholder } from './workers.js';
+import { isWorkerPlaceholder, matchRoute } from './workers.js';
 
 /** Kept back from the budget so a slow API still leaves time to report what was read. */
 const REPORT_MARGIN_MS = 1000;
@@ -143,6 +143,17 @@ async function readZone(
   if (own.some(isWorkerPlaceholder) || (own.some(isAddressRecord) && !tunnelHost && cf.callsLeft >= 5)) {
     context.routes = await cf.workerRoutes(zone.id, signal).catch((e: unknown) => asError(e));
     if (context.routes instanceof Error) findings.push(apiFinding(context.routes));
+  }
+  // Workers Custom Domains (account-scoped): only for a host with no origin record, or with a
+  // placeholder no route serves — the two cases where Cloudflare's own Worker would be mistaken
+  // for a missing record or an unreachable address.
+  const routed =
+    Array.isArray(context.routes) && matchRoute(context.routes, host, ctx.target.path || '/')?.script;
+  if (zone.accountId && (!own.some(isAddressRecord) || (own.some(isWorkerPlaceholder) && !routed))) {
+    context.customDomains = await cf
+      .workerDomains(zone.accountId, host, signal)
+      .catch((e: unknown) => asError(e));
+    if (context.customDomains instanceof Error) findings.push(apiFinding(context.customDomains));
   }
   const outcome = await readRecords(ctx, zone.name, own, context);
   findings.push(...outcome.findings);

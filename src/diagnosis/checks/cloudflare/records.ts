@@ -4,10 +4,12 @@
 // A host without a record of its own may be answered by a wildcard (`*.parent`, the most specific
 // one), and a Worker placeholder (100:: / 192.0.2.1) is served by the Worker its route names.
 import type { CheckContext } from '../../check.js';
-import type { CfDnsRecord, CfWorkerRoute } from '../../cloudflare-reader.js';
+import type { CfDnsRecord, CfWorkerDomain, CfWorkerRoute } from '../../cloudflare-reader.js';
 import type { OriginCandidate } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import {
+  customDomainFinding,
+  customDomainPattern,
   isWorkerPlaceholder,
   matchRoute,
   unservedPlaceholderFinding,
@@ -33,6 +35,8 @@ export interface RecordsContext {
   wildcardMiss?: { detail: string; evidence: Record<string, unknown> };
   /** The zone's Workers routes; an Error when they could not be read; undefined when not read. */
   routes?: CfWorkerRoute[] | Error;
+  /** The account's Workers Custom Domains for the host; an Error when unreadable; undefined when not read. */
+  customDomains?: CfWorkerDomain[] | Error;
 }
 
 export function isAddressRecord(r: CfDnsRecord): boolean {
@@ -51,6 +55,15 @@ export async function readRecords(
 ): Promise<RecordsOutcome> {
   const host = ctx.target.host;
   const records = all.filter(isAddressRecord);
+  const domain = Array.isArray(context.customDomains) ? context.customDomains[0] : undefined;
+  if (records.length === 0 && domain) {
+    // Attached to a Worker as a Custom Domain: the Worker is the origin, there is nothing to probe.
+    return {
+      origins: [],
+      findings: [customDomainFinding(host, domain, undefined)],
+      worker: { script: domain.service, pattern: customDomainPattern(domain) },
+    };
+  }
   if (records.length === 0) {
     return {
       origins: [],
@@ -82,15 +95,23 @@ export async function readRecords(
   const served = route?.script ? { ...route, script: route.script } : undefined;
   if (served) out.worker = { script: served.script, pattern: served.pattern };
   const placeholder = records.find(isWorkerPlaceholder);
+  const viaDomain = !served && placeholder ? domain : undefined;
+  if (viaDomain) out.worker = { script: viaDomain.service, pattern: customDomainPattern(viaDomain) };
+  // Which Worker serves a placeholder is unknown when a read it needs failed.
+  const unread = [
+    context.routes instanceof Error ? 'Workers routes' : undefined,
+    context.customDomains instanceof Error ? 'Workers Custom Domains' : undefined,
+  ].filter((x) => x !== undefined);
   if (served) out.findings.push(workerRouteFinding(host, path, served, placeholder));
-  else if (placeholder && context.routes instanceof Error) {
+  else if (viaDomain) out.findings.push(customDomainFinding(host, viaDomain, placeholder));
+  else if (placeholder && unread.length > 0) {
     out.findings.push(
       finding({
         code: 'worker.route',
         severity: 'info',
         title: `${host} is a Workers placeholder record`,
-        detail: `The proxied ${placeholder.type} ${placeholder.content} record is Cloudflare's placeholder for a host served by a Worker; the zone's Workers routes could not be read (see the API finding), so which Worker serves it is not known. The placeholder was not probed.`,
-        evidence: { host, path, placeholder: `${placeholder.type} ${placeholder.content}` },
+        detail: `The proxied ${placeholder.type} ${placeholder.content} record is Cloudflare's placeholder for a host served by a Worker; the zone's ${unread.join(' and ')} could not be read (see the API finding), so which Worker serves it is not known. The placeholder was not probed.`,
+        evidence: { host, path, placeholder: `${placeholder.type} ${placeholder.content}`, unread },
       }),
     );
   }
@@ -110,7 +131,7 @@ export async function readRecords(
   for (const record of records) {
     if (isWorkerPlaceholder(record)) {
       // Never probed: Cloudflare does not connect to it. Unserved only when the routes say so.
-      if (!served && Array.isArray(context.routes))
+      if (!served && !viaDomain && Array.isArray(context.routes) && unread.length === 0)
         out.findings.push(unservedPlaceholderFinding(host, path, record));
       continue;
     }

@@ -6,7 +6,7 @@
 // Cloudflare matches them (workers/configuration/routing/routes: optional scheme, a leading `*` on
 // the host, a trailing `*` on the path, the most specific pattern wins, a route without a script
 // turns Workers off for what it matches).
-import type { CfDnsRecord, CfWorkerRoute } from '../../cloudflare-reader.js';
+import type { CfDnsRecord, CfWorkerDomain, CfWorkerRoute } from '../../cloudflare-reader.js';
 import { type Finding, finding } from '../../finding.js';
 
 /** Is this proxied record Cloudflare's Workers placeholder? */
@@ -81,13 +81,45 @@ export function workerRouteFinding(
   });
 }
 
+/** How a Custom Domain is named where a route pattern would be (worker.error evidence, steps). */
+export function customDomainPattern(domain: CfWorkerDomain): string {
+  return `${domain.hostname} (Custom Domain)`;
+}
+
+/**
+ * A host attached to a Worker as a Custom Domain (workers/configuration/routing/custom-domains):
+ * the Worker is the origin for every path, Cloudflare made the DNS record (a proxied `AAAA 100::`)
+ * and the certificate. Nothing to probe.
+ */
+export function customDomainFinding(
+  host: string,
+  domain: CfWorkerDomain,
+  placeholder: CfDnsRecord | undefined,
+): Finding {
+  const evidence: Record<string, unknown> = {
+    host,
+    script: domain.service,
+    pattern: customDomainPattern(domain),
+    customDomain: true,
+  };
+  if (domain.environment) evidence['environment'] = domain.environment;
+  if (placeholder) evidence['placeholder'] = `${placeholder.type} ${placeholder.content}`;
+  return finding({
+    code: 'worker.route',
+    severity: 'info',
+    title: `Worker ${domain.service} serves ${host} (Custom Domain)`,
+    detail: `${host} is attached to the Worker "${domain.service}" as a Workers Custom Domain: the Worker is the origin for every path${placeholder ? `, and the proxied ${placeholder.type} ${placeholder.content} record is the one Cloudflare created for it` : ''}. Cloudflare never connects to an origin server for this host, so none was probed; a 5xx comes from the Worker (error 11xx) or from what it fetches.`,
+    evidence,
+  });
+}
+
 /** A placeholder record no route serves: requests go to an address Cloudflare cannot reach. */
 export function unservedPlaceholderFinding(host: string, path: string, record: CfDnsRecord): Finding {
   return finding({
     code: 'dns.origin_private_address',
     severity: 'error',
     title: `${host} points at the Workers placeholder ${record.content}, but no Worker route serves it`,
-    detail: `The proxied ${record.type} ${record.content} record is Cloudflare's placeholder for a host served by a Worker, yet no Workers route of the zone (with a script) matches ${host}${path}. Requests that no route catches go to ${record.content}, which Cloudflare cannot connect to. The bot did not probe it.`,
+    detail: `The proxied ${record.type} ${record.content} record is Cloudflare's placeholder for a host served by a Worker, yet no Workers route of the zone (with a script) matches ${host}${path} and no Worker has it as a Custom Domain. Requests that no route catches go to ${record.content}, which Cloudflare cannot connect to. The bot did not probe it.`,
     evidence: {
       host,
       recordType: record.type,

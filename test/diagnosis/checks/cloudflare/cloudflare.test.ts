@@ -363,9 +363,9 @@ describe('API budget', () => {
     const first = await runDiagnosis(api, HOST, {}, { cache });
     expect(first.report.cloudflareApiCalls).toBeLessThanOrEqual(12);
     const second = await runDiagnosis(api, HOST, {}, { cache });
-    // Zone lookups (2), /ips and the analytics plan check are remembered.
-    expect(second.report.cloudflareApiCalls).toBe(first.report.cloudflareApiCalls - 4);
-    expect(api.calls.filter((c) => c.path === '/zones')).toHaveLength(2);
+    // The zone lookup (one name=ends_with: list), /ips and the analytics plan check are remembered.
+    expect(second.report.cloudflareApiCalls).toBe(first.report.cloudflareApiCalls - 3);
+    expect(api.calls.filter((c) => c.path === '/zones')).toHaveLength(1);
     expect(api.calls.filter((c) => c.path === '/ips')).toHaveLength(1);
   });
 
