@@ -89,9 +89,12 @@ function featuresOf(site: string, report: Report): Feature[] {
   const errors = report.findings.filter((f) => f.severity === 'error');
   const primary = report.findings.find((f) => f.code === report.primaryCause) ?? errors[0];
   const ordered = primary ? [primary, ...errors.filter((f) => f !== primary)] : errors;
+  // A down tunnel or load balancer explains its origins' failures: the storm is about it, not about
+  // whichever of the pool's origins the probe happened to reach.
+  const explainedOrigins = primary !== undefined && /^(lb|tunnel)\./.test(primary.code);
   for (const finding of ordered) {
     const e = finding.evidence ?? {};
-    if (finding.code.startsWith('origin.') || finding.code.startsWith('dns.origin')) {
+    if (!explainedOrigins && (finding.code.startsWith('origin.') || finding.code.startsWith('dns.origin'))) {
       const address = text(e['resolvedAddress']) ?? text(e['address']);
       if (address && isIp(address)) {
         const port = typeof e['port'] === 'number' ? e['port'] : undefined;
@@ -107,7 +110,10 @@ function featuresOf(site: string, report: Report): Feature[] {
       if (tunnel) out.push({ kind: 'tunnel', key: tunnel });
     }
     if (finding.code.startsWith('lb.')) {
-      for (const pool of poolsOf(e['pools'])) out.push({ kind: 'pool', key: pool });
+      // Every unhealthy pool together first (sites behind the same pools), then each on its own.
+      const pools = [...new Set(poolsOf(e['pools']))].sort();
+      if (pools.length > 1) out.push({ kind: 'pool', key: pools.join(', ') });
+      for (const pool of pools) out.push({ kind: 'pool', key: pool });
     }
   }
   if (edgeFailsWhileOriginAnswers(report)) out.push({ kind: 'cloudflare', key: 'edge' });
@@ -144,7 +150,9 @@ function shared(cause: StormCause, port: number | undefined): string {
     case 'tunnel':
       return `one tunnel ${cause.key}${cause.primaryCause ? ` (${cause.primaryCause})` : ''}`;
     case 'pool':
-      return `one load-balancer pool ${cause.key} unhealthy`;
+      return cause.key.includes(', ')
+        ? `load-balancer pools ${cause.key} all unhealthy`
+        : `one load-balancer pool ${cause.key} unhealthy`;
     case 'cloudflare':
       return "Cloudflare's edge failing while their origins answer";
     case 'zone':

@@ -1,7 +1,9 @@
 // A lab of many sites behind one zone whose proxied A records all point at the same dead origin (the
 // lab's "refused" address), diagnosed by the real chain on loopback: the Cloudflare SDK against the
 // fake API, the edge prober against the fake edge (521 for every host), the origin prober against the
-// origin lab. For alert storms: "N sites, one origin refusing on 443".
+// origin lab. For alert storms: "N sites, one origin refusing on 443". Other shapes share something
+// else: one tunnel with no connector (`tunnel-down`), one load balancer's pools all unhealthy
+// (`pool-down`), or Cloudflare's edge failing while every origin answers (`edge-failing`).
 import { createCloudflareCache } from '../../../src/cloudflare/cloudflare-cache.js';
 import { createCloudflareReader } from '../../../src/cloudflare/create-cloudflare-reader.js';
 import type { Diagnoser } from '../../../src/diagnoser.js';
@@ -17,7 +19,16 @@ import { createOriginProber } from '../../../src/probes/origin-prober.js';
 import { FAKE_TOKEN, startFakeCloudflareApi } from '../../fakes/cloudflare-api.js';
 import { startFakeEdge } from '../../fakes/fake-edge.js';
 import { startOriginLab } from '../../fakes/origin-lab.js';
-import { aRecordZone, ZONE_ID } from '../../support/cloudflare-scenarios.js';
+import {
+  ACCOUNT_ID,
+  aRecordZone,
+  lbZone,
+  TUNNEL_ID,
+  tunnelZone,
+  ZONE_ID,
+} from '../../support/cloudflare-scenarios.js';
+
+export type StormShape = 'dead-origin' | 'tunnel-down' | 'pool-down' | 'edge-failing';
 
 export interface StormLab extends Diagnoser {
   hosts: string[];
@@ -26,18 +37,48 @@ export interface StormLab extends Diagnoser {
   runs: string[];
 }
 
-export async function startStormLab(count: number): Promise<StormLab> {
+export async function startStormLab(count: number, shape: StormShape = 'dead-origin'): Promise<StormLab> {
   const hosts = Array.from({ length: count }, (_, n) => `site${String(n + 1).padStart(2, '0')}.example.com`);
   const [lab, edge, api] = await Promise.all([
-    startOriginLab({ site: hosts[0]!, only: ['refused'] }),
+    startOriginLab({ site: hosts[0]!, only: ['refused', 'healthy'] }),
     startFakeEdge(),
     startFakeCloudflareApi(),
   ]);
-  const origin = lab.origins.refused.address;
-  const scenario = aRecordZone();
-  scenario.records[ZONE_ID] = hosts.map((name) => ({ type: 'A', name, content: origin, proxied: true }));
-  api.scenario = scenario;
-  edge.setBehaviour({ kind: 'branded', code: 521, errorSource: 'host' });
+  const origin = shape === 'edge-failing' ? lab.origins.healthy.address : lab.origins.refused.address;
+  if (shape === 'tunnel-down') {
+    const scenario = tunnelZone('down', 0);
+    scenario.records[ZONE_ID] = hosts.map((name) => ({
+      type: 'CNAME',
+      name,
+      content: `${TUNNEL_ID}.cfargotunnel.com`,
+      proxied: true,
+    }));
+    scenario.tunnelConfigurations[TUNNEL_ID] = {
+      ingress: [
+        ...hosts.map((hostname) => ({ hostname, service: 'http://localhost:8080' })),
+        { service: 'http_status:404' },
+      ],
+    };
+    api.scenario = scenario;
+    edge.setBehaviour({ kind: 'current1xxx', code: 1033 });
+  } else if (shape === 'pool-down') {
+    const scenario = lbZone(false, false);
+    const [template] = scenario.loadBalancers[ZONE_ID] ?? [];
+    scenario.loadBalancers[ZONE_ID] = hosts.map((name, n) => ({ ...template, id: `lb${n}`, name }));
+    api.scenario = scenario;
+    edge.setBehaviour({ kind: 'current1xxx', code: 1016 });
+  } else {
+    const scenario = aRecordZone();
+    scenario.records[ZONE_ID] = hosts.map((name) => ({ type: 'A', name, content: origin, proxied: true }));
+    // One lab certificate for many names: Full (not strict), so the name mismatch is only a warning.
+    if (shape === 'edge-failing') scenario.settings[ZONE_ID] = { ...scenario.settings[ZONE_ID], ssl: 'full' };
+    api.scenario = scenario;
+    edge.setBehaviour(
+      shape === 'edge-failing'
+        ? { kind: 'branded', code: 502, errorSource: 'cloudflare' }
+        : { kind: 'branded', code: 521, errorSource: 'host' },
+    );
+  }
 
   const policy = createAddressPolicy(['127.0.0.0/8']);
   const resolve = async () => ['127.0.0.1'];
