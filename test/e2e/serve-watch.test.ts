@@ -1,0 +1,132 @@
+// Watches through the real `check502 serve` (signed Slack requests, in-process workers, real Redis
+// and BullMQ, the Slack fake) against the lab: a watched site that recovers gets exactly one
+// recovery message in its thread and a root that ends showing the outcome without a Stop button; a
+// second request joins; the Stop button ends a watch with one outcome note.
+import { randomUUID } from 'node:crypto';
+import { afterEach, expect, inject, it } from 'vitest';
+import { type ServeHandle, startServe } from '../../src/roles/serve.js';
+import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
+import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { logger, testConfig } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
+import { switchableDiagnoser } from './support/switchable-diagnoser.js';
+
+const redisUrl = inject('redisUrl');
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+});
+
+async function start(delayMs: number) {
+  const [slackApi, lab] = await Promise.all([startFakeSlackApi(), startLabDiagnoser()]);
+  const diagnoser = switchableDiagnoser(lab);
+  const prefix = `ew${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const serve: ServeHandle = await startServe({
+    config: testConfig(redisUrl, slackApi.apiUrl, prefix),
+    worker: true,
+    logger,
+    diagnoser,
+    watchTimings: { firstDelayMs: delayMs, nextDelayMs: delayMs },
+  });
+  cleanups.push(
+    () => diagnoser.close(),
+    () => slackApi.close(),
+    () => removePrefix(redisUrl, prefix),
+    () => serve.close(),
+  );
+  const command = (text: string, channel = 'C0OPS') =>
+    postSigned(serve.url, commandBody({ text, channel, responseUrl: slackApi.responseUrl(randomUUID()) }));
+  return { serve, slackApi, diagnoser, command };
+}
+
+function thread(slackApi: FakeSlackApi) {
+  const posts = slackApi.callsOf('chat.postMessage').filter((c) => c.result?.['ok'] === true);
+  const roots = posts.filter((c) => c.args['thread_ts'] === undefined);
+  const rootTs = roots[0]?.result?.['ts'] as string | undefined;
+  const replies = posts.filter((c) => c.args['thread_ts'] !== undefined && c.args['thread_ts'] === rootTs);
+  const updates = slackApi.callsOf('chat.update').filter((c) => c.result?.['ok'] === true);
+  return { roots, rootTs, replies, updates, texts: replies.map((r) => String(r.args['text'])) };
+}
+
+const blocks = (call: { args: Record<string, unknown> }) => JSON.stringify(call.args['blocks'] ?? []);
+
+it('a watched lab site that recovers gets exactly one recovery message in its thread', async () => {
+  const { slackApi, diagnoser, command } = await start(150);
+  const ack = await command(`watch ${LAB_HOST} 10m`);
+  expect(ack.status).toBe(200);
+  expect(ack.json?.text).toMatch(/^👀 Watching \*.+\* for 10 min: I re-check it in a thread in this channel/);
+  // Run 1 in full: the lab's origin refuses.
+  await slackApi.waitFor(
+    () => thread(slackApi).replies.some((r) => blocks(r).includes('origin.connection_refused')),
+    20_000,
+  );
+  const first = thread(slackApi);
+  expect(first.roots).toHaveLength(1);
+  expect(blocks(first.roots[0]!)).toContain('check502_watch_stop');
+  // A second request joins the watch instead of starting another thread.
+  const again = await command(LAB_HOST);
+  expect(again.json?.text).toMatch(
+    /is already being watched — see <https:\/\/slack\.com\/archives\/C0OPS\/p\d+\|its thread>/,
+  );
+  // Two more failing runs post nothing; then the site recovers.
+  await slackApi.waitFor(() => diagnoser.runs.length >= 3, 20_000);
+  expect(thread(slackApi).replies).toHaveLength(first.replies.length);
+  diagnoser.fixed = true;
+  await slackApi.waitFor(() => thread(slackApi).texts.some((t) => /recovered after/.test(t)), 20_000);
+  await slackApi.waitFor(
+    () => /Watch: recovered after/.test(blocks(thread(slackApi).updates.at(-1)!)),
+    10_000,
+  );
+  await new Promise((r) => setTimeout(r, 800)); // any straggling duplicate would show by now
+  const done = thread(slackApi);
+  expect(done.roots).toHaveLength(1);
+  expect(done.texts.filter((t) => /recovered/.test(t))).toHaveLength(1);
+  expect(done.texts.at(-1)).toMatch(
+    /^✅ .+ recovered after \d+ s \(first healthy \d\d:\d\d:\d\d\)\. Watch ended after \d+ runs\.$/,
+  );
+  // The root was kept current and ends with the outcome, its Stop button gone.
+  const last = done.updates.at(-1)!;
+  expect(blocks(last)).toMatch(/Watch: recovered after/);
+  expect(blocks(last)).not.toContain('check502_watch_stop');
+  expect(done.updates.some((u) => blocks(u).includes('confirming'))).toBe(true);
+}, 60_000);
+
+it('the Stop button ends the watch: one outcome note, no more runs', async () => {
+  const { serve, slackApi, diagnoser, command } = await start(60_000);
+  expect((await command(`watch ${LAB_HOST}`)).status).toBe(200);
+  await slackApi.waitFor(() => thread(slackApi).updates.length >= 1, 20_000);
+  const root = thread(slackApi).roots[0]!;
+  const stop = JSON.parse(blocks(thread(slackApi).updates.at(-1)!))
+    .flatMap((b: { elements?: { action_id?: string; value?: string }[] }) => b.elements ?? [])
+    .find((e: { action_id?: string }) => e.action_id === 'check502_watch_stop');
+  expect(stop?.value).toMatch(/^w-[a-f0-9]{16}$/);
+  const payload = {
+    type: 'block_actions',
+    user: { id: 'U0BOB', username: 'bob', team_id: 'T0TEAM' },
+    team: { id: 'T0TEAM', domain: 'acme' },
+    channel: { id: 'C0OPS', name: 'ops' },
+    container: { type: 'message', message_ts: root.result?.['ts'], channel_id: 'C0OPS' },
+    message: { type: 'message', ts: root.result?.['ts'], text: 'root' },
+    response_url: slackApi.responseUrl('stop'),
+    actions: [{ type: 'button', action_id: 'check502_watch_stop', value: stop.value, action_ts: '1' }],
+  };
+  const pressed = await postSigned(
+    serve.url,
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+  );
+  expect(pressed.status).toBe(200);
+  await slackApi.waitFor(() => thread(slackApi).texts.some((t) => t.startsWith('⏹')), 20_000);
+  await slackApi.waitFor(() => /Watch: stopped after/.test(blocks(thread(slackApi).updates.at(-1)!)), 10_000);
+  await slackApi.waitFor(
+    () => slackApi.responses.some((r) => /Stopping the watch/.test(JSON.stringify(r))),
+    5000,
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  const done = thread(slackApi);
+  expect(done.texts.filter((t) => t.startsWith('⏹'))).toEqual([
+    expect.stringMatching(/^⏹ .+ stopped after \d+ s \(still failing\)\. Watch ended after 1 run\.$/),
+  ]);
+  expect(blocks(done.updates.at(-1)!)).not.toContain('check502_watch_stop');
+  expect(diagnoser.runs).toHaveLength(1);
+}, 60_000);
