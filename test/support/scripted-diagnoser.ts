@@ -12,8 +12,6 @@ export interface ScriptOptions {
   originGate?: () => Promise<void>;
   /** Added to each check's duration. */
   delayMs?: number;
-  /** Extra evidence put on the origin finding (to exercise Block Kit limits). */
-  originEvidence?: Record<string, unknown>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,8 +75,7 @@ export function scriptedDiagnoser(options: ScriptOptions = {}): Diagnoser & { ru
             evidence: {
               address: '203.0.113.10',
               port: 443,
-              error: 'ECONNREFUSED',
-              ...options.originEvidence,
+              errorCode: 'ECONNREFUSED',
             },
           }),
         ],

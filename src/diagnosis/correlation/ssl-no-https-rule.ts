@@ -35,7 +35,7 @@ export const sslNoHttpsRule: Rule = {
         httpsPort: https.request.port,
         httpsOutcome: https.outcome,
         httpPort: http.request.port,
-        httpStatus: http.http?.status,
+        httpStatus: http.http?.status ?? null,
       },
     });
     const findings = annotate(

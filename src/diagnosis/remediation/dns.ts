@@ -13,9 +13,9 @@ export const DNS_STEPS: StepsByCode = {
     'To put Cloudflare in front: dashboard → DNS → Records → Edit the record → turn "Proxy status" on (orange cloud).',
   ],
   'dns.origin_private_address': (e) => [
-    `Change the ${str(e['recordType'], 'DNS')} record of ${str(e['host'], 'the host')} (now ${str(e['content'], '?')}) to the origin's PUBLIC address: ${str(e['address'], 'that address')} is in ${str(e['range'], 'a private range')}, which Cloudflare's edge cannot reach.`,
+    `Change the ${str(e.recordType, 'DNS')} record of ${str(e.host, 'the host')} (now ${str(e.content, '?')}) to the origin's PUBLIC address: ${str(e.address, 'that address')} is in ${str(e.range, 'a private range')}, which Cloudflare's edge cannot reach.`,
     'If the origin has no public address, publish it through a Cloudflare Tunnel instead: `cloudflared tunnel create <name>`, then `cloudflared tunnel route dns <name> ' +
-      str(e['host'], '<host>') +
+      str(e.host, '<host>') +
       '` and run the connector next to the origin.',
   ],
   'dns.public_not_cloudflare': (e) => [

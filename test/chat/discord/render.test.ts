@@ -77,7 +77,7 @@ describe('Discord rendering', () => {
         severity: 'error',
         title: `T${i} ${'y'.repeat(400)}`,
         detail: huge,
-        evidence: { body: huge, headers: { server: huge }, list: [huge, huge] },
+        evidence: { errorMessage: huge, host: huge, endpoint: huge },
         remediation: [huge, huge],
       }),
     );

@@ -67,7 +67,10 @@ describe('Slack renderers', () => {
       severity: 'error',
       title: 'T'.repeat(5000),
       detail: 'D'.repeat(10_000),
-      evidence: { body: 'x'.repeat(50_000), lines: Array.from({ length: 500 }, (_, i) => `line ${i}`) },
+      evidence: {
+        errorMessage: 'x'.repeat(50_000),
+        host: Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n'),
+      },
     });
     const many = Array.from({ length: 60 }, () => huge);
     const messages = renderCheck({ name: 'origin', status: 'failed', durationMs: 1 }, many);
@@ -90,7 +93,7 @@ describe('Slack renderers', () => {
           severity: 'error',
           title: text,
           detail: `<!channel> <@U123> <https://evil.example|click> ${text}`,
-          evidence: { server: text, body: '```' + text },
+          evidence: { server: text, errorMessage: '```' + text },
         });
         const [message] = renderCheck({ name: 'origin', status: 'failed', durationMs: 1 }, [hostile]);
         const rendered = JSON.stringify(message!.blocks);

@@ -4,6 +4,7 @@
 import type { SslMode } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import type { OriginObservation } from '../../ports.js';
+import type { AnswerEvidence, CertificateEvidence } from './evidence.js';
 
 const DAY_MS = 86_400_000;
 const EXPIRING_DAYS = 14;
@@ -11,7 +12,7 @@ const EXPIRING_DAYS = 14;
 export function certificateFindings(
   o: OriginObservation,
   mode: SslMode | undefined,
-  base: Record<string, unknown>,
+  base: AnswerEvidence,
   now: Date,
 ): Finding[] {
   const tls = o.tls;
@@ -19,7 +20,7 @@ export function certificateFindings(
   if (!tls || !cert) return [];
   const strict = mode === 'strict' || mode === 'origin_pull';
   const severity = strict ? 'error' : 'warn';
-  const evidence: Record<string, unknown> = {
+  const evidence: CertificateEvidence = {
     ...base,
     subject: cert.subject,
     issuer: cert.issuer,

@@ -7,8 +7,10 @@
 import type { CheckContext } from '../../check.js';
 import type { CfOriginPullSettings, CfZoneSettings } from '../../cloudflare-reader.js';
 import { isCloudflareApiError } from '../../cloudflare-reader.js';
+import type { EvidenceOf } from '../../evidence.js';
 import { type Finding, finding } from '../../finding.js';
 import type { OriginObservation } from '../../ports.js';
+import type { EndpointEvidence } from './evidence.js';
 
 /** Whether Cloudflare will present its client certificate, and how the bot knows. */
 export type AopState =
@@ -73,9 +75,9 @@ function judge(settings: CfOriginPullSettings): AopState {
 export function clientCertFinding(
   o: OriginObservation,
   aop: AopState | undefined,
-  evidence: Record<string, unknown>,
+  evidence: EndpointEvidence,
 ): Finding {
-  const at = `${evidence['endpoint']} (${evidence['scheme']})`;
+  const at = `${evidence.endpoint} (${evidence.scheme})`;
   const how =
     o.outcome === 'response'
       ? `answered ${o.http?.status} without one${o.http?.bodySnippet.includes('SSL certificate') ? ' ("No required SSL certificate was sent")' : ''}`
@@ -84,7 +86,7 @@ export function clientCertFinding(
         : `ended the handshake without one (${o.error?.code ?? 'TLS alert'})`;
   const edgeShows = o.outcome === 'response' ? `its ${o.http?.status}` : '525';
   const state = aop ?? { known: false as const, reason: 'the settings were not read' };
-  const e = {
+  const e: EvidenceOf<'origin.requires_client_cert'> = {
     ...evidence,
     clientCertRequested: true,
     aop: state.known ? (state.presents ? 'on' : 'off') : 'unknown',

@@ -1,17 +1,20 @@
 // Turns one origin observation into findings: what failed, in Cloudflare's terms (which 52x the
 // visitor sees), with the evidence a reader can verify (address, port, error code, certificate).
+import type { FindingCode } from '../../codes.js';
+import type { EvidenceOf } from '../../evidence.js';
 import type { SslMode } from '../../facts.js';
 import { type Finding, finding, type Severity } from '../../finding.js';
 import type { OriginObservation } from '../../ports.js';
 import { certificateFindings } from './cert.js';
 import { type AopState, clientCertFinding, demandsClientCert } from './client-cert.js';
+import type { AnswerEvidence, EndpointEvidence } from './evidence.js';
 import { http2Broken, http2BrokenFinding } from './http2.js';
 
 /** Cloudflare answers 520 when an origin's response headers pass about 16 KB (its documented limit). */
 export const HEADER_LIMIT_BYTES = 16 * 1024;
 
-export function baseEvidence(o: OriginObservation): Record<string, unknown> {
-  const evidence: Record<string, unknown> = {
+export function baseEvidence(o: OriginObservation): EndpointEvidence {
+  const evidence: EndpointEvidence = {
     address: o.request.address,
     resolvedAddress: o.resolvedAddress ?? null,
     port: o.request.port,
@@ -20,10 +23,10 @@ export function baseEvidence(o: OriginObservation): Record<string, unknown> {
     host: o.request.host,
   };
   if (o.error) {
-    evidence['errorCode'] = o.error.code;
-    evidence['errorMessage'] = o.error.message.slice(0, 300);
+    evidence.errorCode = o.error.code;
+    evidence.errorMessage = o.error.message.slice(0, 300);
   }
-  if (o.timings.connectMs !== undefined) evidence['connectMs'] = o.timings.connectMs;
+  if (o.timings.connectMs !== undefined) evidence.connectMs = o.timings.connectMs;
   return evidence;
 }
 
@@ -50,8 +53,8 @@ export function observationFindings(
   context: ObservationContext = {},
 ): Finding[] {
   const e = baseEvidence(o);
-  if (context.via) e['via'] = context.via;
-  const at = `${e['endpoint']} (${e['scheme']})`;
+  if (context.via) e.via = context.via;
+  const at = `${e.endpoint} (${e.scheme})`;
   const err = o.error ? ` (${o.error.code})` : '';
   if (demandsClientCert(o)) return [clientCertFinding(o, context.aop, e)];
   switch (o.outcome) {
@@ -96,7 +99,7 @@ export function observationFindings(
       return [
         problem(
           'origin.unreachable',
-          `The origin ${e['endpoint']} is unreachable`,
+          `The origin ${e.endpoint} is unreachable`,
           `Connecting to ${at} failed with ${o.error?.code ?? 'no route'}: there is no route to the address. Cloudflare shows 523 (origin unreachable).`,
           e,
         ),
@@ -174,11 +177,7 @@ function waitSource(context: ObservationContext): string {
  * An answer that came within the bot's budget but after Cloudflare's wait for this request (a Cache
  * Rule can lower it to a few seconds): visitors get 524 although the bot saw a response.
  */
-function lateAnswer(
-  o: OriginObservation,
-  e: Record<string, unknown>,
-  context: ObservationContext,
-): Finding[] {
+function lateAnswer(o: OriginObservation, e: EndpointEvidence, context: ObservationContext): Finding[] {
   const waitS = context.proxyReadTimeoutS;
   const ttfb = o.http?.ttfbMs;
   if (waitS === undefined || ttfb === undefined || ttfb < waitS * 1000) return [];
@@ -186,7 +185,7 @@ function lateAnswer(
     problem(
       'origin.response_timeout',
       `The origin answers after ${(ttfb / 1000).toFixed(1)} s; Cloudflare waits ${waitS} s`,
-      `${e['endpoint']} (${e['scheme']}) sent its response headers after ${ttfb} ms, later than the ${waitS} s Cloudflare waits for this request (${waitSource(context)}): Cloudflare gives up first and shows 524.`,
+      `${e.endpoint} (${e.scheme}) sent its response headers after ${ttfb} ms, later than the ${waitS} s Cloudflare waits for this request (${waitSource(context)}): Cloudflare gives up first and shows 524.`,
       { ...e, ttfbMs: ttfb, proxyReadTimeoutS: waitS, proxyReadTimeoutFrom: waitSource(context) },
     ),
   ];
@@ -195,12 +194,12 @@ function lateAnswer(
 function responseFindings(
   o: OriginObservation,
   mode: SslMode | undefined,
-  e: Record<string, unknown>,
+  e: EndpointEvidence,
   now: Date,
 ): Finding[] {
   const http = o.http;
   if (!http) return [];
-  const evidence: Record<string, unknown> = {
+  const evidence: AnswerEvidence = {
     ...e,
     status: http.status,
     httpVersion: http.httpVersion,
@@ -209,7 +208,7 @@ function responseFindings(
     headerBytes: http.headerBytes,
   };
   const out: Finding[] = o.tls ? certificateFindings(o, mode, evidence, now) : [];
-  const at = `${e['endpoint']} (${e['scheme']})`;
+  const at = `${e.endpoint} (${e.scheme})`;
 
   if (http.status >= 500) {
     const gateway = gatewayPage(http.status, http.server, http.bodySnippet);
@@ -223,7 +222,7 @@ function responseFindings(
     );
   }
   if (http2Broken(o)) out.push(http2BrokenFinding(o, evidence));
-  if (o.http2?.offered && o.http2.outcome === 'response') evidence['http2'] = 'works';
+  if (o.http2?.offered && o.http2.outcome === 'response') evidence.http2 = 'works';
   if (http.headerBytes > HEADER_LIMIT_BYTES) {
     out.push(
       finding({
@@ -281,11 +280,11 @@ function capitalise(name: string): string {
   return names[lower] ?? lower;
 }
 
-export function problem(
-  code: Finding['code'],
+export function problem<C extends FindingCode>(
+  code: C,
   title: string,
   detail: string,
-  evidence: Record<string, unknown>,
+  evidence: EvidenceOf<C>,
   severity: Severity = 'error',
 ): Finding {
   return finding({ code, severity, title, detail, evidence });
