@@ -4,9 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../../../src/diagnosis/correlate.js';
 import type { Facts } from '../../../src/diagnosis/facts.js';
-import { type Finding, finding } from '../../../src/diagnosis/finding.js';
+import type { Finding } from '../../../src/diagnosis/finding.js';
 import type { EdgeSample, OriginSample } from '../../../src/diagnosis/sampling-facts.js';
 import { parseSite } from '../../../src/diagnosis/target.js';
+import { reported } from '../../support/findings.js';
 
 const parsed = parseSite('shop.example.com');
 if (!parsed.ok) throw new Error('bad target');
@@ -29,7 +30,7 @@ const direct = (n: number, ok = true): OriginSample[] =>
   }));
 
 function edgeIntermittent(failed: number, total: number): Finding {
-  return finding({
+  return reported({
     code: 'edge.intermittent',
     severity: 'error',
     title: `${failed} of ${total} edge requests answered 520`,
@@ -95,7 +96,7 @@ describe('edge errors intermittent, origin answering directly', () => {
 
 describe('every direct sample failed while the edge got some answers over the same second', () => {
   it('is a burst: the failure mode stays the cause, qualified intermittent, with origin.intermittent', () => {
-    const failure = finding({
+    const failure = reported({
       code: 'origin.connection_reset',
       severity: 'error',
       title: 'The origin closed the connection without answering',
