@@ -50,9 +50,63 @@ export async function loadBalancer(
       .slice(0, 50)
       .flatMap((r) => lbRule(obj(r)));
     if (rules.length) out.rules = rules;
+    applyPoolSets(out, arr(lb['pool_sets']).slice(0, 50));
     return out;
   }
   return null;
+}
+
+/**
+ * `pool_sets` (cloudflare@7 `LoadBalancer.PoolSet`: evaluated in order, first match wins,
+ * independent of default/region/country/PoP pools): a set limited to regions, countries or PoPs
+ * steers those visitors to its flat `pools` list (kept as a rule, so it is named as steering); the
+ * first enabled set matching every request (`match.default`, or no `match`) replaces the default
+ * pools for everyone else, and the geo pool maps are then never used.
+ */
+function applyPoolSets(lb: CfLoadBalancer, sets: unknown[]): void {
+  for (const raw of sets) {
+    const set = obj(raw);
+    if (!set || bool(set['disabled']) === true) continue;
+    const name = str(set['name']) ?? 'pool set';
+    const overrides = obj(set['overrides']) ?? {};
+    const pools = strings(overrides['pools']);
+    const fallback = str(overrides['fallback_pool']);
+    const fixed = num(obj(set['fixed_response'])?.['status_code']);
+    const match = obj(set['match']);
+    const topology = obj(match?.['topology']);
+    const where = topology
+      ? (['regions', 'countries', 'pops'] as const)
+          .map((k) => [k, strings(topology[k])] as const)
+          .filter(([, v]) => v.length > 0)
+          .map(([k, v]) => `${k} ${v.join(', ')}`)
+          .join('; ')
+      : '';
+    if (where) {
+      const rule: CfLbRule = {
+        name: `pool set ${name}`,
+        condition: where,
+        disabled: false,
+        pools: [...pools, ...(fallback ? [fallback] : [])],
+      };
+      if (fixed !== undefined) rule.fixedResponse = fixed;
+      lb.rules = [...(lb.rules ?? []), rule];
+      continue;
+    }
+    // Matches every request: the last set that can apply.
+    lb.poolSet = name;
+    if (fixed !== undefined) {
+      lb.rules = [
+        ...(lb.rules ?? []),
+        { name: `pool set ${name}`, disabled: false, pools: [], fixedResponse: fixed },
+      ];
+    }
+    if (pools.length > 0) lb.defaultPools = pools;
+    if (fallback) lb.fallbackPool = fallback;
+    delete lb.regionPools;
+    delete lb.popPools;
+    delete lb.countryPools;
+    return;
+  }
 }
 
 /** `{ "WNAM": ["pool-id", …], … }` → the same, with only string lists kept; undefined when empty. */

@@ -115,6 +115,11 @@ export interface CfLoadBalancer {
   countryPools?: Record<string, string[]>;
   /** Custom rules that may send this visitor elsewhere (their overrides' pools). */
   rules?: CfLbRule[];
+  /**
+   * The pool set (`pool_sets`, first match wins) that matches every request: its pools replaced
+   * the default pools above. Pool sets limited to regions, countries or PoPs are in `rules`.
+   */
+  poolSet?: string;
 }
 
 export interface CfLbRule {

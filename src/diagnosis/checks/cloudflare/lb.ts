@@ -146,6 +146,7 @@ function judge(
     fallbackEnabled: fallback?.enabled ?? false,
   };
   if (monitor) evidence['monitor'] = monitorEvidence(monitor);
+  if (lb.poolSet) evidence['poolSet'] = lb.poolSet;
   const canServe = servingSummary(lb, pools);
   evidence['canServe'] = canServe;
   const fixed = (lb.rules ?? []).filter((r) => !r.disabled && r.fixedResponse !== undefined);
