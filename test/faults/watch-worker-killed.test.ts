@@ -67,7 +67,11 @@ it('SIGKILL mid-watch: the other worker carries the watch on; nothing lost, noth
   );
   expect(ack.json?.text).toMatch(/^👀 Watching/);
   // The root is posted and on record; the first run's diagnosis is held at the origin check.
-  await waitUntil(async () => (await redis.get(gateKey)) !== null, 'a worker to reach the origin check', 30_000);
+  await waitUntil(
+    async () => (await redis.get(gateKey)) !== null,
+    'a worker to reach the origin check',
+    30_000,
+  );
   await waitUntil(
     async () => {
       const keys = await redis.keys(`${prefix}:posted:watch-*`);
@@ -89,7 +93,10 @@ it('SIGKILL mid-watch: the other worker carries the watch on; nothing lost, noth
   await slackApi.waitFor(() => thread(slackApi).replies.length >= 1, 30_000);
   await redis.set(healKey, '1');
   await slackApi.waitFor(() => thread(slackApi).texts.some((t) => /recovered after/.test(t)), 30_000);
-  await slackApi.waitFor(() => /Watch: recovered/.test(JSON.stringify(thread(slackApi).updates.at(-1)?.args['blocks'])), 10_000);
+  await slackApi.waitFor(
+    () => /Watch: recovered/.test(JSON.stringify(thread(slackApi).updates.at(-1)?.args['blocks'])),
+    10_000,
+  );
   console.info(`[figure] SIGKILL mid-watch: recovery posted ${Date.now() - killedAt} ms after the kill`);
   await new Promise((r) => setTimeout(r, 1000)); // any straggling duplicate would show by now
   const done = thread(slackApi);
