@@ -7,7 +7,14 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
 import type { Diagnoser } from '../../src/diagnoser.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { APP_ID, CHANNEL_ID, commandInteraction, makeKeys, signedHeaders } from '../chat/discord/signing.js';
+import {
+  APP_ID,
+  CHANNEL_ID,
+  commandInteraction,
+  makeKeys,
+  postInteraction,
+  signedHeaders,
+} from '../chat/discord/signing.js';
 import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
@@ -61,13 +68,7 @@ it('answers a signed /check502 with a deferral, threads the findings, and names 
 
   const interaction = commandInteraction(LAB_HOST);
   discordApi.addInteraction(interaction.token, CHANNEL_ID);
-  const body = JSON.stringify(interaction);
-  const response = await fetch(`${serve.url}/discord/interactions`, {
-    method: 'POST',
-    body,
-    headers: signedHeaders(keys, body),
-    signal: AbortSignal.timeout(5000),
-  });
+  const response = await postInteraction(`${serve.url}/discord/interactions`, keys, interaction);
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({ type: 5 }); // deferred channel message
 

@@ -12,7 +12,7 @@ import type { ServerConfig } from '../../src/config.js';
 import { createFixStore } from '../../src/fixes/fix-store.js';
 import { createIncidentHistory } from '../../src/incidents/incident-history.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { APP_ID, GUILD_ID, makeKeys, nextId, signedHeaders, USER_ID } from '../chat/discord/signing.js';
+import { APP_ID, GUILD_ID, makeKeys, nextId, postInteraction, USER_ID } from '../chat/discord/signing.js';
 import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
@@ -88,13 +88,7 @@ async function webhook(serve: ServeHandle, body: unknown) {
 }
 
 async function discord(serve: ServeHandle, interaction: unknown) {
-  const body = JSON.stringify(interaction);
-  const response = await fetch(`${serve.url}/discord/interactions`, {
-    method: 'POST',
-    body,
-    headers: signedHeaders(keys, body),
-    signal: AbortSignal.timeout(5000),
-  });
+  const response = await postInteraction(`${serve.url}/discord/interactions`, keys, interaction);
   return (await response.json()) as { type: number; data?: { content?: string; flags?: number } };
 }
 

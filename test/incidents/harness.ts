@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Report, Verdict } from '../../src/diagnosis/report.js';
+import { createHttpServer } from '../../src/http/server.js';
 import type { Alert } from '../../src/incidents/alert.js';
 import type { DiagnosisRequester, IncidentTimings } from '../../src/incidents/incident-deps.js';
 import { createIncidentService, type IncidentService } from '../../src/incidents/incident-service.js';
@@ -12,6 +13,7 @@ import {
   type IncidentWorkers,
   startIncidentWorkers,
 } from '../../src/incidents/incident-workers.js';
+import { webhookRoutes } from '../../src/incidents/webhook-routes.js';
 import { RecordingSink } from './recording-sink.js';
 
 export const logger = pino({ level: 'silent' });
@@ -130,6 +132,19 @@ export async function createHarness(redisUrl: string, timings = FAST): Promise<H
     },
   };
   return harness;
+}
+
+/** The webhook routes over a harness's incident service on a loopback port (close it after). */
+export async function startWebhookServer(
+  h: Harness,
+  options: Omit<Parameters<typeof webhookRoutes>[0], 'incidents' | 'logger'>,
+): Promise<{ base: string; close(): Promise<void> }> {
+  const server = createHttpServer({
+    routes: webhookRoutes({ ...options, incidents: h.service, logger }),
+    logger,
+  });
+  const address = await server.listen(0, '127.0.0.1');
+  return { base: `http://127.0.0.1:${address.port}`, close: () => server.close() };
 }
 
 export function alert(site: string, overrides: Partial<Alert> = {}): Alert {

@@ -4,31 +4,23 @@
 // Checkly's own HMAC signatures.
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
-import { webhookRoutes } from '../../src/incidents/webhook-routes.js';
 import { payloadBytes } from '../fakes/alert-payloads/load-payload.js';
-import { createHarness, eventually, type Harness, logger } from './harness.js';
+import { createHarness, eventually, type Harness, startWebhookServer } from './harness.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
 const PD_SECRET = 'pagerduty-subscription-secret';
 const CHECKLY_SECRET = 'checkly-channel-secret';
 let h: Harness;
-let server: HttpServer;
+let server: Awaited<ReturnType<typeof startWebhookServer>>;
 let base: string;
 
 beforeEach(async () => {
   h = await createHarness(inject('redisUrl'));
-  server = createHttpServer({
-    routes: webhookRoutes({
-      secret: SECRET,
-      senderSecrets: { pagerduty: PD_SECRET, checkly: CHECKLY_SECRET },
-      incidents: h.service,
-      logger,
-    }),
-    logger,
+  server = await startWebhookServer(h, {
+    secret: SECRET,
+    senderSecrets: { pagerduty: PD_SECRET, checkly: CHECKLY_SECRET },
   });
-  const address = await server.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${address.port}`;
+  base = server.base;
 });
 afterEach(async () => {
   await server.close();

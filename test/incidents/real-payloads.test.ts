@@ -4,24 +4,18 @@
 // posts it. A payload that names a site opens an incident for that site; one that names none gets a
 // 400 saying which fields were read, and opens nothing (a wrong site is worse than none).
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
-import { webhookRoutes } from '../../src/incidents/webhook-routes.js';
 import { payloadBytes } from '../fakes/alert-payloads/load-payload.js';
-import { createHarness, type Harness, logger } from './harness.js';
+import { createHarness, type Harness, startWebhookServer } from './harness.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
 let h: Harness;
-let server: HttpServer;
+let server: Awaited<ReturnType<typeof startWebhookServer>>;
 let base: string;
 
 beforeEach(async () => {
   h = await createHarness(inject('redisUrl'));
-  server = createHttpServer({
-    routes: webhookRoutes({ secret: SECRET, incidents: h.service, logger }),
-    logger,
-  });
-  const address = await server.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${address.port}`;
+  server = await startWebhookServer(h, { secret: SECRET });
+  base = server.base;
 });
 afterEach(async () => {
   await server.close();

@@ -69,3 +69,14 @@ export function rerunInteraction(customId: string, threadId: string, messageId: 
     data: { custom_id: customId, component_type: 2 },
   };
 }
+
+/** POSTs an interaction to `url` signed as Discord signs it (`keys` must be the app's). */
+export function postInteraction(url: string, keys: TestKeys, interaction: unknown): Promise<Response> {
+  const body = JSON.stringify(interaction);
+  return fetch(url, {
+    method: 'POST',
+    body,
+    headers: signedHeaders(keys, body),
+    signal: AbortSignal.timeout(5000),
+  });
+}
