@@ -9,7 +9,8 @@ import type { Style } from './style.js';
 const SYMBOL: Record<Severity, string> = { ok: '✔', info: 'ℹ', warn: '⚠', error: '✖' };
 
 export function renderHuman(report: Report, style: Style): string {
-  const view = reportView(report);
+  // The terminal is the person who ran it: every address is theirs to see.
+  const view = reportView(report, 'private');
   const paint = (severity: Severity, text: string) =>
     severity === 'error'
       ? style.red(text)

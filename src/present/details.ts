@@ -1,6 +1,7 @@
 // The Details view: every finding with its full evidence, for the person who asked for it (an
 // ephemeral answer to the Details button). The thread itself only shows facts in words.
 import type { Report } from '../diagnosis/report.js';
+import { type Audience, forAudience } from './origin-addresses.js';
 
 export interface DetailsSection {
   heading: string;
@@ -8,7 +9,12 @@ export interface DetailsSection {
   lines: string[];
 }
 
-export function reportDetails(report: Report, maxValue = 200): DetailsSection[] {
+/** Also pressed in a shared channel: origin addresses follow the audience like everything else. */
+export function reportDetails(report: Report, audience: Audience, maxValue = 200): DetailsSection[] {
+  return forAudience(detailsOf(report, maxValue), audience);
+}
+
+function detailsOf(report: Report, maxValue: number): DetailsSection[] {
   return report.findings.map((f) => ({
     heading: `${f.severity} ${f.code}: ${f.title}`,
     lines: Object.entries(f.evidence)

@@ -9,6 +9,7 @@ import type { CheckStatus, CheckSummary, Report, Verdict } from '../diagnosis/re
 import { checkLine } from './check-line.js';
 import { factsInWords } from './fact-words.js';
 import { CHECK_STATUS_LABEL, checkTitle, formatMs, VERDICT_LABEL } from './labels.js';
+import { type Audience, forAudience } from './origin-addresses.js';
 
 export interface FindingView {
   code: FindingCode;
@@ -68,8 +69,12 @@ export function findingView(f: Finding): FindingView {
   };
 }
 
-/** `findings` of one check as the thread shows it when the check ends. */
-export function checkView(check: CheckSummary, findings: readonly Finding[]): CheckView {
+/** `findings` of one check as the thread shows it when the check ends, for `audience`. */
+export function checkView(check: CheckSummary, findings: readonly Finding[], audience: Audience): CheckView {
+  return forAudience(checkViewOf(check, findings), audience);
+}
+
+function checkViewOf(check: CheckSummary, findings: readonly Finding[]): CheckView {
   const worst = findings.reduce<Severity>(
     (w, f) => (severityRank(f.severity) > severityRank(w) ? f.severity : w),
     'ok',
@@ -87,7 +92,12 @@ export function checkView(check: CheckSummary, findings: readonly Finding[]): Ch
   };
 }
 
-export function reportView(report: Report): ReportView {
+/** The report as `audience` sees it (origin addresses hidden from a shared channel). */
+export function reportView(report: Report, audience: Audience): ReportView {
+  return forAudience(reportViewOf(report), audience);
+}
+
+function reportViewOf(report: Report): ReportView {
   const primaryFinding = report.primaryCause
     ? report.findings.find((f) => f.code === report.primaryCause && f.severity !== 'ok')
     : undefined;
@@ -103,7 +113,7 @@ export function reportView(report: Report): ReportView {
     headline: `${report.site} is ${VERDICT_LABEL[report.verdict]}`,
     explained: explained.map(findingView),
     alsoFound: problems.filter((f) => !explained.includes(f)).map(findingView),
-    checks: report.checks.map((c) => checkView(c, findingsOf(report, c))),
+    checks: report.checks.map((c) => checkViewOf(c, findingsOf(report, c))),
     counts,
     countsLine: (['error', 'warn', 'info', 'ok'] as const)
       .filter((s) => counts[s] > 0)

@@ -67,6 +67,7 @@ export async function serve(deps: Deps, options: { worker: boolean }): Promise<S
   const front = createChatFront({
     requester: producer,
     reports: producer,
+    showOriginAddresses: config.showOriginAddresses,
     logger,
     monitors,
     watches,

@@ -1,10 +1,10 @@
 // The chat sinks a worker posts through: those given (tests, integrators) or built from
 // configuration (one line per platform), always behind the secret scrubber, so every post from
-// every role passes through it. Sinks built here share one ThreadState (Redis in the roles), so a
+// every role passes through it. Origin addresses are the presenter's (src/present/origin-addresses.ts):
+// sinks built here are given CHECK502_SHOW_ORIGIN_ADDRESSES; given ones hide them in shared channels. Sinks built here share one ThreadState (Redis in the roles), so a
 // job retried on another worker carries on in the same thread.
 import type { Logger } from 'pino';
 import { discordSinkFromConfig } from '../chat/discord/discord-from-config.js';
-import { addressHidingSinks } from '../chat/origin-addresses.js';
 import { scrubbingSinks } from '../chat/scrubbing-sinks.js';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import { responseUrlGuard } from '../chat/slack/response-url.js';
@@ -24,7 +24,7 @@ export function buildSinks(
   state?: ThreadState,
 ): Partial<Record<Platform, ChatSink>> {
   const built = given ?? fromConfig(config, logger, metrics, state);
-  return scrubbingSinks(addressHidingSinks(built, config.showOriginAddresses), secretValues(config));
+  return scrubbingSinks(built, secretValues(config));
 }
 
 function fromConfig(
@@ -46,6 +46,7 @@ function fromConfig(
     });
     if (metrics) options.onRateLimited = rateLimitWaitRecorder(metrics, 'slack');
     if (state) options.state = state;
+    options.showOriginAddresses = config.showOriginAddresses;
     sinks.slack = new SlackSink(options);
   }
   if (config.discord) {
@@ -54,6 +55,7 @@ function fromConfig(
       logger.child({ platform: 'discord' }),
       metrics ? rateLimitWaitRecorder(metrics, 'discord') : undefined,
       state,
+      config.showOriginAddresses,
     );
   }
   return sinks;

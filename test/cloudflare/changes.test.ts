@@ -69,10 +69,10 @@ describe('change.recent and change.suspect', () => {
     });
     expect(findingOf(report, 'change.recent').severity).toBe('info');
     // Rendered right under the primary cause, with the roll-back as a step, in Slack and Discord.
-    const slack = JSON.stringify(slackSummary(report)[0]?.blocks);
+    const slack = JSON.stringify(slackSummary(report, undefined, 'private')[0]?.blocks);
     expect(slack.indexOf('Likely trigger')).toBeGreaterThan(slack.indexOf('Primary cause'));
     expect(slack).toContain('Roll it back');
-    const embed = discordSummary(report).embeds?.[0];
+    const embed = discordSummary(report, undefined, 'private').embeds?.[0];
     const field = embed?.fields?.find((f) => f.name.startsWith('Likely trigger'));
     expect(field?.value).toContain('Roll it back');
     expect(embed?.fields?.find((f) => f.name === 'Also seen')?.value ?? '').not.toContain('change.suspect');

@@ -1,7 +1,9 @@
 // The one view of a report that Slack, Discord and the terminal style: what a person needs, in words.
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/diagnosis/report.js';
+import { reportDetails } from '../../src/present/details.js';
 import { factsInWords } from '../../src/present/fact-words.js';
+import { audienceOf } from '../../src/present/origin-addresses.js';
 import { reportView } from '../../src/present/report-view.js';
 import { reported } from '../support/findings.js';
 
@@ -84,7 +86,7 @@ const report: Report = {
 
 describe('reportView', () => {
   it('folds the edge 521 under a refusing origin, and keeps what it does not explain in "also found"', () => {
-    const view = reportView(report);
+    const view = reportView(report, 'private');
     expect(view.primary?.code).toBe('origin.connection_refused');
     expect(view.explained.map((f) => f.code)).toEqual(['edge.error']);
     expect(view.alsoFound.map((f) => f.code)).toEqual(['origin.tls_cert_expiring']);
@@ -92,7 +94,7 @@ describe('reportView', () => {
   });
 
   it('says a check without problems in one line of words', () => {
-    const [cloudflare, edgeCheck] = reportView(report).checks;
+    const [cloudflare, edgeCheck] = reportView(report, 'private').checks;
     expect(cloudflare).toMatchObject({
       label: 'Cloudflare API',
       line: 'zone active, record proxied, SSL Full',
@@ -110,5 +112,36 @@ describe('reportView', () => {
     expect(facts).toEqual(['HTTP 521', '"Web server is down"', 'the page blames the origin', 'Ray ID 8f01']);
     expect(facts.join(' ')).not.toMatch(/branded|viaCloudflare|true/);
     expect(factsInWords(refused)).toEqual(['ECONNREFUSED', '203.0.113.10:443']);
+  });
+});
+
+describe('origin addresses follow the audience', () => {
+  const report: Report = {
+    site: 'shop.example.com',
+    url: 'https://shop.example.com/',
+    verdict: 'failing',
+    primaryCause: 'origin.connection_refused',
+    findings: [edge, refused],
+    checks: [{ name: 'origin', status: 'failed', durationMs: 3, codes: ['origin.connection_refused'] }],
+    startedAt: '2026-01-01T00:00:00Z',
+    durationMs: 10,
+    cloudflareApiCalls: 0,
+  };
+
+  it('a shared channel sees the network, a private one the address; the report itself keeps it', () => {
+    const before = JSON.stringify(report);
+    const shared = JSON.stringify([reportView(report, 'shared'), reportDetails(report, 'shared')]);
+    expect(shared).toContain('203.0.113.x');
+    expect(shared).not.toContain('203.0.113.10');
+    expect(JSON.stringify(reportView(report, 'private'))).toContain('203.0.113.10');
+    expect(JSON.stringify(reportDetails(report, 'private'))).toContain('203.0.113.10');
+    expect(JSON.stringify(report)).toBe(before);
+  });
+
+  it('unknown audiences count as shared; CHECK502_SHOW_ORIGIN_ADDRESSES=always shows them everywhere', () => {
+    expect(audienceOf(undefined)).toBe('shared');
+    expect(audienceOf({})).toBe('shared');
+    expect(audienceOf({ private: true })).toBe('private');
+    expect(audienceOf(undefined, 'always')).toBe('private');
   });
 });

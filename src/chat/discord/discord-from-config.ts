@@ -4,6 +4,7 @@
 import { RESTEvents } from '@discordjs/rest';
 import type { DiscordConfig } from '../../config.js';
 import type { Logger } from '../../log/logger.js';
+import type { ShowOriginAddresses } from '../../present/origin-addresses.js';
 import type { ThreadState } from '../thread-state.js';
 import { createDiscordRest } from './api/rest-client.js';
 import { createDiscordSink, type DiscordSink } from './discord-sink.js';
@@ -15,6 +16,8 @@ export function discordSinkFromConfig(
   onRateLimited?: (waitMs: number) => void,
   /** Shared with every worker (Redis) in the roles; in-process when absent. */
   state?: ThreadState,
+  /** CHECK502_SHOW_ORIGIN_ADDRESSES. */
+  showOriginAddresses?: ShowOriginAddresses,
 ): DiscordSink {
   const rest = createDiscordRest(
     config.apiUrl === undefined
@@ -33,5 +36,6 @@ export function discordSinkFromConfig(
     rest,
     ...(logger === undefined ? {} : { logger }),
     ...(state === undefined ? {} : { state }),
+    ...(showOriginAddresses !== undefined ? { showOriginAddresses } : {}),
   });
 }

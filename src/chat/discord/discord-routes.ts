@@ -116,7 +116,11 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
     const answer = await runCommand(deps.front, 'details', {
       ...common(interaction),
       text: jobId,
-      reply: { platform: 'discord', channel: interaction.channelId },
+      reply: {
+        platform: 'discord',
+        channel: interaction.channelId,
+        ...(interaction.guildId === undefined ? { private: true as const } : {}),
+      },
     });
     return ephemeral(answerText(answer, discordMarkup));
   }

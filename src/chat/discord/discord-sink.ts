@@ -4,11 +4,18 @@
 // 15-minute interaction token. Failures follow the one rule of ChatSink (thread-delivery.ts); what
 // must survive a retry on another worker (the root's interaction, its last report, a hint for the
 // root, unreachable channels) is kept in the shared ThreadState, and the guild travels in ThreadRef.
+
 import { DiscordAPIError, type REST } from '@discordjs/rest';
 import { type APIUser, RESTJSONErrorCodes, Routes } from 'discord-api-types/v10';
 import type { Finding } from '../../diagnosis/finding.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
 import type { Logger } from '../../log/logger.js';
+import {
+  type Audience,
+  audienceOf,
+  forAudience,
+  type ShowOriginAddresses,
+} from '../../present/origin-addresses.js';
 import { DeliveryError } from '../delivery-error.js';
 import type { ChatSink, CredentialCheck, ReplyTarget, RunContext, StormView, ThreadRef } from '../sink.js';
 import { deliverInThread, type ThreadDelivery } from '../thread-delivery.js';
@@ -33,6 +40,8 @@ export interface DiscordSinkDeps {
   state?: ThreadState;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** CHECK502_SHOW_ORIGIN_ADDRESSES (default private: hidden in server channels). */
+  showOriginAddresses?: ShowOriginAddresses;
 }
 
 export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
@@ -47,6 +56,7 @@ export class DiscordSink implements ChatSink {
   private readonly roots: DiscordRoots;
   private readonly delivery: ThreadDelivery;
   private readonly state: ThreadState;
+  private readonly show: ShowOriginAddresses | undefined;
 
   constructor(deps: DiscordSinkDeps) {
     const now = deps.now ?? Date.now;
@@ -63,6 +73,12 @@ export class DiscordSink implements ChatSink {
       logger: deps.logger,
     });
     this.delivery = { platform: 'discord', state: this.state, logger: deps.logger };
+    this.show = deps.showOriginAddresses;
+  }
+
+  /** Who reads a message posted there: origin addresses are hidden unless it is a DM (or always shown). */
+  private audience(where?: { private?: true }): Audience {
+    return audienceOf(where, this.show);
   }
 
   async checkCredentials(): Promise<CredentialCheck> {
@@ -85,11 +101,13 @@ export class DiscordSink implements ChatSink {
         'rejected',
         'wrong_platform',
       );
-    const body = renderRootPending(context);
+    const body = renderRootPending(context, this.audience(reply));
+    // The thread remembers its audience, so every later post to it is presented alike.
+    const privacy = reply.private ? { private: true as const } : {};
     let ref: ThreadRef;
     if (context.root?.platform === 'discord') {
       // An earlier attempt posted the root and then failed to start its thread: finish that one.
-      ref = { platform: 'discord', channel: context.root.channel, root: context.root.root };
+      ref = { platform: 'discord', channel: context.root.channel, root: context.root.root, ...privacy };
       if (reply.interaction)
         await this.state.remember('discord', ref.root, { interaction: reply.interaction });
     } else {
@@ -100,6 +118,7 @@ export class DiscordSink implements ChatSink {
         this.delivery.logger?.warn({ reason: failure.reason, channel: reply.channel }, failure.message);
         throw failure; // nowhere to answer: the caller stops here when it is not retryable
       });
+      if (reply.private) ref.private = true;
       await context.onRoot?.({ ...ref });
     }
     try {
@@ -130,7 +149,7 @@ export class DiscordSink implements ChatSink {
 
   async postCheck(thread: ThreadRef, check: CheckSummary, findings: readonly Finding[]): Promise<void> {
     if (thread.thread === undefined) return; // no thread could be started; the root carries the verdict
-    const body = renderCheck(check, findings);
+    const body = renderCheck(check, findings, this.audience(thread));
     if (body === undefined) return; // nothing wrong: the check is one line in the summary
     await this.post(thread, thread.thread, body, `posting the ${check.name} check`);
   }
@@ -139,7 +158,7 @@ export class DiscordSink implements ChatSink {
     await this.post(
       thread,
       thread.thread ?? thread.channel,
-      renderSummary(report, context),
+      renderSummary(report, context, this.audience(thread)),
       'posting the summary',
     );
   }
@@ -148,18 +167,23 @@ export class DiscordSink implements ChatSink {
     const remembered = await this.state.root('discord', thread.root);
     // An incident update carries no report: keep showing the last verdict posted on this root.
     if (report !== undefined) await this.state.remember('discord', thread.root, { report });
-    const body = renderRootDone(report ?? remembered.report, context);
+    const body = renderRootDone(report ?? remembered.report, context, this.audience(thread));
     await this.editRoot(thread, remembered.hint === undefined ? body : withHint(body, remembered.hint));
   }
 
   async postNote(thread: ThreadRef, text: string): Promise<void> {
     if (thread.thread === undefined) return;
-    await this.post(thread, thread.thread, renderNote(text), 'posting a note');
+    await this.post(
+      thread,
+      thread.thread,
+      renderNote(forAudience(text, this.audience(thread))),
+      'posting a note',
+    );
   }
 
   async postStorm(channel: string, view: () => StormView): Promise<ThreadRef> {
     try {
-      const posted = await this.channels.create(channel, renderStorm(view()));
+      const posted = await this.channels.create(channel, renderStorm(forAudience(view(), this.audience())));
       return { platform: 'discord', channel, root: posted.id };
     } catch (error) {
       throw deliveryError(`posting the storm message in ${channel}`, error);
@@ -191,7 +215,11 @@ export class DiscordSink implements ChatSink {
   async updateStorm(posted: ThreadRef, view: StormView): Promise<void> {
     await deliverInThread(this.delivery, posted.channel, async () => {
       try {
-        await this.channels.edit(posted.channel, posted.root, renderStorm(view));
+        await this.channels.edit(
+          posted.channel,
+          posted.root,
+          renderStorm(forAudience(view, this.audience(posted))),
+        );
       } catch (error) {
         throw deliveryError(`editing the storm message in ${posted.channel}`, error);
       }
@@ -200,7 +228,12 @@ export class DiscordSink implements ChatSink {
 
   async postFixResult(thread: ThreadRef, text: string, undoFixId?: string): Promise<void> {
     if (thread.thread === undefined) return;
-    await this.post(thread, thread.thread, renderFixResult(text, undoFixId), 'posting a fix result');
+    await this.post(
+      thread,
+      thread.thread,
+      renderFixResult(forAudience(text, this.audience(thread)), undoFixId),
+      'posting a fix result',
+    );
   }
 
   threadLink(thread: ThreadRef): string | undefined {

@@ -1,6 +1,7 @@
 // The words of every answer the front gives, written once; a platform's Markup styles them.
 import type { Report } from '../../diagnosis/report.js';
 import { reportDetails } from '../../present/details.js';
+import type { Audience } from '../../present/origin-addresses.js';
 import { HEALTHY_RUNS_TO_RECOVER } from '../../watch/watch-state.js';
 import type { CommandAnswer } from './command-input.js';
 import type { Markup } from './markup.js';
@@ -27,7 +28,7 @@ export function answerText(answer: CommandAnswer, m: Markup): string {
         ? `A diagnosis of ${m.text(answer.site)} is already running — see ${m.link(answer.link, 'its thread')}.`
         : `A diagnosis of ${m.text(answer.site)} is already running; its thread will appear in this channel in a moment.`;
     case 'details':
-      return detailsText(answer.report, m);
+      return detailsText(answer.report, answer.audience, m);
     case 'expired':
       return 'That report is no longer kept (reports are kept for an hour); press Re-run for a fresh one.';
     case 'note':
@@ -50,8 +51,8 @@ export function answerText(answer: CommandAnswer, m: Markup): string {
 }
 
 /** Every finding's evidence, one code block per finding. */
-function detailsText(report: Report, m: Markup): string {
-  const sections = reportDetails(report).map(
+function detailsText(report: Report, audience: Audience, m: Markup): string {
+  const sections = reportDetails(report, audience).map(
     (section) =>
       `${m.bold(m.text(section.heading))}${section.lines.length > 0 ? `\n${m.block(section.lines.join('\n'))}` : ''}`,
   );

@@ -4,8 +4,10 @@
 //
 // Adding a command: write `requestX(input): Promise<CommandAnswer>` here (or in its own file,
 // added to ChatFront), name it in commands.ts, and give the Discord command definition its option.
+
 import type { Logger } from 'pino';
 import { parseSite } from '../../diagnosis/target.js';
+import { audienceOf, type ShowOriginAddresses } from '../../present/origin-addresses.js';
 import { withTimeout } from '../../time/with-timeout.js';
 import { threadLink } from '../thread-link.js';
 import type { CommandAnswer, CommandInput } from './command-input.js';
@@ -38,6 +40,8 @@ export interface ChatFrontDeps {
   watches?: WatchRegistry;
   /** Bound on queueing before we answer anyway (the producer has its own, shorter one). */
   requestTimeoutMs?: number;
+  /** CHECK502_SHOW_ORIGIN_ADDRESSES: Details in a shared channel hide them like the thread does. */
+  showOriginAddresses?: ShowOriginAddresses;
 }
 
 export interface ChatFront {
@@ -174,7 +178,10 @@ export function createChatFront(deps: ChatFrontDeps): ChatFront {
       if (deps.reports === undefined || !/^[A-Za-z0-9_-]{1,80}$/.test(jobId)) return { kind: 'expired' };
       try {
         const report = await withTimeout(deps.reports.report(jobId), timeoutMs, 'reading the report');
-        return report ? { kind: 'details', report } : { kind: 'expired' };
+        if (!report) return { kind: 'expired' };
+        // Ephemeral, yet pressed in a channel: shown as the thread shows it there.
+        const audience = audienceOf(input.thread ?? input.reply, deps.showOriginAddresses);
+        return { kind: 'details', report, audience };
       } catch (error) {
         deps.logger.warn({ err: error, platform: input.platform }, 'could not read the report for Details');
         return { kind: 'expired' };

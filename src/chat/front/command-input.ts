@@ -1,6 +1,7 @@
 // What every chat command receives, whatever the platform: the adapters (Slack, Discord) translate
 // their wire formats into this and nothing else, so a command is written once.
 import type { Report } from '../../diagnosis/report.js';
+import type { Audience } from '../../present/origin-addresses.js';
 import type { Platform, ReplyTarget, ThreadRef } from '../sink.js';
 
 export interface CommandInput {
@@ -29,8 +30,8 @@ export type CommandAnswer =
   /** Already running: `link` reaches its thread when known; `here` when that thread is this one. */
   | { kind: 'joined'; site: string; link?: string; here: boolean }
   | { kind: 'unavailable'; site: string }
-  /** The Details button: the full report of a finished run. */
-  | { kind: 'details'; report: Report }
+  /** The Details button: the full report of a finished run, for whoever reads it there. */
+  | { kind: 'details'; report: Report; audience: Audience }
   /** The Details button of a run whose report is no longer kept (or never finished). */
   | { kind: 'expired' }
   /** `/check502 timeline <site>`: the file was posted (in the incident's thread when it has one). */

@@ -2,6 +2,7 @@
 // the likely trigger, what else was found, one line per check, and Re-run / Details buttons.
 import type { Report } from '../../diagnosis/report.js';
 import { VERDICT_LABEL } from '../../present/labels.js';
+import type { Audience } from '../../present/origin-addresses.js';
 import { type CheckView, type FindingView, reportView } from '../../present/report-view.js';
 import { SLACK_FIX_ACTION } from '../fix-buttons.js';
 import { truncate } from '../render/text-limits.js';
@@ -22,9 +23,10 @@ import { CHECK_MARK, SEVERITY_EMOJI } from './slack-style.js';
 
 export function renderSummary(
   report: Report,
-  context_?: Pick<RunContext, 'run' | 'jobId' | 'fixOffers'>,
+  context_: Pick<RunContext, 'run' | 'jobId' | 'fixOffers'> | undefined,
+  audience: Audience,
 ): SlackMessage[] {
-  const view = reportView(report);
+  const view = reportView(report, audience);
   const blocks: Block[] = [header(`${report.site}: ${VERDICT_LABEL[report.verdict]}`)];
   const primary = view.primary;
   if (primary) {

@@ -4,6 +4,7 @@
 import type { Finding } from '../../diagnosis/finding.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
 import { VERDICT_LABEL } from '../../present/labels.js';
+import type { Audience } from '../../present/origin-addresses.js';
 import { checkView, type FindingView, reportView } from '../../present/report-view.js';
 import { SLACK_UNDO_ACTION } from '../fix-buttons.js';
 import { truncate } from '../render/text-limits.js';
@@ -33,7 +34,7 @@ function runLine(ctx: RunContext): string {
 }
 
 /** The root message: "Checking…" while running, the verdict once `report` is known. */
-export function renderRoot(ctx: RunContext, report?: Report): SlackMessage {
+export function renderRoot(ctx: RunContext, report: Report | undefined, audience: Audience): SlackMessage {
   const site = escapeMrkdwn(ctx.site);
   const blocks: Block[] = [];
   let text: string;
@@ -41,7 +42,7 @@ export function renderRoot(ctx: RunContext, report?: Report): SlackMessage {
     text = `Checking ${ctx.site}…`;
     blocks.push(section(`:hourglass_flowing_sand: *Checking ${site}…* Findings follow in the thread.`));
   } else {
-    const view = reportView(report);
+    const view = reportView(report, audience);
     text = `${ctx.site} is ${VERDICT_LABEL[report.verdict]}${report.primaryCause ? ` (${report.primaryCause})` : ''}`;
     const lines = [`${VERDICT_EMOJI[report.verdict]} *${site} is ${VERDICT_LABEL[report.verdict]}*`];
     if (view.primary)
@@ -77,8 +78,12 @@ export function findingBlocks(f: FindingView): Block[] {
 }
 
 /** The thread message of a check that found a problem; none for a check that did not. */
-export function renderCheck(check: CheckSummary, findings: readonly Finding[]): SlackMessage[] {
-  const view = checkView(check, findings);
+export function renderCheck(
+  check: CheckSummary,
+  findings: readonly Finding[],
+  audience: Audience,
+): SlackMessage[] {
+  const view = checkView(check, findings, audience);
   if (view.problems.length === 0 && check.status !== 'errored') return [];
   const head = section(`*${escapeMrkdwn(view.label)}* ${view.statusWords} · ${check.durationMs} ms`);
   const codes = view.problems.map((f) => f.code).join(', ');

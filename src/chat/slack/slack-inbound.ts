@@ -66,10 +66,12 @@ async function buttonPress(body: Record<string, unknown>, front: ChatFront): Pro
   const reply = (text: string): SlackReply => (url !== undefined ? { followUp: { url, text } } : {});
   if (action?.action_id === DETAILS_ACTION_ID) {
     const text = typeof action.value === 'string' ? action.value : '';
+    const channel = payload.channel?.id ?? payload.container?.channel_id ?? '';
+    const hidden = isPrivateChannel(channel, payload.channel?.name) ? { private: true as const } : {};
     const answer = await runCommand(front, 'details', {
       platform: 'slack',
       text,
-      reply: { platform: 'slack', channel: payload.channel?.id ?? payload.container?.channel_id ?? '' },
+      reply: { platform: 'slack', channel, ...hidden },
     });
     return reply(answerText(answer, slackMarkup));
   }

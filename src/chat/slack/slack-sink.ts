@@ -2,10 +2,17 @@
 // under it (thread_ts = root ts), the summary, then chat.update of the root. All calls go through
 // the per-channel outbox (rate limits, retries, coalesced edits). Failures follow the one rule of
 // ChatSink (thread-delivery.ts), with the unreachable channels kept in the shared ThreadState.
+
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Finding } from '../../diagnosis/finding.js';
 import type { CheckSummary, Report } from '../../diagnosis/report.js';
+import {
+  type Audience,
+  audienceOf,
+  forAudience,
+  type ShowOriginAddresses,
+} from '../../present/origin-addresses.js';
 import { DeliveryError } from '../delivery-error.js';
 import { stormText } from '../render/storm-text.js';
 import type { ChatSink, CredentialCheck, ReplyTarget, RunContext, StormView, ThreadRef } from '../sink.js';
@@ -38,6 +45,8 @@ export interface SlackSinkOptions {
   linkBase?: string;
   /** Which response URLs may be posted to (default: Slack's hooks host and the apiUrl origin). */
   responseUrls?: ResponseUrlGuard;
+  /** CHECK502_SHOW_ORIGIN_ADDRESSES (default private: hidden in shared channels). */
+  showOriginAddresses?: ShowOriginAddresses;
   /** Shared with every worker (Redis) in the roles; in-process when absent. */
   state?: ThreadState;
 }
@@ -109,14 +118,20 @@ export class SlackSink implements ChatSink {
       await context.onRoot?.({ ...found });
       return found;
     }
-    const message = renderRoot(context);
+    const message = renderRoot(context, undefined, this.audience(reply));
     const metadata = context.rootKey === undefined ? {} : { metadata: rootMetadata(context.rootKey) };
     try {
       const result = await this.outbox.post({ channel: reply.channel, ...message, ...metadata });
       const ts = result['ts'];
       if (typeof ts !== 'string') throw noTs();
       const channel = typeof result['channel'] === 'string' ? result['channel'] : reply.channel;
-      const root: ThreadRef = { platform: 'slack', channel, root: ts };
+      // The thread remembers its audience, so every later post to it is presented alike.
+      const root: ThreadRef = {
+        platform: 'slack',
+        channel,
+        root: ts,
+        ...(reply.private ? { private: true } : {}),
+      };
       await context.onRoot?.({ ...root });
       return root;
     } catch (error) {
@@ -153,28 +168,32 @@ export class SlackSink implements ChatSink {
   }
 
   async postCheck(thread: ThreadRef, check: CheckSummary, findings: readonly Finding[]): Promise<void> {
-    await this.postAll(thread, renderCheck(check, findings));
+    await this.postAll(thread, renderCheck(check, findings, this.audience(thread)));
   }
 
   async postSummary(thread: ThreadRef, report: Report, context?: RunContext): Promise<void> {
-    await this.postAll(thread, renderSummary(report, context));
+    await this.postAll(thread, renderSummary(report, context, this.audience(thread)));
   }
 
   async updateRoot(thread: ThreadRef, report: Report | undefined, context: RunContext): Promise<void> {
     await this.deliver(thread.channel, () =>
-      this.outbox.update({ channel: thread.channel, ts: thread.root, ...renderRoot(context, report) }),
+      this.outbox.update({
+        channel: thread.channel,
+        ts: thread.root,
+        ...renderRoot(context, report, this.audience(thread)),
+      }),
     );
   }
 
   async postNote(thread: ThreadRef, text: string): Promise<void> {
-    await this.postAll(thread, [renderNote(text)]);
+    await this.postAll(thread, [renderNote(forAudience(text, this.audience(thread)))]);
   }
 
   async postStorm(channel: string, view: () => StormView): Promise<ThreadRef> {
     let result: Record<string, unknown> = {};
     let sent = '';
     const refresh = () => {
-      sent = stormMrkdwn(view());
+      sent = stormMrkdwn(forAudience(view(), this.audience()));
       return { text: sent };
     };
     // A storm message is a root: one that cannot be posted is thrown, whatever the reason.
@@ -227,14 +246,18 @@ export class SlackSink implements ChatSink {
   async updateStorm(message: ThreadRef, view: StormView): Promise<void> {
     await this.deliver(message.channel, () =>
       this.outbox.update(
-        { channel: message.channel, ts: message.root, text: stormMrkdwn(view) },
+        {
+          channel: message.channel,
+          ts: message.root,
+          text: stormMrkdwn(forAudience(view, this.audience(message))),
+        },
         { urgent: true },
       ),
     );
   }
 
   async postFixResult(thread: ThreadRef, text: string, undoFixId?: string): Promise<void> {
-    await this.postAll(thread, [renderFixResult(text, undoFixId)]);
+    await this.postAll(thread, [renderFixResult(forAudience(text, this.audience(thread)), undoFixId)]);
   }
 
   threadLink(thread: ThreadRef): string {
@@ -242,6 +265,11 @@ export class SlackSink implements ChatSink {
       thread,
       this.options.linkBase !== undefined ? { slackBase: this.options.linkBase } : {},
     );
+  }
+
+  /** Who reads a message posted there: origin addresses are hidden unless it is private (or always shown). */
+  private audience(where?: { private?: true }): Audience {
+    return audienceOf(where, this.options.showOriginAddresses);
   }
 
   private async postAll(thread: ThreadRef, messages: SlackMessage[]): Promise<void> {

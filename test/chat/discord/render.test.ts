@@ -28,7 +28,7 @@ function within(embeds: APIEmbed[]) {
 
 describe('Discord rendering', () => {
   it('shows the verdict, the primary cause with its code, the steps and a Re-run button', () => {
-    const summary = renderSummary(refusedReport(), { site: 'shop.example.com', run: 1 });
+    const summary = renderSummary(refusedReport(), { site: 'shop.example.com', run: 1 }, 'private');
     const embed = summary.embeds?.[0];
     expect(embed?.title).toContain('shop.example.com: failing');
     expect(embed?.url).toBe('https://shop.example.com/');
@@ -51,6 +51,7 @@ describe('Discord rendering', () => {
     const message = renderCheck(
       { name: 'origin', status: 'failed', durationMs: 15 },
       report.findings.slice(1, 2),
+      'private',
     );
     expect(message?.content).toContain('**Origin (direct)** found a problem · 15 ms');
     expect(message?.embeds?.[0]?.footer?.text).toBe('origin.connection_refused');
@@ -66,7 +67,7 @@ describe('Discord rendering', () => {
       detail: '',
       evidence: { status: 200 },
     });
-    expect(renderCheck({ name: 'edge', status: 'passed', durationMs: 40 }, [ok])).toBeUndefined();
+    expect(renderCheck({ name: 'edge', status: 'passed', durationMs: 40 }, [ok], 'private')).toBeUndefined();
   });
 
   it('keeps a report with huge evidence within every embed limit', () => {
@@ -81,7 +82,7 @@ describe('Discord rendering', () => {
         remediation: [huge, huge],
       }),
     );
-    const check = renderCheck({ name: 'origin', status: 'failed', durationMs: 1 }, findings);
+    const check = renderCheck({ name: 'origin', status: 'failed', durationMs: 1 }, findings, 'private');
     within(check?.embeds ?? []);
     expect(check?.embeds?.at(-1)?.title).toMatch(/more findings/);
     // Evidence stays in --json and Details: the thread never carries the 50 kB body.
@@ -89,7 +90,7 @@ describe('Discord rendering', () => {
 
     const report = { ...refusedReport(), findings };
     report.primaryCause = 'origin.invalid_response';
-    const summary = renderSummary(report);
+    const summary = renderSummary(report, undefined, 'private');
     within(summary.embeds ?? []);
     expect((summary.embeds ?? []).map(embedLength).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(6000);
   });
@@ -108,38 +109,46 @@ describe('Discord rendering', () => {
     expect(escapeText('**bold** @everyone <@123> [x](https://evil)')).toBe(
       '\\*\\*bold\\*\\* @\u200beveryone <\u200b@123> \\[x\\](https://evil)',
     );
-    const pending = renderRootPending({ site: 'a_b*.example.com', requestedBy: '123456789012' });
+    const pending = renderRootPending({ site: 'a_b*.example.com', requestedBy: '123456789012' }, 'private');
     expect(pending.content).toContain('a\\_b\\*.example.com');
     expect(pending.content).toContain('<@123456789012>');
-    const evidence = renderCheck({ name: 'edge', status: 'failed', durationMs: 1 }, [
-      reported({
-        code: 'edge.error',
-        severity: 'error',
-        title: 't',
-        detail: 'd',
-        evidence: { reason: '```\n@everyone' },
-      }),
-    ]);
+    const evidence = renderCheck(
+      { name: 'edge', status: 'failed', durationMs: 1 },
+      [
+        reported({
+          code: 'edge.error',
+          severity: 'error',
+          title: 't',
+          detail: 'd',
+          evidence: { reason: '```\n@everyone' },
+        }),
+      ],
+      'private',
+    );
     const description = evidence?.embeds?.[0]?.description ?? '';
     expect(description).toContain('@\u200beveryone');
     expect(description).not.toContain('```');
   });
 
   it('edits the root into the verdict and primary cause', () => {
-    const done = renderRootDone(refusedReport(), { site: 'shop.example.com' });
+    const done = renderRootDone(refusedReport(), { site: 'shop.example.com' }, 'private');
     expect(done.content).toContain('**shop.example.com**: failing');
     expect(done.content).toContain('`origin.connection_refused`');
-    const incident = renderRootDone(undefined, {
-      site: 'shop.example.com',
-      incident: {
-        id: 'inc-1',
-        state: 'open',
-        alerts: 12,
-        sources: ['alertmanager'],
-        firstSeen: 'a',
-        lastSeen: 'b',
+    const incident = renderRootDone(
+      undefined,
+      {
+        site: 'shop.example.com',
+        incident: {
+          id: 'inc-1',
+          state: 'open',
+          alerts: 12,
+          sources: ['alertmanager'],
+          firstSeen: 'a',
+          lastSeen: 'b',
+        },
       },
-    });
+      'private',
+    );
     expect(incident.embeds?.[0]?.title).toContain('inc-1: open');
   });
 

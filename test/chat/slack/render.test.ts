@@ -56,7 +56,7 @@ function reportWith(findings: Finding[]): Report {
 
 describe('Slack renderers', () => {
   it('shows each finding code in a context line', () => {
-    const [message] = renderCheck({ name: 'origin', status: 'failed', durationMs: 12 }, [refused]);
+    const [message] = renderCheck({ name: 'origin', status: 'failed', durationMs: 12 }, [refused], 'private');
     const contexts = message!.blocks.filter((b) => b.type === 'context');
     expect(JSON.stringify(contexts)).toContain('`origin.connection_refused`');
   });
@@ -73,14 +73,14 @@ describe('Slack renderers', () => {
       },
     });
     const many = Array.from({ length: 60 }, () => huge);
-    const messages = renderCheck({ name: 'origin', status: 'failed', durationMs: 1 }, many);
+    const messages = renderCheck({ name: 'origin', status: 'failed', durationMs: 1 }, many, 'private');
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) assertWithinLimits(m);
     expect(JSON.stringify(messages)).toContain('more characters cut');
     // Every finding is still there, none silently dropped.
     const codes = messages.flatMap((m) => m.blocks).filter((b) => b.type === 'context');
     expect(codes).toHaveLength(60);
-    const summary = renderSummary(reportWith([refused, ...many]));
+    const summary = renderSummary(reportWith([refused, ...many]), undefined, 'private');
     for (const m of summary) assertWithinLimits(m);
     expect(JSON.stringify(summary.at(-1)!.blocks)).toContain(RERUN_ACTION_ID);
   });
@@ -95,7 +95,11 @@ describe('Slack renderers', () => {
           detail: `<!channel> <@U123> <https://evil.example|click> ${text}`,
           evidence: { server: text, errorMessage: '```' + text },
         });
-        const [message] = renderCheck({ name: 'origin', status: 'failed', durationMs: 1 }, [hostile]);
+        const [message] = renderCheck(
+          { name: 'origin', status: 'failed', durationMs: 1 },
+          [hostile],
+          'private',
+        );
         const rendered = JSON.stringify(message!.blocks);
         expect(rendered).not.toContain('<!channel>');
         expect(rendered).not.toContain('<@U123>');
@@ -108,16 +112,20 @@ describe('Slack renderers', () => {
   });
 
   it('renders the root as "Checking…" and then with the verdict and primary cause', () => {
-    const before = renderRoot({ site: 'shop.example.com', requestedBy: 'U0ALICE' });
+    const before = renderRoot({ site: 'shop.example.com', requestedBy: 'U0ALICE' }, undefined, 'private');
     expect(before.text).toBe('Checking shop.example.com…');
     expect(JSON.stringify(before.blocks)).toContain('<@U0ALICE>');
-    const after = renderRoot({ site: 'shop.example.com', requestedBy: '<!here>' }, reportWith([refused]));
+    const after = renderRoot(
+      { site: 'shop.example.com', requestedBy: '<!here>' },
+      reportWith([refused]),
+      'private',
+    );
     expect(after.text).toBe('shop.example.com is failing (origin.connection_refused)');
     expect(JSON.stringify(after.blocks)).not.toContain('<!here>');
   });
 
   it('puts the site and next run number in the Re-run button', () => {
-    const messages = renderSummary(reportWith([refused]), { run: 3 });
+    const messages = renderSummary(reportWith([refused]), { run: 3 }, 'private');
     const actions = messages.at(-1)!.blocks.find((b) => b.type === 'actions') as {
       elements: { value: string; action_id: string }[];
     };

@@ -5,14 +5,19 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import type { Finding } from '../../../diagnosis/finding.js';
 import type { CheckSummary } from '../../../diagnosis/report.js';
 import { formatMs } from '../../../present/labels.js';
+import type { Audience } from '../../../present/origin-addresses.js';
 import { checkView, type FindingView } from '../../../present/report-view.js';
 import { EMBED_LIMITS } from './fit-embeds.js';
 import { type DiscordMessage, message } from './message.js';
 import { SEVERITY_COLOUR, SEVERITY_EMOJI, STATUS_EMOJI } from './style.js';
 import { clip, escapeText } from './text.js';
 
-export function renderCheck(check: CheckSummary, findings: readonly Finding[]): DiscordMessage | undefined {
-  const view = checkView(check, findings);
+export function renderCheck(
+  check: CheckSummary,
+  findings: readonly Finding[],
+  audience: Audience,
+): DiscordMessage | undefined {
+  const view = checkView(check, findings, audience);
   if (view.problems.length === 0 && check.status !== 'errored') return undefined;
   const content = `${STATUS_EMOJI[check.status]} **${escapeText(view.label)}** ${view.statusWords} · ${formatMs(check.durationMs)}`;
   const max = EMBED_LIMITS.embedsPerMessage;

@@ -4,6 +4,7 @@ import { ActionRowBuilder, ButtonBuilder } from '@discordjs/builders';
 import { type APIEmbed, ButtonStyle } from 'discord-api-types/v10';
 import type { Report } from '../../../diagnosis/report.js';
 import { formatMs } from '../../../present/labels.js';
+import { type Audience, forAudience } from '../../../present/origin-addresses.js';
 import { reportView } from '../../../present/report-view.js';
 import type { IncidentContext, RunContext } from '../../sink.js';
 import { discordWatchStopId } from '../../watch-buttons.js';
@@ -13,19 +14,25 @@ import { VERDICT_EMOJI } from './style.js';
 import { clip, escapeText, inlineCode } from './text.js';
 import { timelineButton } from './timeline-button.js';
 
-export function renderRootPending(context: RunContext): DiscordMessage {
+export function renderRootPending(given: RunContext, audience: Audience): DiscordMessage {
+  const context = forAudience(given, audience); // an alert's summary may name the origin
   const content = `🔎 Checking **${escapeText(context.site)}**…${runSuffix(context)}${askedBy(context)}`;
   return withIncident(content, context);
 }
 
-export function renderRootDone(report: Report | undefined, context: RunContext): DiscordMessage {
+export function renderRootDone(
+  report: Report | undefined,
+  given: RunContext,
+  audience: Audience,
+): DiscordMessage {
+  const context = forAudience(given, audience);
   if (report === undefined) {
     return withIncident(
       `❔ **${escapeText(context.site)}**${runSuffix(context)}${askedBy(context)}`,
       context,
     );
   }
-  const primary = reportView(report).primary;
+  const primary = reportView(report, audience).primary;
   const cause = primary ? ` — ${escapeText(primary.title)} ${inlineCode(primary.code)}` : '';
   const content =
     `${VERDICT_EMOJI[report.verdict]} **${escapeText(report.site)}**: ${report.verdict}${cause}` +

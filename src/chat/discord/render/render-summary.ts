@@ -6,6 +6,7 @@ import { ActionRowBuilder, ButtonBuilder } from '@discordjs/builders';
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import { ButtonStyle } from 'discord-api-types/v10';
 import type { Report } from '../../../diagnosis/report.js';
+import type { Audience } from '../../../present/origin-addresses.js';
 import { type CheckView, type ReportView, reportView } from '../../../present/report-view.js';
 import { discordFixId } from '../../fix-buttons.js';
 import type { RunContext } from '../../sink.js';
@@ -17,7 +18,11 @@ import { rerunButton } from './rerun-button.js';
 import { SEVERITY_EMOJI, STATUS_EMOJI, VERDICT_COLOUR, VERDICT_EMOJI } from './style.js';
 import { clip, escapeText, inlineCode } from './text.js';
 
-export function renderSummary(report: Report, context?: RunContext): DiscordMessage {
+export function renderSummary(
+  report: Report,
+  context: RunContext | undefined,
+  audience: Audience,
+): DiscordMessage {
   const nextRun = (context?.run ?? 1) + 1;
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(rerunButton(report.site, nextRun));
   const details = context?.jobId !== undefined ? detailsButton(context.jobId) : undefined;
@@ -39,11 +44,11 @@ export function renderSummary(report: Report, context?: RunContext): DiscordMess
     );
     components.push(fixes.toJSON());
   }
-  return message({ embeds: [summaryEmbed(report)], components });
+  return message({ embeds: [summaryEmbed(report, audience)], components });
 }
 
-export function summaryEmbed(report: Report): APIEmbed {
-  const view = reportView(report);
+export function summaryEmbed(report: Report, audience: Audience): APIEmbed {
+  const view = reportView(report, audience);
   const embed: APIEmbed = {
     title: clip(
       `${VERDICT_EMOJI[report.verdict]} ${escapeText(report.site)}: ${report.verdict}`,
