@@ -150,7 +150,7 @@ describe('showDetails', () => {
 
   it('answers the full evidence of a kept report, and "expired" for an unknown or malformed job id', async () => {
     const answer = await front({ 'job-1': report }).showDetails(input('job-1'));
-    expect(answer).toEqual({ kind: 'details', report });
+    expect(answer).toEqual({ kind: 'details', report, audience: 'shared' }); // pressed in a channel not known to be private
     expect(answerText(answer, slackMarkup)).toContain('rayId: 8f01');
     expect(answerText(answer, slackMarkup)).toContain('viaCloudflare: true');
     expect(await front({}).showDetails(input('job-2'))).toEqual({ kind: 'expired' });
