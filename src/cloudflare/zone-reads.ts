@@ -74,6 +74,8 @@ function toZone(item: unknown): CfZone | undefined {
   if (accountId) zone.accountId = accountId;
   const plan = str(obj(o['plan'])?.['name']);
   if (plan) zone.plan = plan;
+  const type = str(o['type']);
+  if (type) zone.type = type;
   return zone;
 }
 

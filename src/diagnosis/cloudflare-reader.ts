@@ -11,6 +11,8 @@ export interface CfZone {
   accountId?: string;
   plan?: string;
   nameServers: string[];
+  /** full | partial (CNAME setup: DNS stays elsewhere) | secondary; absent when not said. */
+  type?: string;
 }
 
 export interface CfDnsRecord {

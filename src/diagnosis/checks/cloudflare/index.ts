@@ -220,11 +220,18 @@ function zoneFinding(zone: CfZone): Finding {
     ...(zone.accountId ? { accountId: zone.accountId } : {}),
     status: zone.status,
     paused: zone.paused,
+    ...(zone.type ? { type: zone.type } : {}),
     nameServers: zone.nameServers,
   };
   if (zone.status !== 'active') {
+    // A partial (CNAME) setup keeps DNS at another provider: it is verified by a TXT record,
+    // not by nameservers (developers.cloudflare.com/dns/zone-setups/partial-setup/).
+    const pending =
+      zone.type === 'partial'
+        ? `it is a partial (CNAME) setup whose ownership is not verified yet: the \`cloudflare-verify.${zone.name}\` TXT record Cloudflare asks for is missing or wrong at the zone's DNS provider, so Cloudflare does not serve it`
+        : `its nameservers are not yet ${zone.nameServers.join(' and ') || "Cloudflare's"}, so Cloudflare does not serve it`;
     const why: Record<string, string> = {
-      pending: `its nameservers are not yet ${zone.nameServers.join(' and ') || "Cloudflare's"}, so Cloudflare does not serve it`,
+      pending,
       initializing: 'it is still being set up and Cloudflare does not serve it yet',
       moved: 'its nameservers moved away from Cloudflare, so Cloudflare no longer serves it',
     };

@@ -120,7 +120,9 @@ export async function readRecords(
     out.findings.push(
       finding({
         code: 'dns.not_proxied',
-        severity: 'warn',
+        // A host wholly DNS-only is a choice (Cloudflare is simply not in its path): info. A host
+        // with both proxied and DNS-only address records answers visitors inconsistently: warn.
+        severity: dnsOnly.length === records.length ? 'info' : 'warn',
         title: `${host} is DNS-only: Cloudflare is not in the path`,
         detail: `The record${dnsOnly.length > 1 ? 's' : ''} ${dnsOnly.map((r) => `${r.type} ${r.content}`).join(', ')} ${dnsOnly.length > 1 ? 'are' : 'is'} grey-clouded, so visitors connect to the origin directly and Cloudflare neither proxies nor generates errors for this name.`,
         evidence: { host, records: dnsOnly.map(plain) },

@@ -94,11 +94,16 @@ describe('cloudflare check', () => {
     expect(findingOf(report, 'dns.record_missing').remediation.length).toBeGreaterThan(0);
   });
 
-  it('a DNS-only record is dns.not_proxied', async () => {
+  it('a DNS-only record is dns.not_proxied: info for a wholly grey-clouded host, warn when mixed', async () => {
     const s = aRecordZone();
     s.records[ZONE_ID]![0]!['proxied'] = false;
     const { report } = await runDiagnosis(await start(s), HOST);
-    expect(findingOf(report, 'dns.not_proxied').severity).toBe('warn');
+    expect(findingOf(report, 'dns.not_proxied').severity).toBe('info');
+    await fake?.close();
+    const mixed = aRecordZone();
+    mixed.records[ZONE_ID]!.push({ type: 'A', name: HOST, content: '127.0.0.11', proxied: false });
+    const again = await runDiagnosis(await start(mixed), HOST);
+    expect(findingOf(again.report, 'dns.not_proxied').severity).toBe('warn');
   });
 
   it('a record at a private address is reported and never handed to the probe', async () => {
