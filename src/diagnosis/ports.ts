@@ -133,6 +133,13 @@ export interface HttpObservation {
   ttfbMs: number;
   /** The start of the body (capped), for recognising web-server error pages. */
   bodySnippet: string;
+  /** The longest single header line in bytes (Cloudflare's per-header limit is 16 KB). */
+  largestHeaderBytes?: number;
+  /**
+   * The body broke off after the headers: reset, or closed before Content-Length / the last chunk.
+   * Visitors get a truncated page (or Cloudflare a 520) although the status looked fine.
+   */
+  bodyError?: ErrorInfo & { receivedBytes: number; expectedBytes?: number };
 }
 
 /** What became of the HTTP/2 attempt: whether ALPN chose h2, and how the h2 request ended. */

@@ -62,7 +62,7 @@ export async function requestOverSocket(
       signal,
     });
     const ttfbMs = tap.firstByteMs() ?? Math.round(performance.now() - started);
-    const bodySnippet = await readCapped(response.body, spec.maxBodyBytes, signal);
+    const body = await readCapped(response.body, spec.maxBodyBytes, signal);
     const headers = flatten(response.headers);
     const http: HttpObservation = {
       status: response.statusCode,
@@ -71,9 +71,18 @@ export async function requestOverSocket(
       headers,
       headerBytes: tap.headerBytes() ?? estimateHeaderBytes(headers),
       ttfbMs,
-      bodySnippet,
+      bodySnippet: body.text,
+      largestHeaderBytes: largestHeader(response.headers),
     };
     if (headers['server'] !== undefined) http.server = headers['server'].slice(0, 200);
+    if (body.error) {
+      const expected = Number(headers['content-length']);
+      http.bodyError = {
+        ...(tlsError ?? body.error),
+        receivedBytes: body.received,
+        ...(Number.isSafeInteger(expected) && expected >= 0 ? { expectedBytes: expected } : {}),
+      };
+    }
     return { ok: true, http };
   } catch (error) {
     const ttfbMs = tap.firstByteMs();
@@ -179,29 +188,78 @@ function tapSocket(socket: Socket, started: number): SocketTap {
   };
 }
 
+interface BodyRead {
+  text: string;
+  /** Every byte seen, also past the snippet's cap. */
+  received: number;
+  /** The origin broke the body off (reset, or closed before its end); not our own cut-off. */
+  error?: ErrorInfo;
+}
+
 async function readCapped(
   body: AsyncIterable<Buffer> & { destroy(): unknown },
   max: number,
   signal: AbortSignal,
-): Promise<string> {
+): Promise<BodyRead> {
   const chunks: Buffer[] = [];
-  let total = 0;
-  // The verdict rests on status and headers; a body that trickles must not hold the probe to its budget.
-  const timer = setTimeout(() => body.destroy(), BODY_WINDOW_MS);
+  let kept = 0;
+  let received = 0;
+  let cutByUs = false;
+  // The verdict rests on status and headers; a body that trickles must not hold the probe to its
+  // budget. Reading goes on past the snippet's cap (within the window) so a body that breaks off
+  // after the first bytes is still seen.
+  const timer = setTimeout(() => {
+    cutByUs = true;
+    body.destroy();
+  }, BODY_WINDOW_MS);
+  let error: ErrorInfo | undefined;
   try {
     for await (const chunk of body) {
-      if (signal.aborted) break;
-      chunks.push(chunk.subarray(0, max - total));
-      total += Math.min(chunk.length, max - total);
-      if (total >= max) break;
+      if (signal.aborted) {
+        cutByUs = true;
+        break;
+      }
+      received += chunk.length;
+      if (kept < max) {
+        chunks.push(chunk.subarray(0, max - kept));
+        kept += Math.min(chunk.length, max - kept);
+      }
+      if (received >= MAX_BODY_READ) {
+        cutByUs = true;
+        break;
+      }
     }
-  } catch {
-    // A body cut short still leaves us the status and headers, which is what we judge.
+  } catch (thrown) {
+    if (!cutByUs && !signal.aborted) error = bodyFailure(thrown);
   } finally {
     clearTimeout(timer);
     body.destroy();
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const read: BodyRead = { text: Buffer.concat(chunks).toString('utf8'), received };
+  if (error) read.error = error;
+  return read;
+}
+
+/** Enough to see a body end or break off without downloading a large page. */
+const MAX_BODY_READ = 1024 * 1024;
+
+function bodyFailure(thrown: unknown): ErrorInfo {
+  const err = thrown as { code?: unknown; message?: unknown; cause?: { code?: unknown } } | null;
+  const cause = typeof err?.cause?.code === 'string' ? err.cause.code : undefined;
+  const code = typeof err?.code === 'string' ? err.code : '';
+  const message = typeof err?.message === 'string' ? err.message : String(thrown);
+  return { code: cause ?? (code || 'ECONNRESET'), message: message.slice(0, 300) };
+}
+
+/** The longest `name: value` line, counting each value of a repeated header (Set-Cookie) on its own. */
+function largestHeader(headers: Record<string, string | string[] | undefined>): number {
+  let largest = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      largest = Math.max(largest, Buffer.byteLength(name) + 2 + Buffer.byteLength(one) + 2);
+    }
+  }
+  return largest;
 }
 
 function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -13,6 +13,28 @@ export type TlsResult =
   | { ok: true; socket: TLSSocket; tlsMs: number; clientCertRequested: boolean }
   | { ok: false; error: ErrorInfo; tlsMs: number; clientCertRequested: boolean };
 
+/**
+ * The suites Cloudflare offers origins, in its order (developers.cloudflare.com/ssl/
+ * origin-configuration/cipher-suites/): TLS 1.3, then 1.2, then the few it keeps for TLS 1.0/1.1
+ * origins. Offering the same set makes an origin that only speaks TLS 1.0, or only suites Cloudflare
+ * lacks, fail (or pass) here as it does for Cloudflare. SECLEVEL=0 lets OpenSSL 3 speak TLS 1.0/1.1.
+ */
+export const CLOUDFLARE_ORIGIN_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-SHA',
+  'AES128-GCM-SHA256',
+  'AES128-SHA',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-SHA384',
+  'AES256-SHA',
+  'DES-CBC3-SHA',
+].join(':');
+
 export interface HandshakeOptions {
   /** ALPN protocols to offer, in preference order (default: http/1.1 only). */
   alpn?: string[];
@@ -32,6 +54,9 @@ export function handshake(
       // RFC 6066 forbids IP literals in SNI (Node warns); Cloudflare sends the site's name.
       ...(isIP(host) === 0 ? { servername: host } : {}),
       ALPNProtocols: options.alpn ?? ['http/1.1'],
+      // Cloudflare connects to origins over TLS 1.0 to 1.3: a TLS 1.0-only origin works for it.
+      minVersion: 'TLSv1',
+      ciphers: `${CLOUDFLARE_ORIGIN_CIPHERS}:@SECLEVEL=0`,
       rejectUnauthorized: false,
       // The name is judged on its own (judgeCertificate); left to Node, a chain its store trusts
       // (public CAs, NODE_EXTRA_CA_CERTS) would carry ERR_TLS_CERT_ALTNAME_INVALID as its

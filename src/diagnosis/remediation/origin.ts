@@ -37,6 +37,11 @@ export const ORIGIN_STEPS: StepsByCode = {
     'If the origin moved or its IP changed, update the record; if it is behind a NAT without a public address, publish it with a Cloudflare Tunnel (`cloudflared`).',
   ],
   'origin.connection_reset': (e) => [
+    ...(e.receivedBytes !== undefined
+      ? [
+          `The server at ${where(e)} sends its headers and then breaks the body off after ${str(e.receivedBytes, '?')} bytes${e.expectedBytes !== null && e.expectedBytes !== undefined ? ` of ${str(e.expectedBytes, '?')}` : ''}: look for a worker killed mid-response (PHP-FPM \`request_terminate_timeout\`, OOM killer in \`dmesg\`, gunicorn \`timeout\`), a wrong Content-Length from the app, or a proxy buffer limit (nginx \`proxy_max_temp_file_size\`, \`fastcgi_buffers\`).`,
+        ]
+      : []),
     `The server at ${where(e)} accepts connections and then drops them: read its error log at the time of the probe (nginx: \`/var/log/nginx/error.log\`; Apache: \`error.log\`) and the application's log for crashes or worker exhaustion.`,
     `Check nothing between Cloudflare and the server (a load balancer, WAF, fail2ban, DDoS protection) resets connections; allow Cloudflare's ranges (${IPS}).`,
     'Keep HTTP keep-alive enabled on the origin (nginx `keepalive_timeout` ≥ 75 s); Cloudflare reuses connections and reports 520 when the origin closes them mid-request.',
@@ -101,7 +106,7 @@ export const ORIGIN_STEPS: StepsByCode = {
     `Read the web server error log (nginx: \`/var/log/nginx/error.log\`) for "connect() failed" or "upstream timed out" lines naming the upstream.`,
   ],
   'origin.headers_too_large': (e) => [
-    `The origin sends ${str(e.headerBytes, 'over 16 KB of')} bytes of response headers; Cloudflare's limit is about 16 KB: trim large cookies (Set-Cookie) and custom headers (CSP, debug or tracing headers).`,
+    `The origin sends ${str(e.headerBytes, 'over 16 KB of')} bytes of response headers${e.largestHeaderBytes ? ` (the largest line ${str(e.largestHeaderBytes, '?')} bytes)` : ''}; Cloudflare accepts at most 32 KB in total and 16 KB per header, and shows 520 past them: trim large cookies (Set-Cookie) and custom headers (CSP, debug or tracing headers).`,
   ],
   'origin.resolution_failed': (e) => [
     `The origin name ${str(e.address, '?')} does not resolve (${str(e.errorCode, 'lookup failed')}): check the name, and that its A/AAAA records exist at its DNS provider (\`dig +short ${str(e.address, '<name>')}\`).`,

@@ -88,7 +88,12 @@ export interface OriginEvidence {
   'origin.connection_refused': EndpointEvidence;
   'origin.connect_timeout': EndpointEvidence;
   'origin.unreachable': EndpointEvidence;
-  'origin.connection_reset': EndpointEvidence;
+  'origin.connection_reset': EndpointEvidence &
+    // Set when the body broke off after the headers (response-shape.ts).
+    Partial<Omit<AnswerEvidence, keyof EndpointEvidence>> & {
+      receivedBytes?: number;
+      expectedBytes?: number | null;
+    };
   'origin.tls_handshake_failed': EndpointEvidence;
   'origin.invalid_response': EndpointEvidence;
   'origin.response_timeout': EndpointEvidence & {
@@ -100,7 +105,9 @@ export interface OriginEvidence {
     proxyReadTimeoutFrom: string;
   };
   'origin.http_5xx': AnswerEvidence & { gatewayPage: string | null };
-  'origin.headers_too_large': AnswerEvidence | (EndpointEvidence & { headerBytes: '>262144' });
+  'origin.headers_too_large':
+    | (AnswerEvidence & { largestHeaderBytes?: number | null })
+    | (EndpointEvidence & { headerBytes: '>262144'; largestHeaderBytes?: number | null });
   'origin.tls_cert_expired': CertificateEvidence;
   'origin.tls_cert_untrusted': CertificateEvidence;
   'origin.tls_cert_hostname_mismatch': CertificateEvidence;

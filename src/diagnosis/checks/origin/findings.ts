@@ -9,9 +9,7 @@ import { certificateFindings } from './cert.js';
 import { type AopState, clientCertFinding, demandsClientCert } from './client-cert.js';
 import type { AnswerEvidence, EndpointEvidence } from './evidence.js';
 import { http2Broken, http2BrokenFinding } from './http2.js';
-
-/** Cloudflare answers 520 when an origin's response headers pass about 16 KB (its documented limit). */
-export const HEADER_LIMIT_BYTES = 16 * 1024;
+import { brokenBody, headerSize } from './response-shape.js';
 
 export function baseEvidence(o: OriginObservation): EndpointEvidence {
   const evidence: EndpointEvidence = {
@@ -223,18 +221,9 @@ function responseFindings(
   }
   if (http2Broken(o)) out.push(http2BrokenFinding(o, evidence));
   if (o.http2?.offered && o.http2.outcome === 'response') evidence.http2 = 'works';
-  if (http.headerBytes > HEADER_LIMIT_BYTES) {
-    out.push(
-      finding({
-        code: 'origin.headers_too_large',
-        severity: 'warn',
-        title: `The origin's response headers are ${Math.round(http.headerBytes / 1024)} KB`,
-        detail: `${at} sent ${http.headerBytes} bytes of response headers; Cloudflare's limit is about 16 KB, above which it shows 520.`,
-        evidence,
-      }),
-    );
-  }
-  if (http.status < 500) {
+  out.push(...headerSize(http, at, evidence));
+  if (http.bodyError) out.push(brokenBody(http, at, evidence));
+  if (http.status < 500 && !http.bodyError) {
     out.push(
       finding({
         code: 'origin.ok',
