@@ -1,7 +1,9 @@
 // Slack front and thread latency against the real `serve` (HTTP server, Bolt, BullMQ on a
 // throwaway redis-server, in-process workers) and the fake Slack Web API:
 //  1. acknowledgement latency of 200 signed /check502 requests, 50 in flight (distinct sites, so
-//     every one is validated, claimed and queued; workers run in the same process meanwhile);
+//     every one is validated, claimed and queued; workers run in the same process meanwhile), sent
+//     by the shared load client in a process of its own, and the same client against a do-nothing
+//     node:http server (the ratio's baseline);
 //  2. time from the command to the first threaded finding and to the summary, with the lab
 //     (Cloudflare API fake, fake edge, origin lab) behind a real diagnosis and Slack's default
 //     per-channel pacing.
@@ -14,7 +16,6 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
-import { Pool } from 'undici';
 import { SlackSink } from '../src/chat/slack/slack-sink.js';
 import { signSlackRequest } from '../src/chat/slack/verify-signature.js';
 import { startServe } from '../src/roles/serve.js';
@@ -25,6 +26,9 @@ import { scriptedDiagnoser } from '../test/support/scripted-diagnoser.js';
 import { testConfig } from '../test/support/slack-harness.js';
 import { commandBody, postSigned, SIGNING_SECRET } from '../test/support/slack-requests.js';
 import type { BenchRow } from './run.js';
+import { startDoNothing } from './support/do-nothing-server.js';
+import { type LoadPlan, type LoadResult, runLoad } from './support/load-client.js';
+import { ratioRows } from './support/ratio-rows.js';
 
 const REQUESTS = 200;
 const CONCURRENCY = 50;
@@ -47,8 +51,8 @@ export default async function bench(): Promise<BenchRow[]> {
 
 async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logger): Promise<BenchRow[]> {
   void logger;
-  // The server runs in its own process, as `check502 serve` would, so the load generator's CPU is
-  // not counted as server latency.
+  // The server runs in its own process, as `check502 serve` would, and so does the load client
+  // (bench/support/load-client.ts): neither measures the other's CPU.
   const child = spawn(
     process.execPath,
     [
@@ -68,105 +72,44 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
     },
   );
   const exited = once(child, 'exit');
-  const latencies: number[] = [];
-  let queued = 0;
+  let measured: LoadResult;
   let serverCpuPerCommand: number | undefined;
-  let clientCpuPerCommand = 0;
   try {
     const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-    const url = line.trim();
-    const pool = new Pool(url, { connections: CONCURRENCY, pipelining: 1 });
-    const send = async (text: string, i: number) => {
-      const body = commandBody({ text, channel: `C${i % 20}`, responseUrl: slackApi.responseUrl(`r${i}`) });
-      const response = await pool.request({
-        method: 'POST',
-        path: '/slack/events',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          ...signSlackRequest(SIGNING_SECRET, body),
-        },
-        body,
-        headersTimeout: 10_000,
-      });
-      const answer = (await response.body.json()) as { text?: string };
-      return response.statusCode === 200 && (answer.text ?? '').startsWith('Diagnosing');
-    };
-    // Warm-up: connections, Bolt, BullMQ scripts.
-    await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => send(`warm-${i}.example.com`, i)));
-    let next = 0;
+    const port = Number(new URL(line.trim()).port);
     const serverCpuBefore = processCpuMs(child.pid);
-    const clientCpuBefore = process.cpuUsage();
-    const sender = async () => {
-      while (next < REQUESTS) {
-        const i = next++;
-        const started = performance.now();
-        const ok = await send(`site-${i}.example.com`, i);
-        latencies.push(performance.now() - started);
-        if (ok) queued++;
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    measured = await runLoad(commands(port, slackApi, 'site'));
     const serverCpuAfter = processCpuMs(child.pid);
     if (serverCpuBefore !== undefined && serverCpuAfter !== undefined)
-      serverCpuPerCommand = ((serverCpuAfter - serverCpuBefore) * 1000) / REQUESTS;
-    const clientCpu = process.cpuUsage(clientCpuBefore);
-    clientCpuPerCommand = (clientCpu.user + clientCpu.system) / REQUESTS;
-    await pool.close();
+      serverCpuPerCommand = ((serverCpuAfter - serverCpuBefore) * 1000) / (REQUESTS + CONCURRENCY);
   } finally {
     child.kill('SIGTERM');
     await exited;
   }
-  latencies.sort((a, b) => a - b);
-  const baseline = await baselineLatency(slackApi);
-  const quantile = (values: number[], q: number) =>
-    values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
-  const p = (q: number) => quantile(latencies, q);
-  const ratio = (q: number) => p(q) / Math.max(0.001, quantile(baseline, q));
+  // The same client, requests and concurrency against a server that only answers.
+  const nothing = await startDoNothing(200, '{"response_type":"ephemeral","text":"Diagnosing"}');
+  let baseline: LoadResult;
+  try {
+    baseline = await runLoad(commands(nothing.port, slackApi, 'site'));
+  } finally {
+    await nothing.stop();
+  }
+  const queued = measured.statuses['200'] ?? 0;
   return [
-    {
-      bench: 'slack',
-      metric: 'do-nothing node:http baseline p50 (same client)',
-      value: quantile(baseline, 0.5),
-      unit: 'ms',
-      target: '',
-    },
-    {
-      bench: 'slack',
-      metric: 'do-nothing node:http baseline p99 (same client)',
-      value: quantile(baseline, 0.99),
-      unit: 'ms',
-      target: '',
-    },
-    {
-      bench: 'slack',
-      metric: 'ack p50 / baseline p50',
-      value: ratio(0.5),
-      unit: 'x',
-      target: '<= 2',
-      pass: ratio(0.5) <= 2,
-    },
-    {
-      bench: 'slack',
-      metric: 'ack p99 / baseline p99',
-      value: ratio(0.99),
-      unit: 'x',
-      target: '<= 2',
-      pass: ratio(0.99) <= 2,
-    },
-    {
-      bench: 'slack',
-      metric: `ack p50 (${REQUESTS} req, ${CONCURRENCY} concurrent)`,
-      value: p(0.5),
-      unit: 'ms',
-      target: '',
-    },
-    { bench: 'slack', metric: 'ack p99', value: p(0.99), unit: 'ms', target: '< 100', pass: p(0.99) < 100 },
+    ...ratioRows(
+      'slack',
+      `ack (${REQUESTS} commands, ${CONCURRENCY} in flight)`,
+      measured.latencies,
+      'do-nothing node:http, same client',
+      baseline.latencies,
+      { p50: 2, p99: 2 },
+    ),
     ...(serverCpuPerCommand === undefined
       ? []
       : [
           {
             bench: 'slack',
-            metric: 'server CPU per command (front + in-process workers)',
+            metric: 'server CPU per command (front + in-process workers, incl. warm-up)',
             value: serverCpuPerCommand,
             unit: 'µs',
             target: '',
@@ -174,20 +117,43 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
         ]),
     {
       bench: 'slack',
-      metric: 'bench process CPU per command (client + fake Slack API)',
-      value: clientCpuPerCommand,
+      metric: 'load client CPU per command (its own process)',
+      value: measured.clientCpuUs,
       unit: 'µs',
       target: '',
     },
     {
       bench: 'slack',
-      metric: 'commands queued',
+      metric: 'commands answered 200',
       value: queued,
       unit: 'count',
       target: `= ${REQUESTS}`,
       pass: queued === REQUESTS,
     },
   ];
+}
+
+/** Signed slash commands for distinct sites (each one validated, claimed and queued), serialised. */
+function commands(port: number, slackApi: FakeSlackApi, prefix: string): LoadPlan {
+  const request = (text: string, i: number) => {
+    const body = commandBody({ text, channel: `C${i % 20}`, responseUrl: slackApi.responseUrl(`r${i}`) });
+    const headers = signSlackRequest(SIGNING_SECRET, body);
+    return (
+      'POST /slack/events HTTP/1.1\r\nhost: {host}\r\n' +
+      'content-type: application/x-www-form-urlencoded\r\n' +
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('') +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+    );
+  };
+  const run = randomUUID().slice(0, 6);
+  return {
+    port,
+    connections: CONCURRENCY,
+    warmUp: Array.from({ length: CONCURRENCY }, (_, i) => request(`warm-${run}-${i}.example.com`, i)),
+    requests: Array.from({ length: REQUESTS }, (_, i) => request(`${prefix}-${run}-${i}.example.com`, i)),
+  };
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); undefined elsewhere. */
@@ -223,68 +189,6 @@ async function serveChild(): Promise<void> {
 }
 
 if (process.env['BENCH_SLACK_CHILD'] === '1') await serveChild();
-if (process.env['BENCH_SLACK_CHILD'] === 'baseline') await baselineChild();
-
-/** Child mode: a do-nothing node:http server answering what the front answers (the ratio's baseline). */
-async function baselineChild(): Promise<void> {
-  const { createServer } = await import('node:http');
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"response_type":"ephemeral","text":"Diagnosing"}');
-    });
-  });
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address() as { port: number };
-    process.stdout.write(`http://127.0.0.1:${address.port}\n`);
-  });
-  process.once('SIGTERM', () => server.close(() => process.exit(0)));
-}
-
-/** The same client, the same concurrency and request count, against the do-nothing server. */
-async function baselineLatency(slackApi: FakeSlackApi): Promise<number[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BENCH_SLACK_CHILD: 'baseline' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = once(child, 'exit');
-  const latencies: number[] = [];
-  try {
-    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-    const pool = new Pool(line.trim(), { connections: CONCURRENCY, pipelining: 1 });
-    const send = async (text: string, i: number) => {
-      const body = commandBody({ text, channel: `C${i % 20}`, responseUrl: slackApi.responseUrl(`r${i}`) });
-      const response = await pool.request({
-        method: 'POST',
-        path: '/slack/events',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          ...signSlackRequest(SIGNING_SECRET, body),
-        },
-        body,
-        headersTimeout: 10_000,
-      });
-      await response.body.json();
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => send(`warm-${i}.example.com`, i)));
-    let next = 0;
-    const sender = async () => {
-      while (next < REQUESTS) {
-        const i = next++;
-        const started = performance.now();
-        await send(`site-${i}.example.com`, i);
-        latencies.push(performance.now() - started);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
-    await pool.close();
-  } finally {
-    child.kill('SIGTERM');
-    await exited;
-  }
-  return latencies.sort((a, b) => a - b);
-}
 
 async function threadLatency(redisUrl: string, logger: Logger): Promise<BenchRow[]> {
   const slackApi = await startFakeSlackApi();
