@@ -231,6 +231,20 @@ export interface CfEdgeAnalytics {
   firstErrorAt?: string;
   /** The plan's limits narrowed the query (shorter window, no origin status): what and why. */
   limited?: { windowMinutes?: number; originStatus?: false; reason: string };
+  /** All requests and 5xx per 5 minutes, oldest first (`start` RFC 3339); absent when not offered. */
+  buckets?: { start: string; total: number; errors5xx: number }[];
+  /** The top paths and colos among the 5xx, with their share of all requests when among the top 10. */
+  paths?: CfAnalyticsSlice[];
+  colos?: CfAnalyticsSlice[];
+}
+
+export interface CfAnalyticsSlice {
+  value: string;
+  errors5xx: number;
+  /** All requests for this path or colo; absent when it is not among the busiest ten. */
+  requests?: number;
+  /** The smallest request count among the busiest ten (a slice not listed has fewer). */
+  belowRequests?: number;
 }
 
 /**

@@ -103,7 +103,7 @@ export interface OriginFacts {
   sslMode?: SslMode;
 }
 
-/** Recent edge analytics for the host (GraphQL, last 30 minutes). */
+/** Recent edge analytics for the host (GraphQL, last hour). */
 export interface AnalyticsFacts {
   windowMinutes: number;
   total: number;
@@ -114,6 +114,8 @@ export interface AnalyticsFacts {
   windowStart?: string;
   /** The first minute in the window with a 5xx (RFC 3339), when analytics say. */
   firstErrorAt?: string;
+  /** started | growing | ongoing | subsiding | over | sporadic, from the 5-minute buckets. */
+  trend?: string;
 }
 
 /** Recent changes to what this host depends on (Cloudflare's audit log, last 24 hours). */

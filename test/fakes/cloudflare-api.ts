@@ -9,8 +9,10 @@
 // purge, pool PATCH) change the scenario as the real API would, and only the fix token may make them
 // (the read token gets 403/10000). Every request is logged so tests can count the API budget.
 // Sources of each shape are noted beside it; driven by the real SDK (baseURL = fake.baseUrl).
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type AnalyticsScenario, answerGraphql, graphqlErrors } from './graphql-analytics.js';
 
 export interface FakeZone {
   id: string;
@@ -53,18 +55,7 @@ export interface FakeScenario {
    */
   localConfigAnswer: 'not_found' | 'null_config';
   /** The zone's analytics, answered per alias of the query; used when `graphql` is undefined. */
-  analytics: {
-    requests: number;
-    /** `minute` (RFC 3339) is the group's first minute, for `datetimeMinute`. */
-    errors: { edgeStatus: number; originStatus: number; count: number; minute?: string }[];
-    /** httpRequestsAdaptiveGroups settings for the plan (the `settings` node). */
-    enabled: boolean;
-    availableFields: string[];
-    maxDuration: number;
-    notOlderThan: number;
-    /** HTTP status for a plan-limit error ("does not have access to the path"). */
-    deniedStatus: number;
-  };
+  analytics: AnalyticsScenario;
   zones: FakeZone[];
   /** DNS records per zone id ({ type, name, content, proxied, ttl? }). */
   records: Record<string, Record<string, unknown>[]>;
@@ -522,7 +513,7 @@ async function handle(fake: FakeCloudflareApi, req: IncomingMessage, res: Server
           return;
         }
         if (s.graphql !== undefined) return send(res, 200, s.graphql);
-        const answer = answerGraphql(s, call.body);
+        const answer = answerGraphql(s.analytics, call.body);
         send(res, answer.status, answer.body);
       },
     ],
@@ -716,94 +707,9 @@ interface ApiError {
   error_chain?: ApiError[];
 }
 
-function graphqlErrors(message: string, path: string[] = ['viewer', 'zones', '0']) {
-  return {
-    data: null,
-    errors: [
-      {
-        message,
-        path,
-        extensions: { code: 'authz', timestamp: '2026-11-30T04:00:00Z', ray_id: '8e1b2c3d4e5f6a7b' },
-      },
-    ],
-  };
-}
-
 function zoneTagOf(body: unknown): string {
   const vars = (body as { variables?: Record<string, unknown> } | undefined)?.variables;
   return String(vars?.['zoneTag'] ?? '');
-}
-
-/**
- * Answers a GraphQL query from the scenario's analytics: the `settings` node, and each aliased
- * `httpRequestsAdaptiveGroups` with only the dimensions it asks for — split by status when it
- * filters `edgeResponseStatus_geq`, one `count` otherwise. A field the plan lacks is refused the
- * way Free zones are ("zone '…' does not have access to the path …", lablabs/cloudflare-exporter#13).
- */
-function answerGraphql(s: FakeScenario, body: unknown): { status: number; body: unknown } {
-  const query = String((body as { query?: unknown } | undefined)?.query ?? '');
-  const a = s.analytics;
-  const zoneTag = zoneTagOf(body);
-  const zone: Record<string, unknown> = {};
-  if (/\bsettings\s*\{/.test(query)) {
-    zone['settings'] = {
-      httpRequestsAdaptiveGroups: {
-        enabled: a.enabled,
-        availableFields: a.availableFields,
-        maxDuration: a.maxDuration,
-        notOlderThan: a.notOlderThan,
-      },
-    };
-  }
-  const groups = /(\w+)\s*:\s*httpRequestsAdaptiveGroups\s*\(([^)]*)\)\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)?)\}/g;
-  for (const m of query.matchAll(groups)) {
-    const [, alias = '', args = '', selection = ''] = m;
-    if (!a.enabled) {
-      return {
-        status: a.deniedStatus,
-        body: graphqlErrors(`zone '${zoneTag}' does not have access to the path`, [
-          'viewer',
-          'zones',
-          '0',
-          alias,
-        ]),
-      };
-    }
-    const dims = /dimensions\s*\{([^}]*)\}/.exec(selection)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
-    const filters = [...args.matchAll(/(\w+?)(?:_(?:geq|gt|leq|lt|neq))?\s*:/g)].map((f) => f[1] ?? '');
-    const used = [...dims, ...filters.filter((f) => !['limit', 'filter', 'orderBy', 'datetime'].includes(f))];
-    const missing = used.find((f) => !a.availableFields.some((x) => x === f || x.endsWith(`_${f}`)));
-    if (missing) {
-      return {
-        status: a.deniedStatus,
-        body: graphqlErrors(
-          `zone '${zoneTag}' does not have access to the path httpRequestsAdaptiveGroups.${missing}`,
-          ['viewer', 'zones', '0', alias],
-        ),
-      };
-    }
-    const limit = Number(/\blimit\s*:\s*(\d+)/.exec(args)?.[1] ?? '100');
-    if (/edgeResponseStatus_geq/.test(args)) {
-      const value = (e: FakeScenario['analytics']['errors'][number], d: string) =>
-        d === 'edgeResponseStatus'
-          ? e.edgeStatus
-          : d === 'originResponseStatus'
-            ? e.originStatus
-            : d === 'datetimeMinute'
-              ? (e.minute ?? null)
-              : null;
-      const byMinute = /datetimeMinute_ASC/.test(args)
-        ? [...a.errors].sort((x, y) => String(x.minute ?? '~').localeCompare(String(y.minute ?? '~')))
-        : a.errors;
-      zone[alias] = byMinute.slice(0, limit).map((e) => ({
-        ...(/\bcount\b/.test(selection) ? { count: e.count } : {}),
-        dimensions: Object.fromEntries(dims.map((d) => [d, value(e, d)])),
-      }));
-    } else {
-      zone[alias] = [{ count: a.requests, ...(dims.length ? { dimensions: {} } : {}) }];
-    }
-  }
-  return { status: 200, body: { data: { viewer: { zones: [zone] } }, errors: null } };
 }
 
 function zoneBody(z: FakeZone) {
