@@ -59,7 +59,7 @@ it('SIGKILL mid-watch: the other worker carries the watch on; nothing lost, noth
     () => front.close(),
     () => Promise.all(workers.map((w) => w.stop(5000))),
   );
-  await Promise.all(workers.map((w) => w.waitForLog((l) => l['msg'] === 'fault worker ready', 30_000)));
+  await Promise.all(workers.map((w) => w.waitForLog((l) => l['msg'] === 'fault worker ready', 60_000)));
 
   const ack = await postSigned(
     front.url,

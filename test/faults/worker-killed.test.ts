@@ -51,7 +51,8 @@ async function setUp() {
     () => front.close(),
     () => Promise.all(workers.map((w) => w.stop(5000))),
   );
-  await Promise.all(workers.map((w) => w.waitForLog((l) => l['msg'] === 'fault worker ready', 30_000)));
+  // A tsx child compiles the worker on start: over 30 s was seen on a loaded 2-core machine.
+  await Promise.all(workers.map((w) => w.waitForLog((l) => l['msg'] === 'fault worker ready', 60_000)));
 
   /** Sends the command and resolves once one worker holds the job mid-diagnosis. */
   async function midDiagnosis() {
@@ -135,7 +136,7 @@ describe('a worker stopped mid-diagnosis', () => {
     // It was the survivor that noticed the stalled job and ran it again.
     await survivor.waitForLog((l) => /stalled/.test(String(l['msg'])), 5000);
     expect(survivor.child.exitCode).toBeNull();
-  }, 90_000);
+  }, 120_000);
 
   it('SIGTERM: exits 0 after its shutdown budget; the cut-off job is finished elsewhere, once', async () => {
     const drill = await setUp();
@@ -149,5 +150,5 @@ describe('a worker stopped mid-diagnosis', () => {
     await drill.release();
     await drill.expectThreadOnce(stoppedAt, `SIGTERM mid-diagnosis (process exited after ${exitMs} ms)`);
     expect(survivor.child.exitCode).toBeNull();
-  }, 90_000);
+  }, 120_000);
 });

@@ -109,13 +109,15 @@ describe('createEdgeProber against a fake edge on loopback', () => {
   });
 
   it('gives up when the edge stalls before or during the answer', async () => {
+    // 2 s, not less: on a loaded machine the TLS handshake alone can take longer than a few hundred ms,
+    // and the drip case needs its headers to arrive inside the budget.
     edge.setBehaviour({ kind: 'stall' });
-    const stalled = await prober().probe(edge.url('shop.example.com'), budget(300));
+    const stalled = await prober().probe(edge.url('shop.example.com'), budget(2000));
     expect(stalled.response).toBeUndefined();
     expect(stalled.error?.code).toBe('ETIMEDOUT');
 
     edge.setBehaviour({ kind: 'drip', intervalMs: 20 });
-    const dripping = await prober().probe(edge.url('shop.example.com'), budget(300));
+    const dripping = await prober().probe(edge.url('shop.example.com'), budget(2000));
     expect(dripping.response?.status).toBe(200);
     expect(dripping.response?.bodyTruncated).toBe(true);
     expect(dripping.error?.code).toBe('ETIMEDOUT');
