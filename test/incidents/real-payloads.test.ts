@@ -80,3 +80,18 @@ it('reads tags however the sender shapes them: "k:v" strings, one string, {name,
   expect(siteFromTags({ env: 'prod', host: 'shop.example.com' })).toBe('shop.example.com');
   expect(siteFromTags({ env: 'prod' })).toBeUndefined();
 });
+
+it('Alertmanager alerts about machines (host "andromeda", LAN names) are ignored, never diagnosed', async () => {
+  const answer = await send('alertmanager', 'alertmanager-host-label');
+  expect(answer).toMatchObject({ status: 202, body: { accepted: 0, ignored: 2 } });
+  const lan = JSON.parse(payloadBytes('real/alertmanager-host-label').toString('utf8'));
+  lan.alerts[0].labels.instance = 'web-1.internal:9100';
+  lan.alerts[1].labels.instance = 'nas.local';
+  const response = await fetch(`${base}/webhooks/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+    body: JSON.stringify(lan),
+  });
+  expect(await response.json()).toMatchObject({ accepted: 0, ignored: 2 });
+  expect(await h.redis.keys(`${h.prefix}:incident-state:inc:*`)).toEqual([]);
+});

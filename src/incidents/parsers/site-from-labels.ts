@@ -22,7 +22,19 @@ export function siteFromLabels(...sources: Array<Record<string, string> | undefi
   return { ok: false, reason: firstProblem ?? `no site label (${SITE_LABELS.join(', ')})` };
 }
 
+/**
+ * Names that never resolve on the public internet (RFC 6762 `.local`, ICANN's `.internal`,
+ * `home.arpa`, and the suffixes networks commonly use inside): a monitor's label for a machine on
+ * the LAN, never a site Cloudflare proxies. Diagnosing one would only post a failing thread.
+ */
+const PRIVATE_SUFFIX =
+  /\.(local|internal|lan|localdomain|localhost|home\.arpa|home|corp|intranet|private|invalid|onion)$/i;
+
 export function siteFromText(raw: string): SiteResult {
   const parsed = parseSite(raw);
-  return parsed.ok ? { ok: true, site: parsed.target.host } : { ok: false, reason: parsed.reason };
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  const host = parsed.target.host;
+  if (PRIVATE_SUFFIX.test(host))
+    return { ok: false, reason: `${host} is a private name, not a site on the public internet` };
+  return { ok: true, site: host };
 }
