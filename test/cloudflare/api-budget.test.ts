@@ -1,13 +1,9 @@
 // The Cloudflare API budget: a diagnosis makes at most 12 requests, counted at the fake API itself
 // (not only by the reader), for every kind of host a real account has. The common set-ups must
 // fit without dropping a read; a large load balancer may drop the last reads (budget_spent, info).
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../fakes/cloudflare-api.js';
-import { codes, runDiagnosis } from '../support/cloudflare-harness.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeScenario } from '../fakes/cloudflare-api.js';
+import { codes, fakeApiPerTest, runDiagnosis } from '../support/cloudflare-harness.js';
 import {
   ACCOUNT_ID,
   aRecordZone,
@@ -18,11 +14,7 @@ import {
   ZONE_ID,
 } from '../support/cloudflare-scenarios.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const start = fakeApiPerTest();
 
 function wildcard(): FakeScenario {
   const s = aRecordZone();
@@ -84,7 +76,7 @@ const COMMON: [string, () => FakeScenario, string][] = [
 
 describe('API calls per diagnosis', () => {
   it.each(COMMON)('%s: at most 12, nothing dropped', async (_, scenario, host) => {
-    fake = await startFakeCloudflareApi(scenario());
+    const fake = await start(scenario());
     const { report } = await runDiagnosis(fake, host, { edge: { status: 502, code: 502 } });
     expect(fake.calls.length).toBeLessThanOrEqual(12);
     expect(report.cloudflareApiCalls).toBe(fake.calls.length);
@@ -92,7 +84,7 @@ describe('API calls per diagnosis', () => {
   });
 
   it('a load balancer with a failing pool: at most 12, the monitor and the rules both read', async () => {
-    fake = await startFakeCloudflareApi(lbZone(false, true));
+    const fake = await start(lbZone(false, true));
     const { report } = await runDiagnosis(fake, HOST, { edge: { status: 502, code: 502 } });
     expect(fake.calls.length).toBeLessThanOrEqual(12);
     expect(report.cloudflareApiCalls).toBe(fake.calls.length);
@@ -102,7 +94,7 @@ describe('API calls per diagnosis', () => {
   });
 
   it('a load balancer with healthy pools reads the Origin Rules too, within 12', async () => {
-    fake = await startFakeCloudflareApi(lbZone(true, true));
+    const fake = await start(lbZone(true, true));
     const { report } = await runDiagnosis(fake, HOST, { edge: { status: 502, code: 502 } });
     expect(fake.calls.length).toBeLessThanOrEqual(12);
     expect(fake.calls.some((c) => c.path.endsWith('/rulesets'))).toBe(true);
@@ -110,7 +102,7 @@ describe('API calls per diagnosis', () => {
   });
 
   it('a load balancer with six pools stays at 12: the last reads are dropped, said as info', async () => {
-    fake = await startFakeCloudflareApi(bigLoadBalancer());
+    const fake = await start(bigLoadBalancer());
     const { report } = await runDiagnosis(fake, HOST, { edge: { status: 200 } });
     expect(fake.calls.length).toBeLessThanOrEqual(12);
     expect(report.cloudflareApiCalls).toBe(fake.calls.length);

@@ -1,27 +1,15 @@
 // "What changed?": the audit log read through the real SDK from the fake API (real entry shapes,
 // test/fakes/audit-log-entries.ts), the changes check keeping what the host depends on, and the
 // engine naming a change as the likely trigger only when it touches the failing piece in time.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderSummary as discordSummary } from '../../src/chat/discord/render/render-summary.js';
 import { renderSummary as slackSummary } from '../../src/chat/slack/render-summary.js';
 import { login, originRulesChanged, recordChanged, settingChanged } from '../fakes/audit-log-entries.js';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../fakes/cloudflare-api.js';
-import { codes, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
+import type { FakeScenario } from '../fakes/cloudflare-api.js';
+import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
 import { ACCOUNT_ID, HOST, TUNNEL_ID, tunnelZone, ZONE_ID } from '../support/cloudflare-scenarios.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-async function start(s: FakeScenario) {
-  fake = await startFakeCloudflareApi(s);
-  return fake;
-}
+const start = fakeApiPerTest();
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 const OLD_TUNNEL = '5e4c1d0a-2b1f-4c9e-8a7d-3f6b2c1d0e9f';

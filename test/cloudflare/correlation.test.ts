@@ -1,12 +1,7 @@
 // The correlation rules end to end: the zone read through the real SDK from the fake API, the
 // probes' observations as the other checks report them, the engine naming the primary cause.
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../fakes/cloudflare-api.js';
-import { codes, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
+import { describe, expect, it } from 'vitest';
+import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
 import {
   aRecordZone,
   HOST,
@@ -17,15 +12,7 @@ import {
 } from '../support/cloudflare-scenarios.js';
 import { originObservation } from '../support/observations.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-async function start(s: FakeScenario) {
-  fake = await startFakeCloudflareApi(s);
-  return fake;
-}
+const start = fakeApiPerTest();
 
 describe('primary cause from API + probes', () => {
   it('a private record explains the 522 and nothing is probed', async () => {

@@ -1,13 +1,8 @@
 // The Cloudflare API check end to end: real SDK against the loopback fake API, real engine.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCloudflareCache } from '../../../../src/cloudflare/cloudflare-cache.js';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  GLOBAL_KEY,
-  startFakeCloudflareApi,
-} from '../../../fakes/cloudflare-api.js';
-import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { GLOBAL_KEY } from '../../../fakes/cloudflare-api.js';
+import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import {
   aRecordZone,
   HOST,
@@ -18,16 +13,7 @@ import {
   ZONE_ID,
 } from '../../../support/cloudflare-scenarios.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(s: FakeScenario): Promise<FakeCloudflareApi> {
-  fake = await startFakeCloudflareApi(s);
-  return fake;
-}
+const start = fakeApiPerTest();
 
 describe('cloudflare check', () => {
   it('without a token the check is skipped with an info finding and the diagnosis still runs', async () => {
@@ -329,7 +315,6 @@ describe('API trouble degrades gracefully', () => {
     await api.close();
     const { report } = await runDiagnosis(api, HOST, { edge: { status: 200 } });
     expect(codes(report)).toContain('cloudflare.api_unavailable');
-    fake = undefined;
   });
 
   it('a slow API is cut at the budget; what was read is kept', async () => {

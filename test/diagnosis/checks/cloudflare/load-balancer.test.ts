@@ -2,24 +2,11 @@
 // pool, steering pools, the monitor quoted. Pool health in the API's shape (pop_health keyed by
 // region, then origin address: OpenAPI example of account-load-balancer-pools-pool-health-details
 // and cloudflare-go load_balancing.go), read through the real SDK from the fake.
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../../../fakes/cloudflare-api.js';
-import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { describe, expect, it } from 'vitest';
+import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { ACCOUNT_ID, HOST, lbZone, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-async function start(s: FakeScenario) {
-  fake = await startFakeCloudflareApi(s);
-  return fake;
-}
+const start = fakeApiPerTest();
 
 const REGIONS = [
   'Western Europe',

@@ -1,11 +1,7 @@
 // Origin Rules and Configuration Rules read from the fake API in their real shapes and applied to
 // the diagnosed request: what the origin check is told to connect to, and what the report says.
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../../../fakes/cloudflare-api.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
 import {
   cacheRule,
   cacheRuleset,
@@ -15,19 +11,10 @@ import {
   routeRule,
   setConfigRule,
 } from '../../../fakes/origin-rules.js';
-import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { aRecordZone, HOST, lbZone, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(s: FakeScenario): Promise<FakeCloudflareApi> {
-  fake = await startFakeCloudflareApi(s);
-  return fake;
-}
+const start = fakeApiPerTest();
 
 function withRules(...rulesets: Record<string, unknown>[]): FakeScenario {
   const s = aRecordZone();

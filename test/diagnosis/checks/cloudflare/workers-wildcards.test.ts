@@ -1,25 +1,13 @@
 // Hosts served by a wildcard record or by a Worker, read through the real SDK from the fake API
 // (record and route shapes: test/fakes/cloudflare-api.ts), correlated by the real engine.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { matchRoute } from '../../../../src/diagnosis/checks/cloudflare/workers.js';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../../../fakes/cloudflare-api.js';
-import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
+import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 import { originObservation } from '../../../support/observations.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-async function start(s: FakeScenario) {
-  fake = await startFakeCloudflareApi(s);
-  return fake;
-}
+const start = fakeApiPerTest();
 
 function wildcardZone(): FakeScenario {
   const s = aRecordZone();

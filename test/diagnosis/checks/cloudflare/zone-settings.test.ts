@@ -1,24 +1,12 @@
 // ssl_automatic_mode and origin_max_http_version come from their own endpoints (the bulk settings
 // answer lacks them), and only when they change what the report says.
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../../../fakes/cloudflare-api.js';
-import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeCloudflareApi } from '../../../fakes/cloudflare-api.js';
+import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 import { originObservation } from '../../../support/observations.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-async function start(s: FakeScenario) {
-  fake = await startFakeCloudflareApi(s);
-  return fake;
-}
+const start = fakeApiPerTest();
 const settingCalls = (api: FakeCloudflareApi) =>
   api.calls.filter((c) => /\/settings\/[a-z_]+$/.test(c.path)).map((c) => c.path.split('/').pop());
 
@@ -57,7 +45,6 @@ describe('settings with their own endpoints', () => {
     expect(findingOf(report, 'origin.max_http_version').evidence['originMaxHttpVersion']).toBe('2');
     const s = aRecordZone();
     s.settings[ZONE_ID]!['origin_max_http_version'] = '1';
-    await fake?.close();
     const again = await runDiagnosis(await start(s), HOST, { edge: { status: 520, code: 520 } });
     expect(codes(again.report)).not.toContain('origin.max_http_version');
   });
