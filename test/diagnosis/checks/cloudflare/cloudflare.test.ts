@@ -85,7 +85,6 @@ describe('cloudflare check', () => {
     s.records[ZONE_ID]![0]!['proxied'] = false;
     const { report } = await runDiagnosis(await start(s), HOST);
     expect(findingOf(report, 'dns.not_proxied').severity).toBe('info');
-    await fake?.close();
     const mixed = aRecordZone();
     mixed.records[ZONE_ID]!.push({ type: 'A', name: HOST, content: '127.0.0.11', proxied: false });
     const again = await runDiagnosis(await start(mixed), HOST);
