@@ -69,6 +69,16 @@ async function slackThread(s: NonNullable<typeof stack>, channel: string, channe
   return JSON.stringify(s.slack.calls.filter((c) => c.args['channel'] === channel).map((c) => c.args));
 }
 
+/** A signed interaction to serve's Discord route. */
+function discordPost(s: NonNullable<typeof stack>, body: string) {
+  return fetch(`${s.serve.url}/discord/interactions`, {
+    method: 'POST',
+    body,
+    headers: signedHeaders(keys, body),
+    signal: AbortSignal.timeout(5000),
+  });
+}
+
 describe('origin addresses in chat', () => {
   it('are hidden in a public Slack channel and shown in a DM', async () => {
     const s = await start();
@@ -86,14 +96,7 @@ describe('origin addresses in chat', () => {
     const s = await start();
     const interaction = commandInteraction('shop.example.com');
     s.discord.addInteraction(interaction.token, CHANNEL_ID);
-    const body = JSON.stringify(interaction);
-    const response = await fetch(`${s.serve.url}/discord/interactions`, {
-      method: 'POST',
-      body,
-      headers: signedHeaders(keys, body),
-      signal: AbortSignal.timeout(5000),
-    });
-    expect(response.status).toBe(200);
+    expect((await discordPost(s, JSON.stringify(interaction))).status).toBe(200);
     await s.discord.waitFor(
       () => s.discord.messagesIn(CHANNEL_ID).some((m) => m.content.includes(': failing')),
       20_000,
@@ -160,15 +163,8 @@ describe('origin addresses in chat', () => {
     const s = await start();
     const interaction = commandInteraction('shop.example.com');
     s.discord.addInteraction(interaction.token, CHANNEL_ID);
-    const body = JSON.stringify(interaction);
-    const send = (payload: string) =>
-      fetch(`${s.serve.url}/discord/interactions`, {
-        method: 'POST',
-        body: payload,
-        headers: signedHeaders(keys, payload),
-        signal: AbortSignal.timeout(5000),
-      });
-    expect((await send(body)).status).toBe(200);
+    const send = (payload: string) => discordPost(s, payload);
+    expect((await send(JSON.stringify(interaction))).status).toBe(200);
     const detailsId = () =>
       JSON.stringify(s.discord.calls.map((c) => c.body)).match(/check502:details:[A-Za-z0-9_-]+/)?.[0];
     await s.discord.waitFor(() => detailsId() !== undefined, 20_000);
