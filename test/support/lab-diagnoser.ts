@@ -16,9 +16,9 @@ import type { Ports } from '../../src/diagnosis/ports.js';
 import { createAddressPolicy } from '../../src/probes/address-policy.js';
 import { createEdgeProber } from '../../src/probes/edge-prober.js';
 import { createOriginProber } from '../../src/probes/origin-prober.js';
-import { FAKE_TOKEN, startFakeCloudflareApi } from '../fakes/cloudflare-api.js';
-import { startFakeEdge } from '../fakes/fake-edge.js';
-import { startOriginLab } from '../fakes/origin-lab.js';
+import { FAKE_TOKEN, type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api.js';
+import { type FakeEdge, startFakeEdge } from '../fakes/fake-edge.js';
+import { type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
 import { aRecordZone, HOST, ZONE_ID } from './cloudflare-scenarios.js';
 
 export const LAB_HOST = HOST;
@@ -36,7 +36,20 @@ export async function startLabDiagnoser(): Promise<Diagnoser> {
   scenario.settings[ZONE_ID]!['ssl'] = 'strict';
   api.scenario = scenario;
   edge.setBehaviour({ kind: 'branded', code: 521, errorSource: 'host' });
+  return loopbackDiagnoser({ lab, edge, api }, [analyticsCheck]);
+}
 
+/**
+ * The real checks (Cloudflare API, edge, origin, plus `extraChecks`) wired to a started origin lab,
+ * fake edge and fake API: every host resolves to loopback, the edge probe goes to the fake edge's
+ * port. `close()` stops all three; `onRun` hears each diagnosed host.
+ */
+export function loopbackDiagnoser(
+  parts: { lab: OriginLab; edge: FakeEdge; api: FakeCloudflareApi },
+  extraChecks: AnyCheck[] = [],
+  onRun?: (host: string) => void,
+): Diagnoser {
+  const { lab, edge, api } = parts;
   const policy = createAddressPolicy(['127.0.0.0/8']);
   const resolve = async () => ['127.0.0.1'];
   const edgeProber = createEdgeProber({ resolve, policy, extraCa: [edge.ca] });
@@ -45,7 +58,8 @@ export async function startLabDiagnoser(): Promise<Diagnoser> {
     resolver: { resolve: async (host) => ({ host, addresses: [], cnames: [], resolvers: [] }) },
     addresses: policy,
     edge: {
-      probe: (url, signal) => edgeProber.probe(url.replace(`//${HOST}/`, `//${HOST}:${edge.port}/`), signal),
+      probe: (url, signal) =>
+        edgeProber.probe(url.replace(/^(https?:\/\/[^/:]+)\//, `$1:${edge.port}/`), signal),
     },
     origin: createOriginProber({ resolve, policy, extraCa: [lab.ca] }),
     clock: { now: () => new Date() },
@@ -54,10 +68,11 @@ export async function startLabDiagnoser(): Promise<Diagnoser> {
     cloudflareCheck,
     edgeCheck,
     createOriginCheck({ ports: { http: lab.httpPort, https: lab.httpsPort } }),
-    analyticsCheck,
+    ...extraChecks,
   ];
   return {
     run(target, options, listener) {
+      onRun?.(target.host);
       const cloudflare = createCloudflareReader({ token: FAKE_TOKEN, baseUrl: api.baseUrl, cache });
       return diagnose(
         target,

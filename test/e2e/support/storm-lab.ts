@@ -4,29 +4,12 @@
 // origin lab. For alert storms: "N sites, one origin refusing on 443". Other shapes share something
 // else: one tunnel with no connector (`tunnel-down`), one load balancer's pools all unhealthy
 // (`pool-down`), or Cloudflare's edge failing while every origin answers (`edge-failing`).
-import { createCloudflareCache } from '../../../src/cloudflare/cloudflare-cache.js';
-import { createCloudflareReader } from '../../../src/cloudflare/create-cloudflare-reader.js';
 import type { Diagnoser } from '../../../src/diagnoser.js';
-import type { AnyCheck } from '../../../src/diagnosis/check.js';
-import { cloudflareCheck } from '../../../src/diagnosis/checks/cloudflare/index.js';
-import { edgeCheck } from '../../../src/diagnosis/checks/edge/index.js';
-import { createOriginCheck } from '../../../src/diagnosis/checks/origin/index.js';
-import { diagnose } from '../../../src/diagnosis/engine.js';
-import type { Ports } from '../../../src/diagnosis/ports.js';
-import { createAddressPolicy } from '../../../src/probes/address-policy.js';
-import { createEdgeProber } from '../../../src/probes/edge-prober.js';
-import { createOriginProber } from '../../../src/probes/origin-prober.js';
-import { FAKE_TOKEN, startFakeCloudflareApi } from '../../fakes/cloudflare-api.js';
+import { startFakeCloudflareApi } from '../../fakes/cloudflare-api.js';
 import { startFakeEdge } from '../../fakes/fake-edge.js';
 import { startOriginLab } from '../../fakes/origin-lab.js';
-import {
-  ACCOUNT_ID,
-  aRecordZone,
-  lbZone,
-  TUNNEL_ID,
-  tunnelZone,
-  ZONE_ID,
-} from '../../support/cloudflare-scenarios.js';
+import { aRecordZone, lbZone, TUNNEL_ID, tunnelZone, ZONE_ID } from '../../support/cloudflare-scenarios.js';
+import { loopbackDiagnoser } from '../../support/lab-diagnoser.js';
 
 export type StormShape = 'dead-origin' | 'tunnel-down' | 'pool-down' | 'edge-failing';
 
@@ -80,43 +63,7 @@ export async function startStormLab(count: number, shape: StormShape = 'dead-ori
     );
   }
 
-  const policy = createAddressPolicy(['127.0.0.0/8']);
-  const resolve = async () => ['127.0.0.1'];
-  const edgeProber = createEdgeProber({ resolve, policy, extraCa: [edge.ca] });
-  const cache = createCloudflareCache();
-  const base: Omit<Ports, 'cloudflare'> = {
-    resolver: { resolve: async (host) => ({ host, addresses: [], cnames: [], resolvers: [] }) },
-    addresses: policy,
-    edge: {
-      probe: (url, signal) =>
-        edgeProber.probe(url.replace(/^(https?:\/\/[^/:]+)\//, `$1:${edge.port}/`), signal),
-    },
-    origin: createOriginProber({ resolve, policy, extraCa: [lab.ca] }),
-    clock: { now: () => new Date() },
-  };
-  const checks: AnyCheck[] = [
-    cloudflareCheck,
-    edgeCheck,
-    createOriginCheck({ ports: { http: lab.httpPort, https: lab.httpsPort } }),
-  ];
   const runs: string[] = [];
-  return {
-    hosts,
-    origin,
-    runs,
-    run(target, options, listener) {
-      runs.push(target.host);
-      const cloudflare = createCloudflareReader({ token: FAKE_TOKEN, baseUrl: api.baseUrl, cache });
-      return diagnose(
-        target,
-        { ...options, timeoutMs: Math.min(options.timeoutMs, 3000) },
-        { ...base, cloudflare },
-        checks,
-        listener,
-      );
-    },
-    async close() {
-      await Promise.all([lab.close(), edge.close(), api.close()]);
-    },
-  };
+  const diagnoser = loopbackDiagnoser({ lab, edge, api }, [], (host) => runs.push(host));
+  return { ...diagnoser, hosts, origin, runs };
 }
