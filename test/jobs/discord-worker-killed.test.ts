@@ -8,12 +8,18 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
 import { startServe, startWorker } from '../../src/main.js';
-import { APP_ID, CHANNEL_ID, commandInteraction, makeKeys, signedHeaders } from '../chat/discord/signing.js';
-import { logger, testConfig } from '../chat/slack/support/harness.js';
+import {
+  APP_ID,
+  CHANNEL_ID,
+  commandInteraction,
+  makeKeys,
+  postInteraction,
+} from '../chat/discord/signing.js';
 import { DISCORD_ERRORS, type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
 import { waitUntil } from '../faults/support/check502-process.js';
-import { removePrefix } from './support/redis-cleanup.js';
-import { scriptedDiagnoser } from './support/scripted-diagnoser.js';
+import { removePrefix } from '../support/redis-cleanup.js';
+import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
+import { logger, testConfig } from '../support/slack-harness.js';
 
 const redisUrl = inject('redisUrl');
 const cleanups: (() => Promise<void>)[] = [];
@@ -64,13 +70,7 @@ async function killedAfterAPost(prepare?: (api: FakeDiscordApi) => void) {
 
   const interaction = commandInteraction('shop.example.com');
   discordApi.addInteraction(interaction.token, CHANNEL_ID);
-  const body = JSON.stringify(interaction);
-  const ack = await fetch(`${front.url}/discord/interactions`, {
-    method: 'POST',
-    body,
-    headers: signedHeaders(keys, body),
-    signal: AbortSignal.timeout(5000),
-  });
+  const ack = await postInteraction(`${front.url}/discord/interactions`, keys, interaction);
   expect(await ack.json()).toEqual({ type: 5 }); // deferred: the worker makes it the root
   // Stop A only once its post is on record: a crash between a post and its record repeats that
   // one message by design (post-ledger.ts), which is not what this test is about.
