@@ -79,6 +79,8 @@ export async function redisRow(
 ): Promise<DoctorRow> {
   const needed =
     env['REDIS_URL'] !== undefined ||
+    config.redisCluster !== undefined ||
+    config.redisSentinel !== undefined ||
     config.slack !== undefined ||
     config.discord !== undefined ||
     config.webhookSecret !== undefined;

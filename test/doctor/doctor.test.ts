@@ -203,6 +203,15 @@ describe('check502 doctor', () => {
     expect(JSON.stringify(report)).not.toContain('xoxb-revoked-token-123');
   });
 
+  it('a Redis Cluster or Sentinel that is configured but down fails (it is needed), naming the mode', async () => {
+    for (const env of [{ REDIS_CLUSTER_NODES: '127.0.0.1:1' }, { REDIS_SENTINELS: '127.0.0.1:1' }]) {
+      const { code, report } = await doctor(env);
+      expect(code).toBe(1);
+      expect(row(report, 'REDIS_URL').status).toBe('failed');
+      expect(row(report, 'REDIS_URL').detail).toMatch(/cluster|sentinel/);
+    }
+  }, 30_000);
+
   it('a variable that does not parse is named, exit 1; bad arguments exit 2', async () => {
     const { code, report } = await doctor({ PORT: 'eighty', REDIS_URL: NO_REDIS });
     expect(code).toBe(1);
