@@ -6,21 +6,14 @@
 // (dns/cname-flattening/: the apex record is a CNAME in the API); `result_info.total_pages` paging;
 // 429 + Retry-After and 5xx (api/…/rate-limits, the fake's faults); a token scoped to other zones
 // sees an empty zones list (not an error).
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../fakes/cloudflare-api.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeScenario } from '../fakes/cloudflare-api.js';
 import { codes, findingOf, runDiagnosis, type Seen } from '../support/cloudflare-harness.js';
 import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../support/fake-cloudflare-per-test.js';
 import { originObservation as observed } from '../support/observations.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const fakes = fakeCloudflarePerTest();
 
 const healthy: Seen = {
   edge: { status: 200 },
@@ -35,7 +28,7 @@ const originDown: Seen = {
 };
 
 async function run(s: FakeScenario, seen: Seen, host = HOST) {
-  fake = await startFakeCloudflareApi(s);
+  const fake = await fakes.start(s);
   const out = await runDiagnosis(fake, host, seen);
   expect(fake.calls.length).toBeLessThanOrEqual(12);
   expect(out.report.cloudflareApiCalls).toBe(fake.calls.length);
@@ -140,7 +133,9 @@ describe('real zone set-ups', () => {
       '127.0.0.11',
       '127.0.0.12',
     ]);
-    const pages = fake!.calls.filter((c) => c.path.endsWith('/dns_records')).map((c) => c.query['page']);
+    const pages = fakes
+      .current!.calls.filter((c) => c.path.endsWith('/dns_records'))
+      .map((c) => c.query['page']);
     expect(pages).toEqual(['1', '2']);
   });
 
@@ -169,7 +164,6 @@ describe('real zone set-ups', () => {
     const once = aRecordZone();
     once.faults.push({ match: /GET \/zones\/[^/]+\/load_balancers$/, status: 502, times: 1 });
     expect(alarms((await run(once, healthy)).report)).toEqual([]);
-    await fake?.close();
     const always = aRecordZone();
     always.faults.push({ match: /GET \/zones\/[^/]+\/settings$/, status: 503 });
     const { report } = await run(always, originDown);

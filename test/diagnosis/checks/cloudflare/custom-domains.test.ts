@@ -3,24 +3,14 @@
 // environment, zone_id, zone_name, cert_id); the DNS record Cloudflare creates for it is a proxied
 // `AAAA 100::` (dnscontrol/dnscontrol#2509 and #4907; cloudflare-docs#29353 "Workers custom
 // domains: Proxied … records pointing to 100::"). Read permission: "Workers Scripts Read" (account).
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../../../fakes/cloudflare-api.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
 import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { ACCOUNT_ID, aRecordZone, HOST, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-async function start(s: FakeScenario) {
-  fake = await startFakeCloudflareApi(s);
-  return fake;
-}
+const fakes = fakeCloudflarePerTest();
+const start = (s: FakeScenario) => fakes.start(s);
 
 function customDomainZone(record = true): FakeScenario {
   const s = aRecordZone();
@@ -119,10 +109,9 @@ describe('Workers Custom Domains', () => {
     const api = await start(s);
     const { report } = await runDiagnosis(api, HOST, { edge: { status: 200 } });
     expect(findingOf(report, 'worker.route').evidence['script']).toBe('edge-auth');
-    const plain = await startFakeCloudflareApi(aRecordZone());
+    const plain = await start(aRecordZone());
     await runDiagnosis(plain, HOST, { edge: { status: 200 } });
     for (const a of [api, plain])
       expect(a.calls.some((c) => c.path.endsWith('/workers/domains'))).toBe(false);
-    await plain.close();
   });
 });

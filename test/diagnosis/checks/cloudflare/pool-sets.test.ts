@@ -2,20 +2,13 @@
 // with first match wins … independent from the standard steering fields"; `match.default` or no
 // `match` matches all requests, `match.topology` by regions/countries/PoPs; `overrides.pools` is the
 // flat pool list): which pools can serve this visitor is read from them, not from default_pools.
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../../../fakes/cloudflare-api.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
 import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { HOST, lbZone, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const fakes = fakeCloudflarePerTest();
 
 function withPoolSets(sets: Record<string, unknown>[]): FakeScenario {
   // Primary pool down, fallback healthy: without pool sets this is lb.fallback_serving.
@@ -26,7 +19,7 @@ function withPoolSets(sets: Record<string, unknown>[]): FakeScenario {
 
 describe('pool_sets', () => {
   it('a set matching every request replaces the default pools: its healthy pool serves, no LB alarm', async () => {
-    fake = await startFakeCloudflareApi(
+    const fake = await fakes.start(
       withPoolSets([{ name: 'everyone', match: { default: true }, overrides: { pools: ['pool-fallback'] } }]),
     );
     const { report } = await runDiagnosis(fake, HOST, { edge: { status: 200 } });
@@ -37,7 +30,7 @@ describe('pool_sets', () => {
   });
 
   it('a disabled set is skipped; the defaults apply again', async () => {
-    fake = await startFakeCloudflareApi(
+    const fake = await fakes.start(
       withPoolSets([
         {
           name: 'everyone',
@@ -52,7 +45,7 @@ describe('pool_sets', () => {
   });
 
   it('a set for some regions steers those visitors: its pool is named with the set and its regions', async () => {
-    fake = await startFakeCloudflareApi(
+    const fake = await fakes.start(
       withPoolSets([
         {
           name: 'americas',

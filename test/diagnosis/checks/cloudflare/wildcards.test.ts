@@ -4,24 +4,14 @@
 // dns/foundation-dns/setup "Differences from standard nameservers": only advanced nameservers let
 // an empty non-terminal stop a wildcard; RFC 4592 closest encloser). Records are listed by the fake
 // API with the real filters (name.exact, name.startswith, name.endswith).
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../../../fakes/cloudflare-api.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
 import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { aRecordZone, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';
 
-let fake: FakeCloudflareApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-async function start(s: FakeScenario) {
-  fake = await startFakeCloudflareApi(s);
-  return fake;
-}
+const api = fakeCloudflarePerTest();
+const start = (s: FakeScenario) => api.start(s);
 
 type Rec = { type: string; name: string; content: string; proxied?: boolean };
 function zone(records: Rec[], nameServers?: string[]): FakeScenario {
@@ -108,11 +98,8 @@ describe('empty non-terminals', () => {
 
   it('standard nameservers: *.example.com still answers for b.example.com and c.b.example.com', async () => {
     for (const host of ['b.example.com', 'c.b.example.com']) {
-      const api = await start(zone(ent));
-      const { report } = await runDiagnosis(api, host, { edge: { status: 200 } });
+      const { report } = await runDiagnosis(await start(zone(ent)), host, { edge: { status: 200 } });
       expect(findingOf(report, 'dns.record_ok').evidence['wildcard']).toBe('*.example.com');
-      await api.close();
-      fake = undefined;
     }
   });
 
@@ -131,15 +118,15 @@ describe('empty non-terminals', () => {
 
 describe('API calls', () => {
   it('a wildcard one label up costs no read below it; two labels up costs one', async () => {
-    const api = await start(zone([STAR]));
-    await runDiagnosis(api, 'shop.example.com');
-    const dnsReads = () => api.calls.filter((c) => c.path.endsWith('/dns_records'));
+    const fake = await start(zone([STAR]));
+    await runDiagnosis(fake, 'shop.example.com');
+    const dnsReads = () => fake.calls.filter((c) => c.path.endsWith('/dns_records'));
     expect(dnsReads().map((c) => Object.keys(c.query).find((k) => k.startsWith('name')))).toEqual([
       'name.exact',
       'name.startswith',
     ]);
-    api.calls.length = 0;
-    await runDiagnosis(api, 'a.b.example.com');
+    fake.calls.length = 0;
+    await runDiagnosis(fake, 'a.b.example.com');
     expect(dnsReads().map((c) => c.query['name.endswith'] ?? '-')).toEqual(['-', '-', 'b.example.com']);
   });
 });
