@@ -12,12 +12,14 @@ import type { AnyCheck } from '../../src/diagnosis/check.js';
 import { cloudflareCheck } from '../../src/diagnosis/checks/cloudflare/index.js';
 import { edgeCheck } from '../../src/diagnosis/checks/edge/index.js';
 import { createOriginCheck } from '../../src/diagnosis/checks/origin/index.js';
+import { createOriginSamplesCheck } from '../../src/diagnosis/checks/origin-samples/index.js';
 import { diagnose } from '../../src/diagnosis/engine.js';
 import type { Ports } from '../../src/diagnosis/ports.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { parseSite } from '../../src/diagnosis/target.js';
 import { createAddressPolicy } from '../../src/probes/address-policy.js';
 import { createEdgeProber } from '../../src/probes/edge-prober.js';
+import { createKeepAliveProber } from '../../src/probes/keepalive-prober.js';
 import { createOriginProber } from '../../src/probes/origin-prober.js';
 import { type LabCertificates, makeLabCertificates } from '../fakes/certs.js';
 import { FAKE_TOKEN, type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api.js';
@@ -78,6 +80,8 @@ interface Case {
   /** The origin leg Cloudflare uses in this mode, which must have seen the probe. */
   leg: 'http' | 'https';
   timeoutMs?: number;
+  /** Also sample the origin (fresh and kept-alive connections): a steady failure is not "intermittent". */
+  samples?: number;
 }
 
 const NGINX_502 =
@@ -130,6 +134,7 @@ const CASES: Case[] = [
     edge: { kind: 'branded', code: 520 },
     cause: 'origin.connection_reset',
     leg: 'http',
+    samples: 3,
   },
   {
     name: 'malformed status line',
@@ -341,6 +346,7 @@ async function run(
         probe: (url, signal) => edgeProber.probe(url.replace(`//${HOST}`, `//${HOST}:${edge.port}`), signal),
       },
       origin: createOriginProber({ resolve, policy, extraCa: [certs.ca.cert] }),
+      keepAlive: createKeepAliveProber({ resolve, policy }),
       cloudflare: createCloudflareReader({
         token: FAKE_TOKEN,
         baseUrl: api.baseUrl,
@@ -349,9 +355,11 @@ async function run(
       clock: { now: () => new Date() },
     };
     const checks: AnyCheck[] = [cloudflareCheck, edgeCheck, createOriginCheck({ ports })];
+    if (c.samples) checks.push(createOriginSamplesCheck({ ports }));
     const parsed = parseSite(HOST);
     if (!parsed.ok) throw new Error(parsed.reason);
-    const report = await diagnose(parsed.target, { timeoutMs: c.timeoutMs ?? 2500 }, probePorts, checks);
+    const options = { timeoutMs: c.timeoutMs ?? 2500, ...(c.samples ? { samples: c.samples } : {}) };
+    const report = await diagnose(parsed.target, options, probePorts, checks);
     return { report, seen: { http: http?.connections() ?? 0, https: https?.connections() ?? 0 } };
   } finally {
     await Promise.all(started.map((s) => s.close()));
@@ -370,6 +378,11 @@ describe('misbehaving origins, as Cloudflare reaches them', () => {
       expect(report.verdict).not.toBe('failing');
     } else {
       expect(report.primaryCause, summary).toBe(c.cause);
+      if (c.samples)
+        expect(
+          report.findings.map((f) => f.code),
+          summary,
+        ).not.toContain('origin.intermittent');
       const cause = report.findings.find((f) => f.code === c.cause);
       expect(cause?.severity).toBe('error');
       expect(cause?.remediation.length).toBeGreaterThan(0);

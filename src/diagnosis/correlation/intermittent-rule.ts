@@ -142,5 +142,5 @@ function withoutOtherErrors(input: CorrelationInput, effect: RuleEffect | undefi
 }
 
 function answered(o: OriginObservation): boolean {
-  return o.outcome === 'response' && (o.http?.status ?? 0) < 500;
+  return o.outcome === 'response' && (o.http?.status ?? 0) < 500 && !o.http?.bodyError;
 }

@@ -53,17 +53,20 @@ function samplesOf(endpoint: EndpointSamples): OriginSample[] {
   const first = endpoint.fresh[0]?.observation;
   const label = endpointLabel(endpoint.request, first?.resolvedAddress);
   const fresh = endpoint.fresh.map(({ atMs, observation: o }): OriginSample => {
+    // A body that broke off after the headers failed like a reset, whatever its status said.
+    const broken = o.http?.bodyError;
     const sample: OriginSample = {
       kind: 'fresh',
       endpoint: label,
       atMs,
-      outcome: o.outcome,
-      ok: o.outcome === 'response' && (o.http?.status ?? 0) < 500,
+      outcome: broken ? 'reset' : o.outcome,
+      ok: o.outcome === 'response' && (o.http?.status ?? 0) < 500 && !broken,
     };
     if (o.http) sample.status = o.http.status;
     const ttfb = o.http?.ttfbMs ?? o.timings.ttfbMs;
     if (ttfb !== undefined) sample.ttfbMs = ttfb;
-    if (o.error) Object.assign(sample, { errorCode: o.error.code, error: o.error.message.slice(0, 200) });
+    const error = broken ?? o.error;
+    if (error) Object.assign(sample, { errorCode: error.code, error: error.message.slice(0, 200) });
     return sample;
   });
   const kept = endpoint.reused;
@@ -257,6 +260,7 @@ function modeKey(s: OriginSample): string {
 
 function modeKeyOf(o: OriginObservation): string | undefined {
   if (o.outcome !== 'response') return o.outcome;
+  if (o.http?.bodyError) return 'reset';
   return (o.http?.status ?? 0) >= 500 ? 'http_5xx' : undefined;
 }
 
