@@ -150,12 +150,9 @@ export interface ChatSink {
    * again when the message is actually sent, so one still waiting for its turn goes out up to date.
    */
   postStorm?(channel: string, view: () => StormView): Promise<ThreadRef>;
-  /**
-   * Posts a text file (a Markdown timeline) in a thread, or in the channel when there is none.
-   * `platform` and `private` say who will read it, so origin addresses are hidden in shared channels.
-   */
+  /** Posts a text file (a Markdown timeline) in a thread, or in the channel when there is none. */
   postFile?(
-    where: { channel: string; thread?: ThreadRef; platform?: Platform; private?: true },
+    where: { channel: string; thread?: ThreadRef },
     file: { name: string; title: string; content: string },
   ): Promise<void>;
   /** Edits the storm message (more sites, the shared cause, thread links). */

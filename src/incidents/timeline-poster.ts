@@ -4,6 +4,7 @@
 // answer, so the platform's 3-second acknowledgement never waits for it; a failed upload is logged.
 import type { Redis } from 'ioredis';
 import type { TimelinePoster } from '../chat/front/chat-front.js';
+import { audienceOf, forAudience, type ShowOriginAddresses } from '../present/origin-addresses.js';
 import type { Logger, Sinks } from './incident-deps.js';
 import { loadTimeline } from './load-timeline.js';
 
@@ -12,26 +13,26 @@ export function createTimelinePoster(deps: {
   prefix: string;
   sinks: Sinks;
   logger: Logger;
+  /** CHECK502_SHOW_ORIGIN_ADDRESSES (default `private`: hidden outside DMs and private channels). */
+  showOriginAddresses?: ShowOriginAddresses;
 }): TimelinePoster {
   return {
-    async post(site, input) {
+    async post(site, input, incidentId) {
       const sink = deps.sinks[input.platform];
       if (!sink?.postFile)
         return { ok: false, reason: 'this chat platform cannot receive files from check502' };
-      const timeline = await loadTimeline(deps.redis, deps.prefix, site);
+      const timeline = await loadTimeline(deps.redis, deps.prefix, site, incidentId);
       if (!timeline.ok) return timeline;
       const thread = timeline.threads[input.platform];
-      // Who reads it decides whether origin addresses are shown (the sinks hide them in shared channels).
-      const audience = (thread ?? input.reply).private ? { private: true as const } : {};
-      const where = thread
-        ? { platform: input.platform, channel: thread.channel, thread, ...audience }
-        : { platform: input.platform, channel: input.reply.channel, ...audience };
+      // Who reads it decides whether origin addresses are shown: hidden in a shared channel.
+      const audience = audienceOf(thread ?? input.reply, deps.showOriginAddresses);
+      const where = thread ? { channel: thread.channel, thread } : { channel: input.reply.channel };
       const name = `timeline-${timeline.id.replace(/[^\w.-]+/g, '-')}.md`;
       void sink
         .postFile(where, {
           name,
           title: `Timeline of ${timeline.id} (${timeline.state})`,
-          content: timeline.markdown,
+          content: forAudience(timeline.markdown, audience),
         })
         .catch((error: unknown) =>
           deps.logger.warn({ err: error, incident: timeline.id }, 'could not post the timeline file'),

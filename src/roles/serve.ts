@@ -76,6 +76,7 @@ export async function serve(deps: Deps, options: { worker: boolean }): Promise<S
       prefix: config.queuePrefix,
       sinks: deps.sinks,
       logger,
+      showOriginAddresses: config.showOriginAddresses,
     }),
   });
   const fixes = buildFixFront(config, deps.redis, logger);

@@ -257,4 +257,18 @@ it('a closed incident offers its timeline on both platforms, and every way of as
     });
     expect(message.attachments[0]?.text).toBe(shared);
   }
+
+  // The site fails again: a new incident. The closed one's button still posts ITS timeline.
+  diagnoser.fixed = false;
+  expect(await webhook(serve, kuma(0))).toBe(202);
+  await slackApi.waitFor(
+    () =>
+      slackApi
+        .callsOf('chat.postMessage')
+        .filter((c) => c.args['channel'] === SLACK_ALERTS && c.args['thread_ts'] === undefined).length === 2,
+    20_000,
+  );
+  await postSigned(serve.url, slackTimelineClick(SLACK_ALERTS, rootTs, id, slackApi.responseUrl('tl3')));
+  await slackApi.waitFor(() => slackApi.uploads.filter((u) => u.channel !== undefined).length === 2, 10_000);
+  expect(slackApi.uploads[1]?.content).toBe(shared);
 }, 90_000);
