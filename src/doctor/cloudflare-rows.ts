@@ -3,6 +3,7 @@
 // zone the user names, try every read the checks make, one row per permission, each naming what
 // its absence disables and the exact permission (and scope) to add.
 
+import { setMaxListeners } from 'node:events';
 import { listTunnelsOnce } from '../cloudflare/account-access.js';
 import { createApiClient } from '../cloudflare/api-client.js';
 import { auditLog } from '../cloudflare/audit-log-reads.js';
@@ -35,6 +36,8 @@ export async function cloudflareRows(options: CloudflareDoctorOptions): Promise<
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
   });
   const signal = AbortSignal.timeout((options.timeoutMs ?? 8000) * 3);
+  // Every read below listens on this one signal at once (a dozen): not a leak.
+  setMaxListeners(40, signal);
   const rows: DoctorRow[] = [];
 
   const token = await tokenRow(() => checkToken(api, signal));
