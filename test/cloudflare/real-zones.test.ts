@@ -32,7 +32,7 @@ async function run(s: FakeScenario, seen: Seen, host = HOST) {
   const out = await runDiagnosis(fake, host, seen);
   expect(fake.calls.length).toBeLessThanOrEqual(12);
   expect(out.report.cloudflareApiCalls).toBe(fake.calls.length);
-  return out;
+  return { ...out, api: fake };
 }
 
 function alarms(report: Awaited<ReturnType<typeof run>>['report']): string[] {
@@ -127,7 +127,7 @@ describe('real zone set-ups', () => {
       { type: 'A', name: HOST, content: '127.0.0.11', proxied: true },
       { type: 'A', name: HOST, content: '127.0.0.12', proxied: true },
     ];
-    const { cloudflareFacts } = await run(s, healthy);
+    const { cloudflareFacts, api } = await run(s, healthy);
     expect(cloudflareFacts?.origins.map((o) => o.address)).toEqual([
       '127.0.0.10',
       '127.0.0.11',
