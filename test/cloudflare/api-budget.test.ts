@@ -3,7 +3,7 @@
 // fit without dropping a read; a large load balancer may drop the last reads (budget_spent, info).
 import { describe, expect, it } from 'vitest';
 import type { FakeScenario } from '../fakes/cloudflare-api.js';
-import { codes, fakeApiPerTest, runDiagnosis } from '../support/cloudflare-harness.js';
+import { codes, runDiagnosis } from '../support/cloudflare-harness.js';
 import {
   ACCOUNT_ID,
   aRecordZone,
@@ -13,8 +13,9 @@ import {
   tunnelZone,
   ZONE_ID,
 } from '../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../support/fake-cloudflare-per-test.js';
 
-const start = fakeApiPerTest();
+const { start } = fakeCloudflarePerTest();
 
 function wildcard(): FakeScenario {
   const s = aRecordZone();

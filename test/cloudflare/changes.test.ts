@@ -6,10 +6,11 @@ import { renderSummary as discordSummary } from '../../src/chat/discord/render/r
 import { renderSummary as slackSummary } from '../../src/chat/slack/render-summary.js';
 import { login, originRulesChanged, recordChanged, settingChanged } from '../fakes/audit-log-entries.js';
 import type { FakeScenario } from '../fakes/cloudflare-api.js';
-import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
+import { codes, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
 import { ACCOUNT_ID, HOST, TUNNEL_ID, tunnelZone, ZONE_ID } from '../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../support/fake-cloudflare-per-test.js';
 
-const start = fakeApiPerTest();
+const { start } = fakeCloudflarePerTest();
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 const OLD_TUNNEL = '5e4c1d0a-2b1f-4c9e-8a7d-3f6b2c1d0e9f';

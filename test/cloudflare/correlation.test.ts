@@ -1,7 +1,7 @@
 // The correlation rules end to end: the zone read through the real SDK from the fake API, the
 // probes' observations as the other checks report them, the engine naming the primary cause.
 import { describe, expect, it } from 'vitest';
-import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
+import { codes, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
 import {
   aRecordZone,
   HOST,
@@ -10,9 +10,10 @@ import {
   tunnelZone,
   ZONE_ID,
 } from '../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../support/fake-cloudflare-per-test.js';
 import { originObservation } from '../support/observations.js';
 
-const start = fakeApiPerTest();
+const { start } = fakeCloudflarePerTest();
 
 describe('primary cause from API + probes', () => {
   it('a private record explains the 522 and nothing is probed', async () => {

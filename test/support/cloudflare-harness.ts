@@ -3,7 +3,6 @@
 // in the labs), the engine and its correlation rules. Edge, origin and public-DNS facts are given
 // as the other checks would report them, so each scenario states exactly what the probes saw.
 
-import { afterEach } from 'vitest';
 import { type CloudflareCache, createCloudflareCache } from '../../src/cloudflare/cloudflare-cache.js';
 import { createCloudflareReader } from '../../src/cloudflare/create-cloudflare-reader.js';
 import type { AnyCheck, Check } from '../../src/diagnosis/check.js';
@@ -18,12 +17,7 @@ import type { DnsAnswer, OriginObservation, Ports } from '../../src/diagnosis/po
 import type { Report } from '../../src/diagnosis/report.js';
 import { parseSite } from '../../src/diagnosis/target.js';
 import { createAddressPolicy } from '../../src/probes/address-policy.js';
-import {
-  FAKE_TOKEN,
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../fakes/cloudflare-api.js';
+import { FAKE_TOKEN, type FakeCloudflareApi } from '../fakes/cloudflare-api.js';
 import { reported } from './findings.js';
 import { edgeFacts } from './observations.js';
 
@@ -154,20 +148,4 @@ export function findingOf(report: Report, code: string) {
   const f = report.findings.find((x) => x.code === code);
   if (!f) throw new Error(`no ${code} finding in ${codes(report).join(', ')}`);
   return f;
-}
-
-/**
- * The fake Cloudflare API for each test of a file: returns `start(scenario)`, and closes every API
- * it started after each test. Call once at the top of the file.
- */
-export function fakeApiPerTest(): (scenario?: FakeScenario) => Promise<FakeCloudflareApi> {
-  const started: FakeCloudflareApi[] = [];
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((fake) => fake.close()));
-  });
-  return async (scenario) => {
-    const fake = await startFakeCloudflareApi(scenario);
-    started.push(fake);
-    return fake;
-  };
 }

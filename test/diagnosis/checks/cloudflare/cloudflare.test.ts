@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCloudflareCache } from '../../../../src/cloudflare/cloudflare-cache.js';
 import { GLOBAL_KEY } from '../../../fakes/cloudflare-api.js';
-import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import {
   aRecordZone,
   HOST,
@@ -12,8 +12,9 @@ import {
   tunnelZone,
   ZONE_ID,
 } from '../../../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';
 
-const start = fakeApiPerTest();
+const { start } = fakeCloudflarePerTest();
 
 describe('cloudflare check', () => {
   it('without a token the check is skipped with an info finding and the diagnosis still runs', async () => {

@@ -3,10 +3,11 @@
 // region, then origin address: OpenAPI example of account-load-balancer-pools-pool-health-details
 // and cloudflare-go load_balancing.go), read through the real SDK from the fake.
 import { describe, expect, it } from 'vitest';
-import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { ACCOUNT_ID, HOST, lbZone, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';
 
-const start = fakeApiPerTest();
+const { start } = fakeCloudflarePerTest();
 
 const REGIONS = [
   'Western Europe',

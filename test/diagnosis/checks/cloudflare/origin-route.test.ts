@@ -11,10 +11,11 @@ import {
   routeRule,
   setConfigRule,
 } from '../../../fakes/origin-rules.js';
-import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { aRecordZone, HOST, lbZone, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';
 
-const start = fakeApiPerTest();
+const { start } = fakeCloudflarePerTest();
 
 function withRules(...rulesets: Record<string, unknown>[]): FakeScenario {
   const s = aRecordZone();

@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { matchRoute } from '../../../../src/diagnosis/checks/cloudflare/workers.js';
 import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
-import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';
 import { originObservation } from '../../../support/observations.js';
 
-const start = fakeApiPerTest();
+const { start } = fakeCloudflarePerTest();
 
 function wildcardZone(): FakeScenario {
   const s = aRecordZone();

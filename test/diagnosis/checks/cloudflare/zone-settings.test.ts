@@ -2,11 +2,12 @@
 // answer lacks them), and only when they change what the report says.
 import { describe, expect, it } from 'vitest';
 import type { FakeCloudflareApi } from '../../../fakes/cloudflare-api.js';
-import { codes, fakeApiPerTest, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
+import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
+import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';
 import { originObservation } from '../../../support/observations.js';
 
-const start = fakeApiPerTest();
+const { start } = fakeCloudflarePerTest();
 const settingCalls = (api: FakeCloudflareApi) =>
   api.calls.filter((c) => /\/settings\/[a-z_]+$/.test(c.path)).map((c) => c.path.split('/').pop());
 
