@@ -97,7 +97,7 @@ export function startWorkerPool(deps: Deps): WorkerPool {
     logger,
   });
   const watchWorkers = startWatchWorkers({
-    redisUrl: config.redisUrl,
+    redisUrl: redisTarget(config),
     prefix: config.queuePrefix,
     diagnose: async (input, site) => {
       const typed = parseSite(input);

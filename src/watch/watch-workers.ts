@@ -9,6 +9,7 @@ import type { ChatSink, Platform, RunContext, ThreadRef } from '../chat/sink.js'
 import type { Report } from '../diagnosis/report.js';
 import { PostLedger } from '../jobs/post-ledger.js';
 import { closeRedis, createWorkerRedis } from '../jobs/redis-clients.js';
+import type { RedisTarget } from '../jobs/redis-target.js';
 import type { WatchHistory, WatchHistoryEntry } from './watch-history.js';
 import { changeNote, outcomeNote, startNote } from './watch-messages.js';
 import { queueFinish, queueRun, WATCH_QUEUE, type WatchJob } from './watch-queue.js';
@@ -26,7 +27,8 @@ import { type WatchRecord, WatchStore } from './watch-store.js';
 export type WatchDiagnosis = (input: string, site: string) => Promise<Report>;
 
 export interface WatchWorkerOptions {
-  redisUrl: string;
+  /** A URL, or the cluster/sentinel target every worker client is opened through. */
+  redisUrl: string | RedisTarget;
   prefix: string;
   diagnose: WatchDiagnosis;
   sinks: Partial<Record<Platform, ChatSink>>;
