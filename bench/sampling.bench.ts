@@ -1,9 +1,9 @@
 // `npm run bench sampling`: what sampling costs. Against the lab with every dependency delayed by
 // 200 ms (fake DNS per query, fake edge, each origin connection, every Cloudflare API answer), the
 // same diagnosis with one glance (--samples 1) and with the default 5 samples, in the same run.
-// "Verdict" is when every check whose findings can fail the site has ended (all but the keep-alive
-// idle watch, which on a healthy keep-alive origin waits out its window and must stay inside the
-// budget); "total" is the whole report.
+// "Report" is the whole diagnosis; "others done" is when every check but the keep-alive idle watch
+// had ended. The idle watch is a trailing check: it ends with the others, so the two are the same
+// to within a few ms (before, a healthy keep-alive origin held the report for its 6 s window).
 import type { DiagnosisConfig } from '../src/config.js';
 import { createDiagnoser } from '../src/diagnoser.js';
 import { parseSite } from '../src/diagnosis/target.js';
@@ -59,25 +59,26 @@ export default async function bench(): Promise<BenchRow[]> {
     };
     const one = await measure(1);
     const five = await measure(5);
-    const ratio = Math.round((five.verdict / one.verdict) * 100) / 100;
+    const ratio = Math.round((five.total / one.total) * 100) / 100;
+    const held = Math.round((five.total / Math.max(1, five.verdict)) * 100) / 100;
     return [
       {
         bench: 'sampling',
-        metric: 'one glance (--samples 1), 200 ms delays: verdict',
-        value: one.verdict,
+        metric: 'one glance (--samples 1), 200 ms delays: report',
+        value: one.total,
         unit: 'ms',
         target: '',
       },
       {
         bench: 'sampling',
-        metric: '5 samples (default), 200 ms delays: verdict',
-        value: five.verdict,
+        metric: '5 samples (default), 200 ms delays: report',
+        value: five.total,
         unit: 'ms',
         target: '',
       },
       {
         bench: 'sampling',
-        metric: '5 samples / one glance (verdict, same run)',
+        metric: '5 samples / one glance (whole report, same run)',
         value: ratio,
         unit: 'x',
         target: '< 2',
@@ -85,11 +86,11 @@ export default async function bench(): Promise<BenchRow[]> {
       },
       {
         bench: 'sampling',
-        metric: '5 samples: whole report incl. keep-alive idle watch',
-        value: five.total,
-        unit: 'ms',
-        target: `<= ${TIMEOUT_MS + 2000} (budget)`,
-        pass: five.total <= TIMEOUT_MS + 2000,
+        metric: '5 samples: report / others done (keep-alive idle watch holding the verdict)',
+        value: held,
+        unit: 'x',
+        target: '<= 1.1',
+        pass: held <= 1.1,
       },
     ];
   } finally {
