@@ -1,11 +1,11 @@
 // Which fixes a report's evidence supports, and exactly what each previews.
 import { describe, expect, it } from 'vitest';
-import type { Change } from '../../src/diagnosis/change.js';
 import type { Finding } from '../../src/diagnosis/finding.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { previewText } from '../../src/fixes/fix-plan.js';
 import { planFixes } from '../../src/fixes/plan-fixes.js';
 import { reported } from '../support/findings.js';
+import { sslStrictChange } from './support/broken-by-a-change.js';
 
 const zoneOk = reported({
   code: 'cloudflare.zone_ok',
@@ -48,18 +48,7 @@ describe('planFixes', () => {
   });
 
   it('a suspect setting change rolls back to its previous value (one plan, not two for the same write)', () => {
-    const change: Change = {
-      id: 'e1',
-      when: new Date().toISOString(),
-      who: 'alice@example.com',
-      kind: 'setting',
-      what: 'SSL/TLS mode',
-      target: 'ssl',
-      action: 'changed',
-      from: 'full',
-      to: 'strict',
-      rollback: { kind: 'setting', setting: 'ssl', previous: 'full', current: 'strict' },
-    };
+    const change = sslStrictChange(0);
     const suspect = reported({
       code: 'change.suspect',
       severity: 'error',

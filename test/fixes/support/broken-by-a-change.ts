@@ -8,10 +8,11 @@ import type { FakeScenario } from '../../fakes/cloudflare-api.js';
 import { ACCOUNT_ID, aRecordZone, ZONE_ID } from '../../support/cloudflare-scenarios.js';
 import { reported } from '../../support/findings.js';
 
-export function brokenReport(site: string): Report {
-  const change: Change = {
+/** The audit-log change that broke it: SSL/TLS mode Full → Full (strict), `minutesAgo` before now. */
+export function sslStrictChange(minutesAgo = 12): Change {
+  return {
     id: 'e1',
-    when: new Date(Date.now() - 12 * 60_000).toISOString(),
+    when: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
     who: 'alice@example.com',
     kind: 'setting',
     what: 'SSL/TLS mode',
@@ -21,6 +22,10 @@ export function brokenReport(site: string): Report {
     to: 'strict',
     rollback: { kind: 'setting', setting: 'ssl', previous: 'full', current: 'strict' },
   };
+}
+
+export function brokenReport(site: string): Report {
+  const change = sslStrictChange();
   const cause = reported({
     code: 'origin.tls_cert_untrusted',
     severity: 'error',
