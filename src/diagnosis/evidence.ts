@@ -9,6 +9,7 @@
 // reads as a plain record where the code is not known (details, --json).
 import type { EdgeEvidence } from './checks/edge/evidence.js';
 import type { OriginEvidence } from './checks/origin/evidence.js';
+import type { PublicDnsEvidence } from './checks/public-dns/evidence.js';
 import type { FindingCode } from './codes.js';
 import type { CheckName } from './facts.js';
 
@@ -18,7 +19,7 @@ export interface EngineEvidence {
   'check.timed_out': { check: CheckName; budgetMs: number };
 }
 
-export interface EvidenceByCode extends EngineEvidence, EdgeEvidence, OriginEvidence {}
+export interface EvidenceByCode extends EngineEvidence, EdgeEvidence, OriginEvidence, PublicDnsEvidence {}
 
 /** The evidence of a finding with code C (codes not typed yet: any record; see TypedCode). */
 export type EvidenceOf<C extends FindingCode> = C extends keyof EvidenceByCode

@@ -19,7 +19,7 @@ export const DNS_STEPS: StepsByCode = {
       '` and run the connector next to the origin.',
   ],
   'dns.public_not_cloudflare': (e) => [
-    `Public DNS answers ${strs(e['addresses']).join(', ') || 'addresses'} for ${str(e['host'], 'the host')}, which are not Cloudflare's: check that the registrar's nameservers are Cloudflare's (\`dig NS ${str(e['zone'], '<zone>')} +short\`).`,
+    `Public DNS answers ${strs(e.addresses).join(', ') || 'addresses'} for ${str(e.host, 'the host')}, which are not Cloudflare's: check that the registrar's nameservers are Cloudflare's (\`dig NS ${str(e.zone, '<zone>')} +short\`).`,
     'If the nameservers are right, wait for resolvers to drop the old answer (up to the previous TTL) or check for a conflicting record at another DNS provider.',
   ],
 };

@@ -3,9 +3,9 @@ import { type StepsByCode, str } from './steps.js';
 
 export const PUBLIC_DNS_STEPS: StepsByCode = {
   'dns.public_resolution_failed': (e) => {
-    const host = str(e['host'], 'the site');
-    const resolvers = Array.isArray(e['resolvers']) ? e['resolvers'].join(', ') : '';
-    const dangling = str(e['danglingCname'], '');
+    const host = str(e.host, 'the site');
+    const resolvers = Array.isArray(e.resolvers) ? e.resolvers.join(', ') : '';
+    const dangling = str(e.danglingCname, '');
     const apex = host.split('.').slice(-2).join('.');
     if (dangling !== '') {
       return [
@@ -13,7 +13,7 @@ export const PUBLIC_DNS_STEPS: StepsByCode = {
         `Check with \`dig +short ${dangling} @1.1.1.1\`.`,
       ];
     }
-    switch (e['errorCode']) {
+    switch (e.errorCode) {
       case 'ENOTFOUND':
         return [
           `Create a DNS record for ${host} in the zone (proxied, orange cloud), or fix the typo in the name.`,
@@ -33,10 +33,10 @@ export const PUBLIC_DNS_STEPS: StepsByCode = {
     }
   },
   'dns.public_private_address': (e) => {
-    const host = str(e['host'], 'the site');
-    const address = str(e['address'], 'the address');
+    const host = str(e.host, 'the site');
+    const address = str(e.address, 'the address');
     return [
-      `Change the public record for ${host} from ${address} (${str(e['range'], 'a private range')}) to the origin's public IP, and proxy it through Cloudflare.`,
+      `Change the public record for ${host} from ${address} (${str(e.range, 'a private range')}) to the origin's public IP, and proxy it through Cloudflare.`,
       'To publish a service that only has a private address, run a Cloudflare Tunnel (cloudflared) instead of pointing DNS at it.',
     ];
   },
