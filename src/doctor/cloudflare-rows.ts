@@ -106,6 +106,11 @@ export async function cloudflareRows(options: CloudflareDoctorOptions): Promise<
         `${(await entrypointRules(api, zoneId, 'http_config_settings', signal)).length} Configuration Rule(s)`,
     ],
     [
+      PERMISSIONS.cacheRules,
+      async () =>
+        `${(await entrypointRules(api, zoneId, 'http_request_cache_settings', signal)).length} Cache Rule(s)`,
+    ],
+    [
       PERMISSIONS.analytics,
       async () =>
         `${(await edgeAnalytics(api, zoneId, zone.name, since, until, signal)).total} request(s) in 30 min`,

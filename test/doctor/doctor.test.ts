@@ -66,6 +66,7 @@ describe('check502 doctor', () => {
       'Cloudflare Tunnel Read',
       'Origin Read',
       'Config Settings Read',
+      'Cache Settings Read',
       'SSL and Certificates Read',
       'Workers Scripts Read',
     ])
@@ -104,6 +105,8 @@ describe('check502 doctor', () => {
     expect(row(report, 'DNS Read').status).toBe('ok');
     expect(text).toContain('fix: Add "Zone Settings Read"');
     expect(row(report, 'Origin Read').status).toBe('warning');
+    expect(row(report, 'Cache Settings Read').status).toBe('warning');
+    expect(row(report, 'Cache Settings Read').disables).toContain('proxy read timeout');
     expect(row(report, 'SSL and Certificates Read').status).toBe('warning');
   });
 
