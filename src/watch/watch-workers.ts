@@ -7,6 +7,7 @@ import { type Queue as BullQueue, type Job, Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ChatSink, Platform, RunContext, ThreadRef } from '../chat/sink.js';
 import type { Report } from '../diagnosis/report.js';
+import { ActiveRuns } from '../jobs/active-runs.js';
 import { PostLedger } from '../jobs/post-ledger.js';
 import { closeRedis, createWorkerRedis } from '../jobs/redis-clients.js';
 import type { RedisTarget } from '../jobs/redis-target.js';
@@ -40,6 +41,10 @@ export interface WatchWorkerOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
 }
+
+/** Longest a first run waits for a plain diagnosis of the site already running (it has a 10 s probe budget). */
+const JOIN_WAIT_MS = 2 * 60_000;
+const JOIN_POLL_MS = 250;
 
 export interface WatchWorkers {
   close(): Promise<void>;
@@ -91,6 +96,27 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
           )
       : Promise.resolve();
 
+  /**
+   * A plain diagnosis of the site running when the watch starts is its first look: wait until it
+   * ends and go on in its thread, rather than diagnose twice at once in two threads. Bounded, so a
+   * run that crashed without freeing the site delays the watch, never stalls it.
+   */
+  async function joinRunningDiagnosis(record: WatchRecord, ledger: PostLedger): Promise<void> {
+    const active = new ActiveRuns(state, options.prefix);
+    const until = Date.now() + JOIN_WAIT_MS;
+    let thread: ThreadRef | undefined;
+    for (;;) {
+      const running = await active.get(record.reply.platform, record.site);
+      if (!running) break;
+      thread = running.thread ?? thread;
+      if (Date.now() >= until) break;
+      await new Promise((r) => setTimeout(r, JOIN_POLL_MS));
+    }
+    if (!thread) return;
+    await ledger.saveRoot(thread);
+    await store.update(record.id, (r) => (r.thread ? undefined : { ...r, thread })); // joiners link to it
+  }
+
   /** The root message, posted once (an earlier attempt's root is reused). */
   async function ensureRoot(record: WatchRecord, ledger: PostLedger): Promise<ThreadRef> {
     const known = await ledger.root();
@@ -119,6 +145,7 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
     const ledger = ledgerOf(id);
     if (record.state.runs > n) return afterRun(record, n, ledger); // folded by an earlier attempt
     if (record.state.runs < n) return 'stale';
+    if (n === 0 && !(await ledger.root())) await joinRunningDiagnosis(record, ledger);
     const thread = await ensureRoot(record, ledger);
     if (n === 0)
       await remember(record, ledger, 'hist:start', {

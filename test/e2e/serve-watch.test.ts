@@ -18,9 +18,18 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
 
-async function start(delayMs: number) {
+/** `hold`: every diagnosis waits for it before probing (a run held mid-way); `started` counts them. */
+async function start(delayMs: number, hold?: Promise<void>) {
   const [slackApi, lab] = await Promise.all([startFakeSlackApi(), startLabDiagnoser()]);
-  const diagnoser = switchableDiagnoser(lab);
+  const diagnoser = Object.assign(switchableDiagnoser(lab), { started: 0 });
+  if (hold) {
+    const probe = diagnoser.run;
+    diagnoser.run = async (...args) => {
+      diagnoser.started++;
+      await hold;
+      return probe(...args);
+    };
+  }
   const prefix = `ew${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const serve: ServeHandle = await startServe({
     config: testConfig(redisUrl, slackApi.apiUrl, prefix),
@@ -129,4 +138,28 @@ it('the Stop button ends the watch: one outcome note, no more runs', async () =>
   ]);
   expect(blocks(done.updates.at(-1)!)).not.toContain('check502_watch_stop');
   expect(diagnoser.runs).toHaveLength(1);
+}, 60_000);
+
+it('a watch asked while a diagnosis of the site runs joins it: one diagnosis at a time, one thread', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const { slackApi, diagnoser, command } = await start(60_000, held);
+  cleanups.push(async () => release()); // a failed expectation must not leave the worker held
+  expect((await command(LAB_HOST)).status).toBe(200);
+  await slackApi.waitFor(() => thread(slackApi).roots.length === 1 && diagnoser.started === 1, 20_000);
+  expect((await command(`watch ${LAB_HOST} 10m`)).status).toBe(200);
+  await new Promise((r) => setTimeout(r, 1500)); // a doubled run or thread would show by now
+  expect(diagnoser.started).toBe(1);
+  expect(thread(slackApi).roots).toHaveLength(1);
+  // The diagnosis ends; the watch goes on in its thread, whose root gets the status and Stop button.
+  release();
+  await slackApi.waitFor(
+    () => thread(slackApi).updates.some((u) => blocks(u).includes('check502_watch_stop')),
+    20_000,
+  );
+  const done = thread(slackApi);
+  expect(done.roots).toHaveLength(1);
+  const stopOn = done.updates.filter((u) => blocks(u).includes('check502_watch_stop'));
+  expect(stopOn.every((u) => u.args['ts'] === done.rootTs)).toBe(true);
+  expect(diagnoser.started).toBe(2);
 }, 60_000);
