@@ -94,6 +94,9 @@ export interface RunContext {
   watch?: WatchContext;
 }
 
+/** postStorm: the message's stable key, and since when to look for it (as RunContext.rootKey/lookBackSince). */
+export type PostKey = Pick<RunContext, 'rootKey' | 'lookBackSince'>;
+
 /** What a watch's root message shows besides the latest verdict. */
 export interface WatchContext {
   /** The watch's id, carried by the Stop button. */
@@ -148,8 +151,9 @@ export interface ChatSink {
   /**
    * Posts the storm message in a channel, ahead of messages already waiting there. `view` is read
    * again when the message is actually sent, so one still waiting for its turn goes out up to date.
+   * With `key.lookBackSince`, a message carrying `key.rootKey` posted since then is returned instead.
    */
-  postStorm?(channel: string, view: () => StormView): Promise<ThreadRef>;
+  postStorm?(channel: string, view: () => StormView, key?: PostKey): Promise<ThreadRef>;
   /** Posts a text file (a Markdown timeline) in a thread, or in the channel when there is none. */
   postFile?(
     where: { channel: string; thread?: ThreadRef },

@@ -5,6 +5,7 @@ import type { Platform, ThreadRef } from '../chat/sink.js';
 import type { Report } from '../diagnosis/report.js';
 import type { Alert } from './alert.js';
 import { INGEST_SCRIPT, SETTLE_SCRIPT } from './ingest-script.js';
+import { hashClaims } from './post-claims.js';
 import { luaScript, runScript } from './run-script.js';
 
 export type IngestAction =
@@ -76,11 +77,6 @@ export interface IncidentStoreOptions {
 const BATCH = 500;
 const INGEST = luaScript(INGEST_SCRIPT);
 const SETTLE = luaScript(SETTLE_SCRIPT);
-/** Replaces a claim only if it still holds what the caller read: two attempts cannot both take it over. */
-const TAKE_OVER = luaScript(
-  "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) return 1 end return 0",
-);
-
 export function createIncidentStore(options: IncidentStoreOptions) {
   const { redis } = options;
   const P = `${options.prefix}:incident-state`;
@@ -166,32 +162,15 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       return (await redis.hget(`${P}:site:${site}`, 'current')) ?? undefined;
     },
     /** Claims a one-time step (posting a root, a note); false when someone already did or is doing it. */
-    async claim(id: string, step: string, token = ''): Promise<boolean> {
-      return (await redis.hsetnx(incKey(id), `claim:${step}`, `${new Date().toISOString()}|${token}`)) === 1;
-    },
+    claim: (id: string, step: string, token = '') => hashClaims(redis, incKey(id)).claim(step, token),
     /** Who claimed a step and how long ago, or undefined when it is not claimed. */
-    async claimOf(
-      id: string,
-      step: string,
-      now = Date.now(),
-    ): Promise<{ ageMs: number; at: number; token: string; value: string } | undefined> {
-      const value = await redis.hget(incKey(id), `claim:${step}`);
-      if (value === null) return undefined;
-      const [when = '', token = ''] = value.split('|');
-      const at = Date.parse(when);
-      return { ageMs: now - at, at, token, value };
-    },
-    /**
-     * Takes a claim over from the holder read by claimOf (whose attempt ended, or whose lease ran
-     * out); false when someone else changed it in between (fencing: only one successor wins).
-     */
-    async takeOver(id: string, step: string, holder: { value: string }, token: string): Promise<boolean> {
-      const next = `${new Date().toISOString()}|${token}`;
-      return (await runScript(redis, TAKE_OVER, incKey(id), [`claim:${step}`, holder.value, next])) === 1;
-    },
-    async release(id: string, step: string): Promise<void> {
-      await redis.hdel(incKey(id), `claim:${step}`);
-    },
+    claimOf: (id: string, step: string, now = Date.now()) => hashClaims(redis, incKey(id)).claimOf(step, now),
+    /** Takes a claim over from the holder read by claimOf; false when someone else changed it in between. */
+    takeOver: (id: string, step: string, holder: { value: string }, token: string) =>
+      hashClaims(redis, incKey(id)).takeOver(step, holder, token),
+    release: (id: string, step: string) => hashClaims(redis, incKey(id)).release(step),
+    /** The incident's one-time steps, for post-claims.ts. */
+    steps: (id: string) => hashClaims(redis, incKey(id)),
     async setPendingRoot(id: string, root: ThreadRef): Promise<void> {
       await redis.hset(incKey(id), `pendingRoot:${root.platform}`, JSON.stringify(root));
     },

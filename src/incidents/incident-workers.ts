@@ -280,6 +280,7 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     logger: deps.logger,
     clock,
     editWindowMs: timings.stormEditMs,
+    ...(deps.rootLeaseMs !== undefined ? { leaseMs: deps.rootLeaseMs } : {}),
   });
 
   return {

@@ -8,6 +8,7 @@
 import type { Redis } from 'ioredis';
 import type { Platform, ThreadRef } from '../chat/sink.js';
 import type { Report } from '../diagnosis/report.js';
+import { hashClaims } from './post-claims.js';
 import { luaScript, runScript } from './run-script.js';
 
 export const STORM_SCRIPT = `
@@ -119,13 +120,8 @@ export function createStormStore(redis: Redis, prefix: string, settings: StormSe
     async setProbe(sid: string, incident: string, report: Report): Promise<void> {
       await redis.hset(key(sid), `probe:${incident}`, JSON.stringify(report));
     },
-    /** Claims a one-time step (posting the storm message); false when already claimed. */
-    async claim(sid: string, step: string): Promise<boolean> {
-      return (await redis.hsetnx(key(sid), `claim:${step}`, new Date().toISOString())) === 1;
-    },
-    async release(sid: string, step: string): Promise<void> {
-      await redis.hdel(key(sid), `claim:${step}`);
-    },
+    /** The storm's one-time steps (posting its message per platform), for post-claims.ts. */
+    steps: (sid: string) => hashClaims(redis, key(sid)),
   };
 }
 

@@ -1,13 +1,16 @@
-// Works the storm queue: posts the storm message in each alert channel (once, claimed in Redis, ahead
+// Works the storm queue: posts the storm message in each alert channel (exactly once, ahead
 // of the roots waiting there), then checks a few of the storm's sites at once without posting, so the
 // shared cause can be named within seconds instead of after every site's thread has been posted and
 // diagnosed one by one; later edits fold in each site's own diagnosis and thread link as they come.
 import { type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Platform, StormView } from '../chat/sink.js';
+import { isPermanent } from '../chat/delivery-error.js';
+import type { Platform, PostKey, StormView, ThreadRef } from '../chat/sink.js';
 import { duplicateForBlocking } from '../jobs/redis-target.js';
 import type { AlertChannels, Clock, Logger, Recheck, Sinks } from './incident-deps.js';
 import type { IncidentStore } from './incident-store.js';
+import { createClaimant } from './post-claims.js';
+import { ROOT_LEASE_MS, rootKeyOf } from './root-poster.js';
 import { STORM_QUEUE, type StormJob } from './storm-queue.js';
 import type { StormRecord, StormStore } from './storm-store.js';
 import { type StormMember, stormMembers, stormView } from './storm-view.js';
@@ -28,10 +31,13 @@ export interface StormWorkerDeps {
   /** How long the storm message waits for those checks before it is edited with what is known (default 4 s). */
   probeBudgetMs?: number;
   editWindowMs: number;
+  /** How long another process's claim on the storm message is waited out (ROOT_LEASE_MS unless a test shortens it). */
+  leaseMs?: number;
 }
 
 export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void> } {
   const log = deps.logger.child({ component: 'storms' });
+  const claimant = createClaimant(log, deps.leaseMs ?? ROOT_LEASE_MS);
   const platforms = (Object.keys(deps.channels) as Platform[]).filter(
     (p) => deps.channels[p] && deps.sinks[p]?.postStorm,
   );
@@ -52,7 +58,7 @@ export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void
         live[platform] = stormView(storm, list, platform, deps.sinks[platform]);
     };
     refresh(found.storm, found.members);
-    const posts = platforms.map((platform) => postOne(sid, platform, found.storm, () => live[platform]!));
+    const posts = platforms.map((platform) => postOne(sid, platform, () => live[platform]!));
     const probing = probe(sid, found.members, async () => {
       const now = await members(sid);
       if (now) refresh(now.storm, now.members);
@@ -64,21 +70,33 @@ export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void
     await edit(sid);
   }
 
-  async function postOne(
-    sid: string,
-    platform: Platform,
-    storm: StormRecord,
-    view: () => StormView,
-  ): Promise<void> {
-    if (storm.messages[platform]) return;
-    if (!(await deps.storms.claim(sid, `post:${platform}`))) return;
-    try {
-      const ref = await deps.sinks[platform]!.postStorm!(deps.channels[platform]!, view);
+  /**
+   * Posts the storm message on `platform` exactly once, however many attempts of the post job run
+   * (a lapsed job lock, Redis dying between the platform's answer and its record): the claim and
+   * look-back of incident roots (post-claims.ts), the message keyed like a root.
+   */
+  function postOne(sid: string, platform: Platform, view: () => StormView): Promise<void> {
+    return claimant.serially(`${sid}\u0000${platform}`, async () => {
+      const storm = await deps.storms.get(sid);
+      if (!storm || storm.messages[platform]) return;
+      const step = `post:${platform}`;
+      const key: PostKey = { rootKey: rootKeyOf(`storm\u0000${sid}`, platform) };
+      const since = await claimant.claim(deps.storms.steps(sid), step, claimant.token(), `storm ${sid}`);
+      if (since !== undefined) key.lookBackSince = since;
+      let ref: ThreadRef;
+      try {
+        ref = await deps.sinks[platform]!.postStorm!(deps.channels[platform]!, view, key);
+      } catch (error) {
+        // The platform refused it: nothing was posted, so any worker may try again without waiting.
+        if (isPermanent(error))
+          await deps.storms
+            .steps(sid)
+            .release(step)
+            .catch(() => {});
+        throw error;
+      }
       await deps.storms.setMessage(sid, ref);
-    } catch (error) {
-      await deps.storms.release(sid, `post:${platform}`);
-      throw error;
-    }
+    });
   }
 
   /**

@@ -27,7 +27,7 @@ export function countingSink(sink: ChatSink, metrics: Metrics): ChatSink {
   if (sink.checkCredentials) wrapped.checkCredentials = () => sink.checkCredentials!();
   if (sink.threadLink) wrapped.threadLink = (thread) => sink.threadLink?.(thread);
   if (sink.postStorm)
-    wrapped.postStorm = (channel, view) => counted('storm', () => sink.postStorm!(channel, view));
+    wrapped.postStorm = (channel, view, key) => counted('storm', () => sink.postStorm!(channel, view, key));
   if (sink.postFile) wrapped.postFile = (where, file) => counted('file', () => sink.postFile!(where, file));
   if (sink.updateStorm)
     wrapped.updateStorm = (message, view) => counted('storm-edit', () => sink.updateStorm!(message, view));

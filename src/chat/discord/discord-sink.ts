@@ -17,7 +17,15 @@ import {
   type ShowOriginAddresses,
 } from '../../present/origin-addresses.js';
 import { DeliveryError } from '../delivery-error.js';
-import type { ChatSink, CredentialCheck, ReplyTarget, RunContext, StormView, ThreadRef } from '../sink.js';
+import type {
+  ChatSink,
+  CredentialCheck,
+  PostKey,
+  ReplyTarget,
+  RunContext,
+  StormView,
+  ThreadRef,
+} from '../sink.js';
 import { deliverInThread, type ThreadDelivery } from '../thread-delivery.js';
 import { threadLink } from '../thread-link.js';
 import { memoryThreadState, type ThreadState } from '../thread-state.js';
@@ -181,9 +189,14 @@ export class DiscordSink implements ChatSink {
     );
   }
 
-  async postStorm(channel: string, view: () => StormView): Promise<ThreadRef> {
+  async postStorm(channel: string, view: () => StormView, key: PostKey = {}): Promise<ThreadRef> {
+    const body = renderStorm(forAudience(view(), this.audience()));
     try {
-      const posted = await this.channels.create(channel, renderStorm(forAudience(view(), this.audience())));
+      // A repeat with the same key (within Discord's few minutes) returns the message already posted.
+      const posted = await this.channels.create(
+        channel,
+        key.rootKey === undefined ? body : { ...body, nonce: key.rootKey, enforce_nonce: true },
+      );
       return { platform: 'discord', channel, root: posted.id };
     } catch (error) {
       throw deliveryError(`posting the storm message in ${channel}`, error);

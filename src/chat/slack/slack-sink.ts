@@ -15,7 +15,15 @@ import {
 } from '../../present/origin-addresses.js';
 import { DeliveryError } from '../delivery-error.js';
 import { stormText } from '../render/storm-text.js';
-import type { ChatSink, CredentialCheck, ReplyTarget, RunContext, StormView, ThreadRef } from '../sink.js';
+import type {
+  ChatSink,
+  CredentialCheck,
+  PostKey,
+  ReplyTarget,
+  RunContext,
+  StormView,
+  ThreadRef,
+} from '../sink.js';
 import { deliverInThread, type ThreadDelivery } from '../thread-delivery.js';
 import { threadLink } from '../thread-link.js';
 import { memoryThreadState, type ThreadState } from '../thread-state.js';
@@ -145,7 +153,7 @@ export class SlackSink implements ChatSink {
   }
 
   /** A root an earlier attempt posted but never recorded (see root-metadata.ts), when asked to look. */
-  private async lookBack(channel: string, context: RunContext): Promise<ThreadRef | undefined> {
+  private async lookBack(channel: string, context: PostKey): Promise<ThreadRef | undefined> {
     if (context.rootKey === undefined || context.lookBackSince === undefined) return undefined;
     try {
       const call = (method: string, args: Record<string, unknown>) =>
@@ -189,7 +197,10 @@ export class SlackSink implements ChatSink {
     await this.postAll(thread, [renderNote(forAudience(text, this.audience(thread)))]);
   }
 
-  async postStorm(channel: string, view: () => StormView): Promise<ThreadRef> {
+  async postStorm(channel: string, view: () => StormView, key: PostKey = {}): Promise<ThreadRef> {
+    const found = await this.lookBack(channel, key);
+    if (found) return found;
+    const metadata = key.rootKey === undefined ? {} : { metadata: rootMetadata(key.rootKey) };
     let result: Record<string, unknown> = {};
     let sent = '';
     const refresh = () => {
@@ -197,7 +208,7 @@ export class SlackSink implements ChatSink {
       return { text: sent };
     };
     // A storm message is a root: one that cannot be posted is thrown, whatever the reason.
-    result = await this.outbox.post({ channel, ...refresh() }, { urgent: true, refresh });
+    result = await this.outbox.post({ channel, ...refresh(), ...metadata }, { urgent: true, refresh });
     const ts = result['ts'];
     if (typeof ts !== 'string') throw noTs();
     return {
