@@ -46,10 +46,15 @@ export class PostLedger {
 
   /** Runs `post` unless a message with this name was already posted for the job. */
   async once(name: string, post: () => Promise<void>): Promise<boolean> {
-    if ((await this.redis.hexists(this.key, `msg:${name}`)) === 1) return false;
+    if (await this.posted(name)) return false;
     await post();
     await this.redis.multi().hset(this.key, `msg:${name}`, '1').expire(this.key, TTL_SECONDS).exec();
     return true;
+  }
+
+  /** Whether the message with this name was posted for the job. */
+  async posted(name: string): Promise<boolean> {
+    return (await this.redis.hexists(this.key, `msg:${name}`)) === 1;
   }
 
   async forget(): Promise<void> {

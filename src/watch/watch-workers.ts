@@ -45,6 +45,8 @@ export interface WatchWorkerOptions {
 /** Longest a first run waits for a plain diagnosis of the site already running (it has a 10 s probe budget). */
 const JOIN_WAIT_MS = 2 * 60_000;
 const JOIN_POLL_MS = 250;
+/** Longest it then waits for that run's last root edit (a run that failed makes none). */
+const JOIN_SETTLE_MS = 5000;
 
 export interface WatchWorkers {
   close(): Promise<void>;
@@ -104,15 +106,21 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
   async function joinRunningDiagnosis(record: WatchRecord, ledger: PostLedger): Promise<void> {
     const active = new ActiveRuns(state, options.prefix);
     const until = Date.now() + JOIN_WAIT_MS;
-    let thread: ThreadRef | undefined;
+    const pause = () => new Promise((r) => setTimeout(r, JOIN_POLL_MS));
+    let joined: { jobId: string; thread: ThreadRef } | undefined;
     for (;;) {
       const running = await active.get(record.reply.platform, record.site);
       if (!running) break;
-      thread = running.thread ?? thread;
+      if (running.thread) joined = { jobId: running.jobId, thread: running.thread };
       if (Date.now() >= until) break;
-      await new Promise((r) => setTimeout(r, JOIN_POLL_MS));
+      await pause();
     }
-    if (!thread) return;
+    if (!joined) return;
+    // The run frees the site just before its last root edit: let that edit land before ours.
+    const theirs = new PostLedger(state, options.prefix, joined.jobId);
+    const settled = Math.min(until, Date.now() + JOIN_SETTLE_MS);
+    while (!(await theirs.posted('root')) && Date.now() < settled) await pause();
+    const thread = joined.thread;
     await ledger.saveRoot(thread);
     await store.update(record.id, (r) => (r.thread ? undefined : { ...r, thread })); // joiners link to it
   }

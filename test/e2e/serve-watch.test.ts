@@ -157,8 +157,11 @@ it('a watch asked while a diagnosis of the site runs joins it: one diagnosis at 
     () => thread(slackApi).updates.some((u) => blocks(u).includes('check502_watch_stop')),
     20_000,
   );
+  await new Promise((r) => setTimeout(r, 500)); // the diagnosis's own last root edit would show by now
   const done = thread(slackApi);
   expect(done.roots).toHaveLength(1);
+  // The root ends showing the watch (not overwritten by the joined run's last edit).
+  expect(blocks(done.updates.at(-1)!)).toContain('check502_watch_stop');
   const stopOn = done.updates.filter((u) => blocks(u).includes('check502_watch_stop'));
   expect(stopOn.every((u) => u.args['ts'] === done.rootTs)).toBe(true);
   expect(diagnoser.started).toBe(2);
