@@ -1,7 +1,8 @@
 // Posting to chat is its own idempotent step: for each job, Redis remembers the thread's root and
 // every message already posted, so a retried or stalled-and-restarted job skips what is there.
 // (A crash between a post and its record can still repeat that one message; the window is one
-// round-trip, far smaller than a whole re-posted thread.)
+// round-trip, far smaller than a whole re-posted thread. The root is not repeated: it carries a key,
+// and a retry after an attempt that began posting it looks for it first — see beginRoot.)
 import type { Redis } from 'ioredis';
 import type { ThreadRef } from '../chat/sink.js';
 
@@ -28,6 +29,24 @@ export class PostLedger {
       .hset(this.key, 'root', JSON.stringify(thread))
       .expire(this.key, TTL_SECONDS)
       .exec();
+  }
+
+  /**
+   * Notes that this job's root is about to be posted. Returns when an earlier attempt noted it (ms
+   * since epoch), undefined for the first: that attempt may have posted the root and lost the record
+   * with Redis, so the caller looks for it (by its key) before posting again.
+   */
+  async beginRoot(now = Date.now()): Promise<number | undefined> {
+    const answers = await this.redis
+      .multi()
+      .hsetnx(this.key, 'rootSince', String(now))
+      .hget(this.key, 'rootSince')
+      .expire(this.key, TTL_SECONDS)
+      .exec();
+    const [[, set] = [], [, since] = []] = answers ?? [];
+    if (set === 1) return undefined;
+    const at = Number(since);
+    return Number.isFinite(at) ? at : 0;
   }
 
   /** A root posted by a startThread that then failed (Discord: before its thread existed). */

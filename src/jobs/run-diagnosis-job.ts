@@ -10,6 +10,7 @@ import type { Diagnoser } from '../diagnoser.js';
 import type { DiagnoseOptions } from '../diagnosis/check.js';
 import type { Report } from '../diagnosis/report.js';
 import { parseSite } from '../diagnosis/target.js';
+import { rootKeyOf } from '../incidents/root-poster.js';
 import type { ActiveRuns } from './active-runs.js';
 import { type DiagnosisJobData, type DiagnosisJobResult, parseJobData } from './diagnosis-job.js';
 import { PostLedger } from './post-ledger.js';
@@ -73,9 +74,18 @@ async function diagnoseAndPost(
   let thread = data.thread ?? (await ledger.root());
   if (thread === undefined) {
     // The root is recorded as soon as it exists, so a retry after a failed thread step reuses it.
-    const start: RunContext = { ...context, onRoot: (root) => ledger.savePendingRoot(root) };
+    // Its key (Discord nonce, Slack metadata) lets a retry find a root whose record was lost.
+    const start: RunContext = {
+      ...context,
+      rootKey: rootKeyOf(`job\u0000${jobId}`, data.reply.platform),
+      onRoot: (root) => ledger.savePendingRoot(root),
+    };
     const pending = await ledger.pendingRoot();
     if (pending) start.root = pending;
+    else {
+      const since = await ledger.beginRoot();
+      if (since !== undefined) start.lookBackSince = since;
+    }
     thread = await sink.startThread(data.reply, start);
     await ledger.saveRoot(thread);
   } else if (data.thread && !data.incident) {
