@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WatchRegistry } from '../chat/front/watch-request.js';
+import type { ReplyTarget } from '../chat/sink.js';
+import { ActiveRuns } from '../jobs/active-runs.js';
 import { queueFinish, queueRun, WATCH_QUEUE } from './watch-queue.js';
 import { startWatch, stopWatch } from './watch-state.js';
 import { DEFAULT_WATCH_LIMITS, type WatchLimits, type WatchRecord, WatchStore } from './watch-store.js';
@@ -30,6 +32,7 @@ export function createWatchService(deps: {
   const bounds = { ...WATCH_BOUNDS, ...deps.bounds };
   const now = deps.now ?? Date.now;
   const store = new WatchStore(deps.redis, deps.prefix);
+  const active = new ActiveRuns(deps.redis, deps.prefix);
   const queue = new Queue(WATCH_QUEUE, { connection: deps.redis, prefix: deps.prefix });
   queue.on('error', () => {});
 
@@ -57,11 +60,16 @@ export function createWatchService(deps: {
     async start(request) {
       const at = now();
       const id = `w-${randomBytes(8).toString('hex')}`;
+      // A diagnosis of the site already running is the watch's first look (watch-workers.ts waits for it).
+      const running = await active.get(request.reply.platform, request.site);
+      // Joined, the watch posts no root of its own: a Discord interaction is answered by the front.
+      const reply = withoutInteraction(request.reply);
       const record: WatchRecord = {
         id,
         site: request.site,
         input: request.input,
-        reply: request.reply,
+        reply: running ? reply : request.reply,
+        ...(running ? { joins: running.jobId } : {}),
         state: startWatch(
           request.site,
           at,
@@ -90,7 +98,8 @@ export function createWatchService(deps: {
         await store.release(record).catch(() => {});
         throw error;
       }
-      return { outcome: 'started', id };
+      if (!running) return { outcome: 'started', id };
+      return { outcome: 'started', id, joinsRun: running.thread ? { thread: running.thread } : {} };
     },
     async stop(which, by) {
       if ('id' in which) return stopById(which.id, by);
@@ -104,4 +113,10 @@ export function createWatchService(deps: {
     },
     close: () => queue.close(),
   };
+}
+
+function withoutInteraction(reply: ReplyTarget): ReplyTarget {
+  if (reply.platform !== 'discord' || reply.interaction === undefined) return reply;
+  const { interaction: _answered, ...rest } = reply;
+  return rest;
 }

@@ -23,6 +23,8 @@ export interface WatchRecord {
   /** The events the latest run produced, kept until posted (a retried run posts them, once). */
   lastRun?: { run: number; events: WatchEvent[] };
   thread?: ThreadRef;
+  /** The plain diagnosis running when the watch started (its job id): the first run waits for it and goes on in its thread. */
+  joins?: string;
   stoppedBy?: string;
   /** The outcome is posted and the site released: nothing more will happen. */
   finished?: true;

@@ -99,28 +99,22 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
       : Promise.resolve();
 
   /**
-   * A plain diagnosis of the site running when the watch starts is its first look: wait until it
+   * The plain diagnosis running when the watch started (`jobId`) is its first look: wait until it
    * ends and go on in its thread, rather than diagnose twice at once in two threads. Bounded, so a
    * run that crashed without freeing the site delays the watch, never stalls it.
    */
-  async function joinRunningDiagnosis(record: WatchRecord, ledger: PostLedger): Promise<void> {
+  async function joinRunningDiagnosis(record: WatchRecord, jobId: string, ledger: PostLedger): Promise<void> {
     const active = new ActiveRuns(state, options.prefix);
+    const theirs = new PostLedger(state, options.prefix, jobId);
     const until = Date.now() + JOIN_WAIT_MS;
     const pause = () => new Promise((r) => setTimeout(r, JOIN_POLL_MS));
-    let joined: { jobId: string; thread: ThreadRef } | undefined;
-    for (;;) {
-      const running = await active.get(record.reply.platform, record.site);
-      if (!running) break;
-      if (running.thread) joined = { jobId: running.jobId, thread: running.thread };
-      if (Date.now() >= until) break;
+    while ((await active.get(record.reply.platform, record.site))?.jobId === jobId && Date.now() < until)
       await pause();
-    }
-    if (!joined) return;
     // The run frees the site just before its last root edit: let that edit land before ours.
-    const theirs = new PostLedger(state, options.prefix, joined.jobId);
     const settled = Math.min(until, Date.now() + JOIN_SETTLE_MS);
     while (!(await theirs.posted('root')) && Date.now() < settled) await pause();
-    const thread = joined.thread;
+    const thread = await theirs.root();
+    if (!thread) return; // it never posted one: the watch starts its own thread
     await ledger.saveRoot(thread);
     await store.update(record.id, (r) => (r.thread ? undefined : { ...r, thread })); // joiners link to it
   }
@@ -153,7 +147,8 @@ export function startWatchWorkers(options: WatchWorkerOptions): WatchWorkers {
     const ledger = ledgerOf(id);
     if (record.state.runs > n) return afterRun(record, n, ledger); // folded by an earlier attempt
     if (record.state.runs < n) return 'stale';
-    if (n === 0 && !(await ledger.root())) await joinRunningDiagnosis(record, ledger);
+    if (n === 0 && record.joins !== undefined && !(await ledger.root()))
+      await joinRunningDiagnosis(record, record.joins, ledger);
     const thread = await ensureRoot(record, ledger);
     if (n === 0)
       await remember(record, ledger, 'hist:start', {

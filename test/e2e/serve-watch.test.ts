@@ -147,7 +147,10 @@ it('a watch asked while a diagnosis of the site runs joins it: one diagnosis at 
   cleanups.push(async () => release()); // a failed expectation must not leave the worker held
   expect((await command(LAB_HOST)).status).toBe(200);
   await slackApi.waitFor(() => thread(slackApi).roots.length === 1 && diagnoser.started === 1, 20_000);
-  expect((await command(`watch ${LAB_HOST} 10m`)).status).toBe(200);
+  const ack = await command(`watch ${LAB_HOST} 10m`);
+  expect(ack.json?.text).toMatch(
+    /^👀 Watching \*.+\* for 10 min: a diagnosis of it is already running — see <https:\/\/slack\.com\/archives\/C0OPS\/p\d+\|its thread>\. When it ends I go on re-checking there/,
+  );
   await new Promise((r) => setTimeout(r, 1500)); // a doubled run or thread would show by now
   expect(diagnoser.started).toBe(1);
   expect(thread(slackApi).roots).toHaveLength(1);

@@ -91,7 +91,7 @@ export function discordRoutes(deps: DiscordRoutesDeps): Route[] {
     });
     // Queued (a diagnosis or a watch): Discord shows "thinking…", and the worker turns that response
     // into the thread's root.
-    if (answer.kind === 'queued' || answer.kind === 'watching')
+    if (answer.kind === 'queued' || (answer.kind === 'watching' && !answer.joinsRun))
       return json(200, { type: InteractionResponseType.DeferredChannelMessageWithSource });
     return ephemeral(answerText(answer, discordMarkup));
   }

@@ -40,6 +40,12 @@ export function answerText(answer: CommandAnswer, m: Markup): string {
     case 'not-found':
       return `I have no timeline for ${m.text(answer.site)}: ${m.text(answer.reason)}.`;
     case 'watching':
+      if (answer.joinsRun) {
+        const where = answer.joinsRun.link
+          ? `— see ${m.link(answer.joinsRun.link, 'its thread')}`
+          : '; its thread will appear in this channel in a moment';
+        return `👀 Watching ${m.bold(m.text(answer.site))} for ${duration(answer.durationMs)}: a diagnosis of it is already running ${where}. When it ends I go on re-checking there and post only when something changes, until it is healthy ${HEALTHY_RUNS_TO_RECOVER} runs in a row.`;
+      }
       return `👀 Watching ${m.bold(m.text(answer.site))} for ${duration(answer.durationMs)}: I re-check it in a thread in this channel and post only when something changes, until it is healthy ${HEALTHY_RUNS_TO_RECOVER} runs in a row.`;
     case 'watch-joined':
       if (answer.here)

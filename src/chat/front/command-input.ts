@@ -40,7 +40,8 @@ export type CommandAnswer =
   | { kind: 'not-found'; site: string; reason: string }
   /** A short answer in words (monitor add/list/remove). */
   | { kind: 'note'; text: string }
-  /** `/check502 watch <site>`: the watch started; its thread appears in the channel. */
-  | { kind: 'watching'; site: string; durationMs: number }
+  /** `/check502 watch <site>`: the watch started; its thread appears in the channel, or (`joinsRun`)
+   * it goes on in the thread of the diagnosis already running. */
+  | { kind: 'watching'; site: string; durationMs: number; joinsRun?: { link?: string } }
   /** A watch of the site already runs (a diagnosis or watch request joins it). */
   | { kind: 'watch-joined'; site: string; link?: string; here: boolean };

@@ -33,8 +33,14 @@ export async function watchCommand(registry: WatchRegistry, input: CommandInput)
     ...(input.user !== undefined ? { requestedBy: input.user } : {}),
   });
   switch (started.outcome) {
-    case 'started':
-      return { kind: 'watching', site, durationMs };
+    case 'started': {
+      if (!started.joinsRun) return { kind: 'watching', site, durationMs };
+      const thread = started.joinsRun.thread;
+      const link = thread
+        ? threadLink(thread, input.guildId !== undefined ? { guildId: input.guildId } : {})
+        : undefined;
+      return { kind: 'watching', site, durationMs, joinsRun: link !== undefined ? { link } : {} };
+    }
     case 'joined':
       return joined(site, input, started.thread);
     case 'limit':

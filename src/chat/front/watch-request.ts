@@ -12,7 +12,8 @@ export interface WatchRequest {
 }
 
 export type WatchStartOutcome =
-  | { outcome: 'started'; id: string }
+  /** `joinsRun`: a diagnosis of the site was running; the watch goes on in its thread once it ends. */
+  | { outcome: 'started'; id: string; joinsRun?: { thread?: ThreadRef } }
   /** A watch of the site already runs here: its thread, once its root is posted. */
   | { outcome: 'joined'; id: string; thread?: ThreadRef }
   | { outcome: 'limit'; which: 'channel' | 'global'; limit: number };
