@@ -5,7 +5,7 @@
 // at most `maxCalls` requests (12, product contract), so a read asked for after that fails at once
 // with kind `budget` instead of being sent. Reads are ordered so the ones that matter most go first.
 import Cloudflare from 'cloudflare';
-import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
+import { CloudflareApiError } from '../diagnosis/cloudflare-api-error.js';
 import { type Operation, toApiError } from './to-api-error.js';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;

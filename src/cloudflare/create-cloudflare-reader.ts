@@ -1,8 +1,8 @@
 // The CloudflareReader over the official SDK, one per diagnosis (its callCount is that diagnosis's
 // figure). Zone lookups and Cloudflare's IP ranges go through a process-wide cache passed in.
 import { createHash } from 'node:crypto';
+import { CloudflareApiError } from '../diagnosis/cloudflare-api-error.js';
 import type { CfIpRanges, CfZone, CloudflareReader } from '../diagnosis/cloudflare-reader.js';
-import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
 import { type ApiClient, createApiClient, type FetchLike } from './api-client.js';
 import { auditLog } from './audit-log-reads.js';
 import type { CloudflareCache } from './cloudflare-cache.js';

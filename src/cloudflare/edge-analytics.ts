@@ -3,9 +3,10 @@
 // node (cached per zone): a dataset the plan lacks is `not_entitled`; a field it lacks is left out
 // of the query; a shorter allowed time range narrows the window. That check is skipped when the
 // diagnosis has no API call to spare, and then a plan-limit error of the query itself says the same.
+
+import { CloudflareApiError } from '../diagnosis/cloudflare-api-error.js';
 import { PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
 import type { CfAnalyticsSlice, CfEdgeAnalytics } from '../diagnosis/cloudflare-reader.js';
-import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
 import type { ApiClient } from './api-client.js';
 import { type DatasetAvailability, datasetAvailability, hasField } from './dataset-availability.js';
 import { edge5xxQuery, type QueryParts } from './edge-analytics-query.js';

@@ -4,7 +4,7 @@
 // A plan that lacks a dataset or field ("zone '…' does not have access to the path …", "dataset
 // accessibility limits exceeded") is `not_entitled`, not a missing permission (docs
 // analytics/graphql-api/errors; lablabs/cloudflare-exporter#13, #27).
-import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
+import { CloudflareApiError } from '../diagnosis/cloudflare-api-error.js';
 import type { ApiClient } from './api-client.js';
 import { type Json, obj, str } from './read-json.js';
 import type { Operation } from './to-api-error.js';

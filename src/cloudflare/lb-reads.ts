@@ -1,6 +1,6 @@
 // Load balancer named after the host, its pools, and pool health. Pool health is read UNTYPED: the
 // API keys it by region and then by origin address, which the SDK's generated type does not model.
-import { PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
+
 import type {
   CfLbRule,
   CfLoadBalancer,
@@ -8,7 +8,8 @@ import type {
   CfOriginHealth,
   CfPool,
   CfPoolHealth,
-} from '../diagnosis/cloudflare-reader.js';
+} from '../diagnosis/cloudflare-lb-types.js';
+import { PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
 import type { ApiClient } from './api-client.js';
 import { arr, bool, type Json, num, obj, str, strings } from './read-json.js';
 

@@ -5,9 +5,9 @@
 // Authenticated Origin Pulls (zone-level and per-hostname). Shapes: SDK `rulesets/rules.d.ts`
 // (RouteRule, SetConfigRule, SetCacheSettingsRule), `origin-tls-client-auth/{settings,hostnames}.d.ts`.
 
+import { isCloudflareApiError } from '../diagnosis/cloudflare-api-error.js';
 import { PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
 import type { CfOriginPullSettings, CfOriginRulesets, CfRule } from '../diagnosis/cloudflare-reader.js';
-import { isCloudflareApiError } from '../diagnosis/cloudflare-reader.js';
 import type { ApiClient } from './api-client.js';
 import { arr, bool, num, obj, str } from './read-json.js';
 

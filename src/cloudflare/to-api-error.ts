@@ -2,8 +2,8 @@
 // checks deal with five kinds, not twenty classes. The token never appears: messages come from the
 // API's error bodies and the SDK's generic texts only, clipped.
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'cloudflare';
+import { CloudflareApiError } from '../diagnosis/cloudflare-api-error.js';
 import type { CfPermission } from '../diagnosis/cloudflare-permissions.js';
-import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
 
 export interface Operation {
   /** What was being read, for humans: "DNS records". */

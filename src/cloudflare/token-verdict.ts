@@ -3,7 +3,9 @@
 // endpoint needs no permission, so it tells a bad token (malformed, unknown, expired, disabled)
 // apart from a good one; a missing permission only shows when a read is refused (403/10000).
 // Never throws, and never quotes the token.
-import { type CfTokenStatus, isCloudflareApiError } from '../diagnosis/cloudflare-reader.js';
+
+import { isCloudflareApiError } from '../diagnosis/cloudflare-api-error.js';
+import type { CfTokenStatus } from '../diagnosis/cloudflare-reader.js';
 import type { ApiClient } from './api-client.js';
 import { verifyToken } from './verify-token.js';
 

@@ -1,8 +1,9 @@
 // Zone, DNS records and zone settings: list calls filtered by name on the server, pages followed
 // only while result_info says more exist (the SDK's iterator would ask for one extra, empty page).
+
+import { CloudflareApiError } from '../diagnosis/cloudflare-api-error.js';
 import { PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
 import type { CfDnsRecord, CfZone, CfZoneSettings, SingleSettingId } from '../diagnosis/cloudflare-reader.js';
-import { CloudflareApiError } from '../diagnosis/cloudflare-reader.js';
 import type { ApiClient } from './api-client.js';
 import { bool, num, obj, str, strings } from './read-json.js';
 

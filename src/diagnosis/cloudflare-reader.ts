@@ -1,6 +1,7 @@
 // What the core needs to read from the Cloudflare API, in the core's own words (not the SDK's).
 // Implemented in src/cloudflare/ with the official SDK; every method takes the check's AbortSignal,
 // returns plain data, and fails only with a CloudflareApiError so checks can turn it into a finding.
+import type { CfLoadBalancer, CfMonitor, CfPool, CfPoolHealth } from './cloudflare-lb-types.js';
 
 export interface CfZone {
   id: string;
@@ -103,94 +104,12 @@ export interface CfWorkerDomain {
   zoneName?: string;
 }
 
-export interface CfLoadBalancer {
-  id: string;
-  name: string;
-  enabled: boolean;
-  proxied: boolean;
-  defaultPools: string[];
-  fallbackPool?: string;
-  steeringPolicy?: string;
-  /** Pools by Cloudflare region code (WNAM, EEU…), by PoP (IATA), by country (ISO code). */
-  regionPools?: Record<string, string[]>;
-  popPools?: Record<string, string[]>;
-  countryPools?: Record<string, string[]>;
-  /** Custom rules that may send this visitor elsewhere (their overrides' pools). */
-  rules?: CfLbRule[];
-  /**
-   * The pool set (`pool_sets`, first match wins) that matches every request: its pools replaced
-   * the default pools above. Pool sets limited to regions, countries or PoPs are in `rules`.
-   */
-  poolSet?: string;
-}
-
-export interface CfLbRule {
-  name: string;
-  condition?: string;
-  disabled: boolean;
-  /** Pools named by the rule's overrides (default, fallback, region/pop/country). */
-  pools: string[];
-  /** The rule answers by itself (fixed_response) instead of using pools. */
-  fixedResponse?: number;
-}
-
-export interface CfPoolOrigin {
-  name: string;
-  address: string;
-  enabled: boolean;
-  port?: number;
-}
-
-export interface CfPool {
-  id: string;
-  name: string;
-  enabled: boolean;
-  minimumOrigins: number;
-  monitor?: string;
-  origins: CfPoolOrigin[];
-  /** Regions that health-check the pool (null/absent: all of them). */
-  checkRegions?: string[];
-}
-
-/** A load balancer monitor: what the health check asks and expects. */
-export interface CfMonitor {
-  id: string;
-  type: string;
-  method?: string;
-  path?: string;
-  port?: number;
-  expectedCodes?: string;
-  expectedBody?: string;
-  /** The Host header it sends, when set. */
-  host?: string;
-  timeoutSeconds?: number;
-  intervalSeconds?: number;
-  followRedirects?: boolean;
-  allowInsecure?: boolean;
-}
-
 /** `GET /user/tokens/verify`: whether the token itself is valid, whatever it may read. */
 export interface CfTokenStatus {
   id?: string;
   /** active | disabled | expired */
   status: string;
   expiresOn?: string;
-}
-
-/** One origin's health as seen from one region. */
-export interface CfOriginHealth {
-  region: string;
-  address: string;
-  healthy: boolean;
-  failureReason?: string;
-  responseCode?: number;
-}
-
-export interface CfPoolHealth {
-  poolId: string;
-  /** Per region: does the pool count as healthy there. */
-  regions: { region: string; healthy: boolean }[];
-  origins: CfOriginHealth[];
 }
 
 export interface CfTunnel {
@@ -328,65 +247,4 @@ export interface CloudflareReader {
     until: Date,
     signal: AbortSignal,
   ): Promise<CfEdgeAnalytics>;
-}
-
-/**
- * `auth`: the token is rejected or lacks a permission (see `tokenRejected`); `not_entitled`: the
- * plan lacks the dataset or feature (not the token's fault); `budget`: the diagnosis already spent
- * its API calls and this read was not made.
- */
-export type CloudflareApiErrorKind =
-  | 'auth'
-  | 'unavailable'
-  | 'rate_limited'
-  | 'not_found'
-  | 'invalid'
-  | 'not_entitled'
-  | 'budget';
-
-export interface CloudflareApiErrorInit {
-  kind: CloudflareApiErrorKind;
-  /** What was being read, e.g. "DNS records". */
-  operation: string;
-  message: string;
-  status?: number;
-  /** The token permission the call needs, for `auth`. */
-  permission?: string;
-  /** Whether that permission is account-scoped (the token must include the zone's account). */
-  permissionScope?: 'zone' | 'account';
-  /** For `auth`: the token itself is malformed, invalid, expired or revoked (not a missing permission). */
-  tokenRejected?: boolean;
-  /** The API's error codes, e.g. [6003, 6111] or [10000]. */
-  codes?: number[];
-  /** Seconds the API asked us to wait, for `rate_limited`. */
-  retryAfterSeconds?: number;
-}
-
-/** The only error a CloudflareReader throws. Messages never carry the token. */
-export class CloudflareApiError extends Error {
-  readonly kind: CloudflareApiErrorKind;
-  readonly operation: string;
-  readonly status?: number;
-  readonly permission?: string;
-  readonly permissionScope?: 'zone' | 'account';
-  readonly tokenRejected?: boolean;
-  readonly codes?: number[];
-  readonly retryAfterSeconds?: number;
-
-  constructor(init: CloudflareApiErrorInit) {
-    super(init.message);
-    this.name = 'CloudflareApiError';
-    this.kind = init.kind;
-    this.operation = init.operation;
-    if (init.status !== undefined) this.status = init.status;
-    if (init.permission !== undefined) this.permission = init.permission;
-    if (init.permissionScope !== undefined) this.permissionScope = init.permissionScope;
-    if (init.tokenRejected !== undefined) this.tokenRejected = init.tokenRejected;
-    if (init.codes !== undefined) this.codes = init.codes;
-    if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
-  }
-}
-
-export function isCloudflareApiError(error: unknown): error is CloudflareApiError {
-  return error instanceof CloudflareApiError;
 }

@@ -13,8 +13,8 @@ import { entrypointRules, originPullSettings } from '../cloudflare/origin-reads.
 import { checkToken, type TokenVerdict } from '../cloudflare/token-verdict.js';
 import { workerDomains, workerRoutes } from '../cloudflare/worker-reads.js';
 import { dnsRecords, zoneSettings, zonesNamed } from '../cloudflare/zone-reads.js';
+import { isCloudflareApiError } from '../diagnosis/cloudflare-api-error.js';
 import { type CfPermission, PERMISSIONS } from '../diagnosis/cloudflare-permissions.js';
-import { isCloudflareApiError } from '../diagnosis/cloudflare-reader.js';
 import type { DoctorRow } from './doctor-row.js';
 
 export interface CloudflareDoctorOptions {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCloudflareCache } from '../../src/cloudflare/cloudflare-cache.js';
 import { createCloudflareReader, zoneCandidates } from '../../src/cloudflare/create-cloudflare-reader.js';
-import { CloudflareApiError } from '../../src/diagnosis/cloudflare-reader.js';
+import { CloudflareApiError } from '../../src/diagnosis/cloudflare-api-error.js';
 import {
   emptyScenario,
   FAKE_TOKEN,

@@ -6,7 +6,7 @@
 
 import { type Change, describeChange } from '../../change.js';
 import type { Check } from '../../check.js';
-import { isCloudflareApiError } from '../../cloudflare-reader.js';
+import { isCloudflareApiError } from '../../cloudflare-api-error.js';
 import type { ChangeFacts } from '../../facts.js';
 import { finding } from '../../finding.js';
 import { apiFinding } from '../cloudflare/api-finding.js';

@@ -1,6 +1,6 @@
 // Turns a failed API read into a finding. The diagnosis goes on without that part: a rejected
 // token or an API outage is the bot's problem, not the site's, so these are warnings.
-import { type CloudflareApiError, isCloudflareApiError } from '../../cloudflare-reader.js';
+import { type CloudflareApiError, isCloudflareApiError } from '../../cloudflare-api-error.js';
 import { type Finding, finding } from '../../finding.js';
 
 export function apiFinding(error: unknown): Finding {

@@ -2,7 +2,7 @@
 // regional-health): one global decision per pool, healthy when most of its checking regions see it
 // healthy (not "any region"); a pool below `minimum_origins` healthy origins is Critical; unknown
 // health is not proof of anything. Pure: the reads are in lb.ts.
-import type { CfPool, CfPoolHealth } from '../../cloudflare-reader.js';
+import type { CfPool, CfPoolHealth } from '../../cloudflare-lb-types.js';
 
 export type PoolRole = 'default' | 'fallback' | 'steering';
 

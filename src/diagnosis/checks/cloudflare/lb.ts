@@ -6,13 +6,8 @@
 // may steer a visitor to other pools: they are read and named. The monitor is quoted when origins
 // fail their health checks. Pool origins become what the origin probe checks directly.
 import type { CheckContext } from '../../check.js';
-import type {
-  CfLoadBalancer,
-  CfMonitor,
-  CfPool,
-  CfPoolHealth,
-  CloudflareReader,
-} from '../../cloudflare-reader.js';
+import type { CfLoadBalancer, CfMonitor, CfPool, CfPoolHealth } from '../../cloudflare-lb-types.js';
+import type { CloudflareReader } from '../../cloudflare-reader.js';
 import type { OriginCandidate } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import { apiFinding } from './api-finding.js';

@@ -5,8 +5,8 @@
 // that applies is reported (`origin.rule_applied`); a resolve override to a name with no record is
 // Cloudflare's 1016, named with that name.
 import type { CheckContext } from '../../check.js';
+import { isCloudflareApiError } from '../../cloudflare-api-error.js';
 import type { CfDnsRecord, CfOriginRulesets, CloudflareReader } from '../../cloudflare-reader.js';
-import { isCloudflareApiError } from '../../cloudflare-reader.js';
 import type { AppliedRule, CloudflareFacts, OriginCandidate, OriginRoute } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import { apiFinding } from './api-finding.js';

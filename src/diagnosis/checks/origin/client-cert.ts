@@ -5,8 +5,8 @@
 // AOP when set, else zone-level AOP. Known on → the set-up is healthy (info); known off → the origin
 // rejects Cloudflare too (525, or the origin's 400 relayed); unknown → warn, and the edge decides.
 import type { CheckContext } from '../../check.js';
+import { isCloudflareApiError } from '../../cloudflare-api-error.js';
 import type { CfOriginPullSettings, CfZoneSettings } from '../../cloudflare-reader.js';
-import { isCloudflareApiError } from '../../cloudflare-reader.js';
 import type { EvidenceOf } from '../../evidence.js';
 import { type Finding, finding } from '../../finding.js';
 import type { OriginObservation } from '../../ports.js';
