@@ -5,6 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, inject, it } from 'vitest';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
+import {
+  APP_ID,
+  CHANNEL_ID,
+  commandInteraction,
+  makeKeys,
+  postInteraction,
+} from '../chat/discord/signing.js';
+import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
 import { removePrefix } from '../support/redis-cleanup.js';
@@ -13,13 +21,14 @@ import { commandBody, postSigned } from '../support/slack-requests.js';
 import { switchableDiagnoser } from './support/switchable-diagnoser.js';
 
 const redisUrl = inject('redisUrl');
+const keys = makeKeys();
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
 
 /** `hold`: every diagnosis waits for it before probing (a run held mid-way); `started` counts them. */
-async function start(delayMs: number, hold?: Promise<void>) {
+async function start(delayMs: number, hold?: Promise<void>, discord?: FakeDiscordApi) {
   const [slackApi, lab] = await Promise.all([startFakeSlackApi(), startLabDiagnoser()]);
   const diagnoser = Object.assign(switchableDiagnoser(lab), { started: 0 });
   if (hold) {
@@ -32,7 +41,19 @@ async function start(delayMs: number, hold?: Promise<void>) {
   }
   const prefix = `ew${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const serve: ServeHandle = await startServe({
-    config: testConfig(redisUrl, slackApi.apiUrl, prefix),
+    config: {
+      ...testConfig(redisUrl, slackApi.apiUrl, prefix),
+      ...(discord
+        ? {
+            discord: {
+              applicationId: APP_ID,
+              publicKey: keys.publicKeyHex,
+              botToken: 'discord-bot-token',
+              apiUrl: discord.apiUrl,
+            },
+          }
+        : {}),
+    },
     worker: true,
     logger,
     diagnoser,
@@ -167,5 +188,42 @@ it('a watch asked while a diagnosis of the site runs joins it: one diagnosis at 
   expect(blocks(done.updates.at(-1)!)).toContain('check502_watch_stop');
   const stopOn = done.updates.filter((u) => blocks(u).includes('check502_watch_stop'));
   expect(stopOn.every((u) => u.args['ts'] === done.rootTs)).toBe(true);
+  expect(diagnoser.started).toBe(2);
+}, 60_000);
+
+it('on Discord, a watch joining a running diagnosis is answered at once (no deferred root left thinking) and goes on in its thread', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const discordApi = await startFakeDiscordApi();
+  cleanups.push(() => discordApi.close());
+  const { serve, diagnoser } = await start(60_000, held, discordApi);
+  cleanups.push(async () => release());
+  const send = (interaction: ReturnType<typeof commandInteraction>) => {
+    discordApi.addInteraction(interaction.token, CHANNEL_ID);
+    return postInteraction(`${serve.url}/discord/interactions`, keys, interaction);
+  };
+  expect(await (await send(commandInteraction(LAB_HOST))).json()).toEqual({ type: 5 });
+  await discordApi.waitFor(
+    () => discordApi.messagesIn(CHANNEL_ID).length === 1 && diagnoser.started === 1,
+    20_000,
+  );
+  const watch = commandInteraction(undefined);
+  watch.data.options = [
+    {
+      name: 'watch',
+      type: 1,
+      options: [
+        { name: 'site', type: 3, value: LAB_HOST },
+        { name: 'duration', type: 3, value: '10m' },
+      ],
+    },
+  ] as never;
+  const answer = (await (await send(watch)).json()) as { type: number; data?: { content?: string } };
+  expect(answer.type).toBe(4);
+  expect(answer.data?.content).toMatch(/a diagnosis of it is already running/);
+  release();
+  const root = () => discordApi.messagesIn(CHANNEL_ID)[0]!;
+  await discordApi.waitFor(() => /check502:unwatch:w-/.test(JSON.stringify(root().components)), 20_000);
+  expect(discordApi.messagesIn(CHANNEL_ID)).toHaveLength(1);
   expect(diagnoser.started).toBe(2);
 }, 60_000);
