@@ -5,7 +5,10 @@
 // `http.host eq "a" and ip.src.country eq "DE"` is false for host b, unknown for host a.
 // Syntax: developers.cloudflare.com/ruleset-engine/rules-language/ (operators, fields, functions).
 
-export type Truth = true | false | 'unknown';
+import { type Token, tokenize } from './rule-tokens.js';
+import { and, call, compare, or, type Truth, truth, UNKNOWN, type Value } from './rule-values.js';
+
+export type { Truth } from './rule-values.js';
 
 export interface RequestFields {
   host: string;
@@ -17,38 +20,6 @@ export interface RequestFields {
   zoneName?: string;
 }
 
-const UNKNOWN = Symbol('unknown');
-type Value = string | number | boolean | typeof UNKNOWN | Value[];
-
-type Token =
-  | { t: 'str'; v: string }
-  | { t: 'num'; v: number }
-  | { t: 'id'; v: string }
-  | { t: 'sym'; v: string };
-
-const SYMBOLS = [
-  '==',
-  '!=',
-  '<=',
-  '>=',
-  '&&',
-  '||',
-  '^^',
-  '..',
-  '(',
-  ')',
-  '{',
-  '}',
-  '[',
-  ']',
-  ',',
-  '<',
-  '>',
-  '~',
-  '!',
-  '$',
-  '*',
-];
 const COMPARE: Record<string, string> = {
   '==': 'eq',
   '!=': 'ne',
@@ -69,66 +40,6 @@ export function evaluateExpression(expression: string, request: RequestFields): 
   } catch {
     return 'unknown';
   }
-}
-
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (/\s/.test(c)) {
-      i += 1;
-      continue;
-    }
-    const raw = /^r(#*)"/.exec(text.slice(i));
-    if (raw) {
-      const close = `"${raw[1]}`;
-      const end = text.indexOf(close, i + raw[0].length);
-      if (end === -1) throw new Error('unterminated raw string');
-      tokens.push({ t: 'str', v: text.slice(i + raw[0].length, end) });
-      i = end + close.length;
-      continue;
-    }
-    if (c === '"') {
-      let v = '';
-      i += 1;
-      while (i < text.length && text[i] !== '"') {
-        if (text[i] === '\\' && i + 1 < text.length) i += 1;
-        v += text[i];
-        i += 1;
-      }
-      if (i >= text.length) throw new Error('unterminated string');
-      tokens.push({ t: 'str', v });
-      i += 1;
-      continue;
-    }
-    // IP addresses and CIDRs (`ip.src in {192.0.2.0/24}`) are values the bot never compares against.
-    const address = /^(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?|^[0-9a-f]*:[0-9a-f:]+(?:\/\d{1,3})?/i.exec(
-      text.slice(i),
-    );
-    if (address) {
-      tokens.push({ t: 'str', v: address[0] });
-      i += address[0].length;
-      continue;
-    }
-    const number = /^\d+(?![a-z_])/i.exec(text.slice(i));
-    if (number) {
-      tokens.push({ t: 'num', v: Number(number[0]) });
-      i += number[0].length;
-      continue;
-    }
-    const ident = /^[a-z_][a-z0-9_.]*/i.exec(text.slice(i));
-    if (ident) {
-      tokens.push({ t: 'id', v: ident[0].replace(/\.$/, '') });
-      i += ident[0].length;
-      continue;
-    }
-    const sym = SYMBOLS.find((s) => text.startsWith(s, i));
-    if (!sym) throw new Error(`unexpected ${c}`);
-    tokens.push({ t: 'sym', v: sym });
-    i += sym.length;
-  }
-  return tokens;
 }
 
 class Parser {
@@ -297,90 +208,4 @@ class Parser {
     this.i += 1;
     return token;
   }
-}
-
-function call(name: string, args: Value[]): Value {
-  if (args.some((a) => a === UNKNOWN)) return UNKNOWN;
-  const [a, b] = args;
-  switch (name) {
-    case 'lower':
-      return typeof a === 'string' ? a.toLowerCase() : UNKNOWN;
-    case 'upper':
-      return typeof a === 'string' ? a.toUpperCase() : UNKNOWN;
-    case 'len':
-      return typeof a === 'string' ? Buffer.byteLength(a) : UNKNOWN;
-    case 'starts_with':
-      return typeof a === 'string' && typeof b === 'string' ? a.startsWith(b) : UNKNOWN;
-    case 'ends_with':
-      return typeof a === 'string' && typeof b === 'string' ? a.endsWith(b) : UNKNOWN;
-    case 'concat':
-      return args.every((x) => typeof x === 'string') ? (args as string[]).join('') : UNKNOWN;
-    case 'url_decode':
-      try {
-        return typeof a === 'string' ? decodeURIComponent(a.replace(/\+/g, ' ')) : UNKNOWN;
-      } catch {
-        return UNKNOWN;
-      }
-    default:
-      return UNKNOWN;
-  }
-}
-
-function compare(op: string, left: Value, right: Value): Value {
-  if (left === UNKNOWN || right === UNKNOWN) return UNKNOWN;
-  switch (op) {
-    case 'eq':
-      return left === right;
-    case 'ne':
-      return left !== right;
-    case 'lt':
-      return left < right;
-    case 'le':
-      return left <= right;
-    case 'gt':
-      return left > right;
-    case 'ge':
-      return left >= right;
-    case 'contains':
-      return typeof left === 'string' && typeof right === 'string' && left.includes(right);
-    case 'matches':
-      return typeof left === 'string' && typeof right === 'string' && new RegExp(right).test(left);
-    case 'wildcard':
-    case 'strict wildcard':
-      return (
-        typeof left === 'string' && typeof right === 'string' && wildcard(left, right, op === 'wildcard')
-      );
-    default:
-      return UNKNOWN;
-  }
-}
-
-function wildcard(text: string, pattern: string, caseless: boolean): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`, caseless ? 'is' : 's').test(text);
-}
-
-function truth(value: Value): Truth {
-  if (value === UNKNOWN) return 'unknown';
-  if (typeof value === 'boolean') return value;
-  return 'unknown';
-}
-
-function and(a: Value, b: Value): Value {
-  const x = truth(a);
-  const y = truth(b);
-  if (x === false || y === false) return false;
-  if (x === 'unknown' || y === 'unknown') return UNKNOWN;
-  return true;
-}
-
-function or(a: Value, b: Value): Value {
-  const x = truth(a);
-  const y = truth(b);
-  if (x === true || y === true) return true;
-  if (x === 'unknown' || y === 'unknown') return UNKNOWN;
-  return false;
 }
