@@ -9,6 +9,17 @@ import type { OriginSample, OriginSamplesFacts } from '../../sampling-facts.js';
 import { demandsClientCert, observationFindings } from '../origin/findings.js';
 import { endpointLabel } from './endpoints.js';
 import { failurePattern } from './pattern.js';
+import {
+  type Count,
+  countOf,
+  describeCounts,
+  dominantMode,
+  edgeCodeFor,
+  evidenceOf,
+  modeKey,
+  modeKeyOf,
+  modeLabel,
+} from './sample-modes.js';
 import { type Spread, spread } from './schedule.js';
 
 export interface EndpointSamples {
@@ -227,79 +238,6 @@ export function slowTail(
   budgetMs: number,
 ): boolean {
   return ttfb !== undefined && ttfb.max >= budgetMs / 2 && failed.every((s) => TIMEOUTS.has(s.outcome));
-}
-
-type Count = { total: number; failed: number };
-
-function countOf(samples: OriginSample[], kind: OriginSample['kind']): Count {
-  const mine = samples.filter((s) => s.kind === kind);
-  return { total: mine.length, failed: mine.filter((s) => !s.ok).length };
-}
-
-function describeCounts(fresh: Count, reused: Count): string {
-  const parts = [`${fresh.total} on fresh connections`];
-  if (reused.total > 0) parts.push(`${reused.total} on one kept-alive connection`);
-  return parts.join(' and ');
-}
-
-function evidenceOf(s: OriginSample): Record<string, unknown> {
-  return {
-    kind: s.kind,
-    atMs: s.atMs,
-    outcome: s.ok ? 'ok' : modeKey(s),
-    status: s.status ?? null,
-    ttfbMs: s.ttfbMs ?? null,
-    error: s.errorCode ? `${s.errorCode}${s.error ? `: ${s.error}` : ''}` : null,
-  };
-}
-
-/** `http_5xx` for an answered 5xx, else the outcome. */
-function modeKey(s: OriginSample): string {
-  return s.outcome === 'response' ? 'http_5xx' : s.outcome;
-}
-
-function modeKeyOf(o: OriginObservation): string | undefined {
-  if (o.outcome !== 'response') return o.outcome;
-  if (o.http?.bodyError) return 'reset';
-  return (o.http?.status ?? 0) >= 500 ? 'http_5xx' : undefined;
-}
-
-function dominantMode(failed: OriginSample[]): string {
-  const counts = new Map<string, number>();
-  for (const s of failed) counts.set(modeKey(s), (counts.get(modeKey(s)) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-}
-
-const MODE_LABEL: Record<string, string> = {
-  http_5xx: 'the origin answered 5xx',
-  refused: 'connection refused',
-  connect_timeout: 'TCP connect timed out',
-  unreachable: 'unreachable',
-  reset: 'connection reset or closed without an answer',
-  tls_failed: 'TLS handshake failed',
-  invalid_response: 'not a valid HTTP response',
-  response_timeout: 'no response within the budget',
-};
-
-function modeLabel(s: OriginSample): string {
-  const key = modeKey(s);
-  const base = key === 'http_5xx' ? `HTTP ${s.status}` : (MODE_LABEL[key] ?? key);
-  return s.errorCode && key !== 'http_5xx' ? `${base}, ${s.errorCode}` : base;
-}
-
-const EDGE_CODE: Record<string, string> = {
-  http_5xx: '5xx page',
-  refused: '521',
-  connect_timeout: '522',
-  unreachable: '523',
-  reset: '502/520',
-  tls_failed: '525',
-  invalid_response: '502/520',
-  response_timeout: '524',
-};
-
-function edgeCodeFor(mode: string): string {
-  return EDGE_CODE[mode] ?? '5xx';
 }
 
 /** An observation carrying what the kept-alive connection saw, for the origin check's wording. */
