@@ -18,6 +18,7 @@ import { httpCall } from './support/check502-process.js';
 const SECRET = 'kill-drill-webhook-secret-0123';
 const CHANNEL = 'C0ALERTS';
 const KILLS = Number(process.env['KILL_DRILL_KILLS'] ?? 12);
+const MAX_ALERTS = 160;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('alerts accepted while Redis is killed', () => {
@@ -98,11 +99,13 @@ describe('alerts accepted while Redis is killed', () => {
     const refused = new Set<string>();
     let sending = true;
     let n = 0;
+    // Paced and capped: unpaced, a quiet machine accepted 376 alerts in 12 s and the last 47 were
+    // still queued for diagnosis when the 30 s wait ended (a backlog, not a loss); a loaded one, 24.
     const senders = Array.from({ length: 4 }, async (_, lane) => {
-      while (sending) {
+      while (sending && n < MAX_ALERTS) {
         const site = `a${lane}-${++n}.example.com`;
         (await deliver(site)) ? accepted.add(site) : refused.add(site);
-        await sleep(Math.random() * 60);
+        await sleep(200 + Math.random() * 200);
       }
     });
     for (let kill = 0; kill < KILLS; kill++) {
