@@ -110,7 +110,8 @@ describe('incidents from alerts', () => {
   });
 
   it('does not page twice for a brief flap, and links a new incident to the previous one', async () => {
-    h.startWorkers({ recheckDelayMs: 300, editIntervalMs: 30, noteIntervalMs: 60_000, maxRechecks: 2 });
+    // The re-check waits long enough that the flap below lands before it even on a loaded machine.
+    h.startWorkers({ recheckDelayMs: 1500, editIntervalMs: 30, noteIntervalMs: 60_000, maxRechecks: 2 });
     await h.service.ingest([alert(shop)]);
     await h.service.ingest([alert(shop, { status: 'resolved' })]);
     const flap = await h.service.ingest([alert(shop, { start: 'flap-2' })]); // fires again before the re-check
