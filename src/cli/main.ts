@@ -1,10 +1,12 @@
 // check502 command line: `diagnose` runs in-process and loads no chat or queue code; `serve`,
 // `worker` and `discord register` import their roles lazily so the diagnose path starts fast.
+import { skipWasmTierUp } from './one-shot-process.js';
 import { usage, VERSION } from './usage.js';
 
 const [command, ...rest] = process.argv.slice(2);
 
 async function main(): Promise<number> {
+  if (command !== 'serve' && command !== 'worker') skipWasmTierUp();
   switch (command) {
     case 'diagnose': {
       const { runDiagnose } = await import('./diagnose.js');

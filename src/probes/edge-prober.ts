@@ -4,11 +4,11 @@
 // (a custom lookup), so a DNS answer cannot change between the check and the connect. Redirects
 // are recorded, not followed; the body is capped and the socket destroyed; the signal bounds it all.
 import { rootCertificates } from 'node:tls';
-import { Agent, request } from 'undici';
 import type { AddressPolicy, EdgeObservation, EdgeProber, EdgeResponse } from '../diagnosis/ports.js';
 import { errorInfoOf } from './edge-errors.js';
 import { pinnedLookup } from './edge-lookup.js';
 import { type ResolveHost, resolveGuarded } from './guarded-connect.js';
+import { Agent, requestVia } from './undici-core.js';
 
 export interface EdgeProberDeps {
   resolve: ResolveHost;
@@ -73,9 +73,10 @@ export function createEdgeProber(deps: EdgeProberDeps): EdgeProber {
       });
       const requestStarted = performance.now();
       try {
-        const answer = await request(parsed, {
+        const answer = await requestVia(agent, {
+          origin: parsed.origin,
+          path: `${parsed.pathname}${parsed.search}`,
           method: 'GET',
-          dispatcher: agent,
           signal,
           headers: {
             accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',

@@ -2,8 +2,8 @@
 // and names the failure by what the parser or socket reported. A passive tap on the socket reads the
 // status line and measures the header block exactly, since undici does not expose either.
 import type { Socket } from 'node:net';
-import { Client, errors } from 'undici';
 import type { ErrorInfo, HttpObservation, OriginOutcome } from '../diagnosis/ports.js';
+import { Client, errors, requestVia } from './undici-core.js';
 
 export interface HttpRequestSpec {
   host: string;
@@ -55,7 +55,7 @@ export async function requestOverSocket(
     keepAliveTimeout: 1,
   });
   try {
-    const response = await client.request({
+    const response = await requestVia(client, {
       method: 'GET',
       path: spec.path,
       headers: { host: spec.host, accept: 'text/html', 'user-agent': 'check502 (origin probe)' },
