@@ -7,6 +7,9 @@
 // evidence shape to the evidence.ts of the folder that builds it (a new folder: add its interface
 // to the `extends` list below). Shapes are type aliases, not interfaces, so a typed finding still
 // reads as a plain record where the code is not known (details, --json).
+import type { CloudflareEvidence } from './checks/cloudflare/evidence.js';
+import type { LbEvidenceByCode } from './checks/cloudflare/lb-evidence.js';
+import type { TunnelEvidenceByCode } from './checks/cloudflare/tunnel-evidence.js';
 import type { EdgeEvidence } from './checks/edge/evidence.js';
 import type { OriginEvidence } from './checks/origin/evidence.js';
 import type { PublicDnsEvidence } from './checks/public-dns/evidence.js';
@@ -19,7 +22,26 @@ export interface EngineEvidence {
   'check.timed_out': { check: CheckName; budgetMs: number };
 }
 
-export interface EvidenceByCode extends EngineEvidence, EdgeEvidence, OriginEvidence, PublicDnsEvidence {}
+export interface EvidenceByCode
+  extends EngineEvidence,
+    CloudflareEvidence,
+    LbEvidenceByCode,
+    TunnelEvidenceByCode,
+    EdgeEvidence,
+    OriginEvidence,
+    PublicDnsEvidence {}
+
+/**
+ * Keys a later step adds to a finding it qualifies, whatever its code: sampling or a correlation
+ * rule marking a failure intermittent, the origin check marking what an unknown SSL mode hides.
+ */
+export type EvidenceMarks = {
+  intermittent?: true;
+  failedSamples?: number;
+  totalSamples?: number;
+  /** The severity the finding takes once the edge shows this is the leg Cloudflare uses. */
+  unknownModeSeverity?: 'error';
+};
 
 /** The evidence of a finding with code C (codes not typed yet: any record; see TypedCode). */
 export type EvidenceOf<C extends FindingCode> = C extends keyof EvidenceByCode
@@ -35,7 +57,30 @@ export type TypedCode = keyof EvidenceByCode & FindingCode;
 /** Codes still without an evidence shape (none once every check folder declares its own). */
 export type UntypedCode = Exclude<FindingCode, TypedCode>;
 
+type KeysOf<T> = T extends unknown ? keyof T & string : never;
+type ValueAt<T, K extends string> = T extends unknown ? (K extends keyof T ? T[K] : never) : never;
+
+/**
+ * A union of shapes read as one: every key any member has, optional, typed by what the members
+ * write under it. How the steps read a code whose producers write different shapes.
+ */
+export type Flat<T> = { [K in KeysOf<T>]?: ValueAt<T, K> };
+
+type AllEvidence = EvidenceByCode[TypedCode] | EvidenceMarks;
+
 /** Every key some code's evidence has: the keys fact-words may put in words. */
-export type EvidenceKey = [UntypedCode] extends [never]
-  ? { [C in TypedCode]: keyof EvidenceByCode[C] & string }[TypedCode]
-  : string;
+export type EvidenceKey = [UntypedCode] extends [never] ? KeysOf<AllEvidence> : string;
+
+/**
+ * Any finding's evidence, read where the code is one of several (`origin.*`): each key typed by
+ * what the codes write under it, all optional. A key no code writes does not type-check.
+ */
+export type AnyEvidence = Flat<AllEvidence>;
+
+/**
+ * A finding's evidence read as AnyEvidence (its keys are what its code's producers write). A
+ * finding without evidence (a stored report cut short) reads as empty.
+ */
+export function anyEvidence(f: { evidence?: Evidence }): AnyEvidence {
+  return (f.evidence ?? {}) as AnyEvidence;
+}

@@ -2,12 +2,12 @@
 // a few words per finding it reported, the short fact for the codes every healthy run shows, the
 // finding's title otherwise.
 import type { FindingCode } from '../diagnosis/codes.js';
-import type { EvidenceOf } from '../diagnosis/evidence.js';
+import type { EvidenceOf, Flat } from '../diagnosis/evidence.js';
 import type { Finding } from '../diagnosis/finding.js';
 import { SSL_MODE_LABEL } from './labels.js';
 
 /** A few words for a healthy finding, from its evidence (typed per code; any key may be missing). */
-type Short<C extends FindingCode> = (evidence: Partial<EvidenceOf<C>>) => string | undefined;
+type Short<C extends FindingCode> = (evidence: Flat<EvidenceOf<C>>) => string | undefined;
 
 const SHORT: { [C in FindingCode]?: Short<C> } = {
   'cloudflare.zone_ok': (e) => `zone ${typeof e.status === 'string' ? e.status : 'active'}`,
@@ -31,7 +31,7 @@ export function checkLine(findings: readonly Finding[]): string {
 function shortFor<C extends FindingCode>(f: Finding & { code: C }): string | undefined {
   // SHORT pairs each code with its own evidence type; the generic lookup needs this one cast.
   const short = SHORT[f.code] as Short<C> | undefined;
-  return short?.(f.evidence as Partial<EvidenceOf<C>>);
+  return short?.(f.evidence as Flat<EvidenceOf<C>>);
 }
 
 function recordWords(records: unknown): string {

@@ -72,9 +72,10 @@ describe('commonCause', () => {
   });
 
   it('names a shared unhealthy load-balancer pool', () => {
+    const pool = { role: 'default', enabled: true, minimumOrigins: 1 } as const;
     const pools = [
-      { name: 'eu-pool', healthy: false },
-      { name: 'us-pool', healthy: true },
+      { ...pool, id: 'p1', name: 'eu-pool', healthy: false, unhealthyOrigins: [] },
+      { ...pool, id: 'p2', name: 'us-pool', healthy: true, unhealthyOrigins: [] },
     ];
     const entries = ['a.x.io', 'b.y.io', 'c.z.io'].map((site) => ({
       site,

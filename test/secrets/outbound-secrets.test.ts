@@ -39,13 +39,15 @@ let serve: ServeHandle;
 /** A diagnoser that leaks: every streamed check and the report carry all the secrets. */
 function leakingDiagnoser(): Diagnoser {
   const inner = scriptedDiagnoser();
-  const leak = reported({
+  const said = reported({
     code: 'cloudflare.api_unavailable',
     severity: 'warn',
     title: `The API said ${quote}`,
     detail: quote,
-    evidence: { reason: quote, nested: [{ header: `Bearer ${SECRETS.cloudflare}` }] },
+    evidence: { reason: quote },
   });
+  // A nested blob no check writes: the scrubber walks any evidence, typed or not.
+  const leak = { ...said, evidence: { reason: quote, nested: [{ header: `Bearer ${SECRETS.cloudflare}` }] } };
   return {
     async run(target, options, listener) {
       const report = await inner.run(target, options, {

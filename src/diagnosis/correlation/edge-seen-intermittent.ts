@@ -6,6 +6,7 @@
 // leg (a 5xx page, not a network error on our side) and the direct samples are many and all answered.
 // The mirror case: every direct sample failed (they all fell into one bad moment) while some of the
 // edge's requests, sent over the same second, got through to the origin: intermittent too.
+import { anyEvidence } from '../evidence.js';
 import { finding } from '../finding.js';
 import type { EdgeSample } from '../sampling-facts.js';
 import type { CorrelationInput, RuleEffect } from './rule.js';
@@ -105,7 +106,7 @@ export function directBurstEdgeMixed(input: CorrelationInput): RuleEffect | unde
       f.severity === 'error' &&
       f.code.startsWith('origin.') &&
       f.code !== 'origin.intermittent' &&
-      [...endpoints].some((e) => e.startsWith(`${String(f.evidence['endpoint'])} `)),
+      [...endpoints].some((e) => e.startsWith(`${String(anyEvidence(f).endpoint)} `)),
   );
   if (!failure) return undefined;
   const { edge, failed } = mixed;
@@ -133,7 +134,7 @@ export function directBurstEdgeMixed(input: CorrelationInput): RuleEffect | unde
     },
   });
   const findings = input.findings.map((f) =>
-    f.code === failure.code && f.severity === 'error' && f.evidence['intermittent'] !== true
+    f.code === failure.code && f.severity === 'error' && anyEvidence(f).intermittent !== true
       ? {
           ...f,
           title: `Intermittent: ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)} (${lost} of ${total} requests)`,

@@ -1,7 +1,7 @@
 // Small pure helpers the correlation rules share: what the edge showed, finding lookups, and
 // annotations that say how one finding explains another (or why the evidence is ambiguous).
 import type { FindingCode } from '../codes.js';
-import type { Finding, Severity } from '../finding.js';
+import { type Finding, type FindingOf, hasCode, type Severity } from '../finding.js';
 import type { CorrelationInput } from './rule.js';
 
 /** Status and Cloudflare error code the edge showed (e.g. {530, 1033}); empty when unknown. */
@@ -34,8 +34,22 @@ export function edgeLabel(input: CorrelationInput): string {
     : `HTTP ${edge.status}`;
 }
 
-export function findProblem(findings: readonly Finding[], code: FindingCode): Finding | undefined {
-  return findings.find((f) => f.code === code && (f.severity === 'error' || f.severity === 'warn'));
+/** The first warn or error finding with this code, its evidence typed. */
+export function findProblem<C extends FindingCode>(
+  findings: readonly Finding[],
+  code: C,
+): FindingOf<C> | undefined {
+  return findings.find(
+    (f): f is FindingOf<C> => hasCode(f, code) && (f.severity === 'error' || f.severity === 'warn'),
+  );
+}
+
+/** The first finding with this code, its evidence typed. */
+export function findCode<C extends FindingCode>(
+  findings: readonly Finding[],
+  code: C,
+): FindingOf<C> | undefined {
+  return findings.find((f): f is FindingOf<C> => hasCode(f, code));
 }
 
 export function has(findings: readonly Finding[], code: FindingCode): boolean {

@@ -2,6 +2,7 @@
 // are refused or dropped, almost always a firewall, security plugin or rate limit on Cloudflare's
 // ranges. Quote the ranges to allow (live /ips answer, else the bundled copy).
 import { CLOUDFLARE_RANGES } from '../cloudflare-ranges.js';
+import type { EvidenceOf } from '../evidence.js';
 import { finding } from '../finding.js';
 import { annotate, edgeLabel, edgeShows, has } from './evidence.js';
 import type { Rule } from './rule.js';
@@ -29,7 +30,7 @@ export const originBlocksCloudflareRule: Rule = {
     const ambiguity = fromZone
       ? ''
       : " The bot did not learn this address from the zone (it came from --origin or resolution): make sure it is the one Cloudflare connects to, or this may be a stale record's story.";
-    const evidence: Record<string, unknown> = {
+    const evidence: EvidenceOf<'origin.blocks_cloudflare'> = {
       edgeStatus: input.facts.edge?.status,
       cloudflareErrorCode: input.facts.edge?.cloudflareErrorCode,
       origin,

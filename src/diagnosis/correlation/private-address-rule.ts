@@ -9,7 +9,7 @@ export const privateAddressRule: Rule = {
   apply(input) {
     const cause = findProblem(input.findings, 'dns.origin_private_address');
     if (!cause) return undefined;
-    const note = `Explained by the DNS record pointing at ${String(cause.evidence['address'] ?? 'a private address')}, which Cloudflare cannot reach.`;
+    const note = `Explained by the DNS record pointing at ${cause.evidence.address ?? 'a private address'}, which Cloudflare cannot reach.`;
     const findings = annotate(input.findings, 'edge.error', note);
     return { findings, cause: 'dns.origin_private_address' };
   },

@@ -1,6 +1,7 @@
 // A healthy tunnel while the edge reports 502: cloudflared is connected to Cloudflare but cannot
 // reach (or understand) the ingress service it forwards to. Quote that service.
 
+import type { EvidenceOf } from '../evidence.js';
 import { finding } from '../finding.js';
 import { annotate, edgeLabel, edgeShows, has } from './evidence.js';
 import type { Rule } from './rule.js';
@@ -15,7 +16,7 @@ export const tunnelServiceRule: Rule = {
     if (!edgeShows(input, 502) || has(input.findings, 'tunnel.service_unreachable')) return undefined;
     const edge = input.facts.edge;
     const service = tunnel.service;
-    const evidence: Record<string, unknown> = {
+    const evidence: EvidenceOf<'tunnel.service_unreachable'> = {
       tunnelId: tunnel.id,
       tunnelName: tunnel.name,
       status: tunnel.status,
@@ -23,7 +24,7 @@ export const tunnelServiceRule: Rule = {
       edgeStatus: edge?.status,
       service: service ?? 'unknown (locally managed configuration)',
     };
-    if (edge?.rayId) evidence['rayId'] = edge.rayId;
+    if (edge?.rayId) evidence.rayId = edge.rayId;
     const blamesCloudflare = edge?.blames === 'cloudflare';
     const added = finding({
       code: 'tunnel.service_unreachable',

@@ -4,6 +4,7 @@
 // misbehaved. That leg's findings are the story (restored to errors if the probe had demoted them
 // because the other leg answered); the other leg's failures become notes — a port that is merely
 // closed must not outrank the one that explains what visitors see.
+import { anyEvidence } from '../evidence.js';
 import type { Finding } from '../finding.js';
 import type { OriginObservation } from '../ports.js';
 import { edgeCodes } from './evidence.js';
@@ -46,15 +47,15 @@ export const unknownModeLegRule: Rule = {
     const ports = new Set(observations.filter((o) => o.request.tls === tls).map((o) => o.request.port));
     const otherPorts = new Set(observations.filter((o) => o.request.tls !== tls).map((o) => o.request.port));
     const onLeg = (f: Finding) =>
-      f.evidence['scheme'] === (tls ? 'https' : 'http') && ports.has(Number(f.evidence['port']));
+      anyEvidence(f).scheme === (tls ? 'https' : 'http') && ports.has(Number(anyEvidence(f).port));
     const offLeg = (f: Finding) =>
-      f.evidence['scheme'] === (tls ? 'http' : 'https') && otherPorts.has(Number(f.evidence['port']));
+      anyEvidence(f).scheme === (tls ? 'http' : 'https') && otherPorts.has(Number(anyEvidence(f).port));
     const why = `The edge's ${code} matches port ${[...ports].join('/')} (${tls ? 'HTTPS' : 'HTTP'}), so that is the leg Cloudflare uses: the SSL mode is probably ${tls ? 'Full or Full (strict)' : 'Flexible'}.`;
     const findings = input.findings.map((f) => {
       if (!f.code.startsWith('origin.') && f.code !== 'ssl.origin_no_https') return f;
       // "HTTP answers, HTTPS does not" was only a warning while the mode was unknown; the edge settles it.
       const promoted =
-        f.evidence['unknownModeSeverity'] === 'error' ||
+        anyEvidence(f).unknownModeSeverity === 'error' ||
         (f.code === 'ssl.origin_no_https' && f.severity === 'warn');
       if (onLeg(f) && promoted && f.severity !== 'error') {
         return { ...f, severity: 'error' as const, detail: `${f.detail} ${why}` };

@@ -2,7 +2,7 @@
 // from the finding's evidence. Adapters render these; checks never write advice of their own.
 // Each area keeps its steps in its own file (engine.ts, origin.ts, cloudflare.ts…), merged here.
 import type { FindingCode } from '../codes.js';
-import type { EvidenceOf } from '../evidence.js';
+import type { EvidenceOf, Flat } from '../evidence.js';
 import { ANALYTICS_STEPS } from './analytics.js';
 import { CHANGE_STEPS } from './change.js';
 import { CLOUDFLARE_STEPS } from './cloudflare.js';
@@ -34,11 +34,14 @@ const CATALOGUE: StepsByCode = {
   ...SAMPLING_STEPS,
 };
 
-export function remediationFor<C extends FindingCode>(code: C, evidence: Partial<EvidenceOf<C>>): string[] {
+export function remediationFor<C extends FindingCode>(
+  code: C,
+  evidence: Partial<EvidenceOf<C>> | Flat<EvidenceOf<C>>,
+): string[] {
   // The map pairs each code with its own evidence type; TypeScript cannot follow that through a
   // generic lookup, so the one cast is here.
   const steps = CATALOGUE[code] as Steps<C> | undefined;
-  return steps?.(evidence) ?? [];
+  return steps?.(evidence as Flat<EvidenceOf<C>>) ?? [];
 }
 
 export function hasSteps(code: FindingCode): boolean {

@@ -3,13 +3,13 @@ import { type StepsByCode, str } from './steps.js';
 
 export const DNS_STEPS: StepsByCode = {
   'dns.record_missing': (e) => [
-    `Add a proxied (orange cloud) A/AAAA record for ${str(e['host'], 'the host')} pointing at the origin's public address, or a CNAME to its hostname: dashboard → ${str(e['zone'], 'the zone')} → DNS → Records → Add record.`,
+    `Add a proxied (orange cloud) A/AAAA record for ${str(e.host, 'the host')} pointing at the origin's public address, or a CNAME to its hostname: dashboard → ${str(e.zone, 'the zone')} → DNS → Records → Add record.`,
     'If the host is meant to be served by a Cloudflare Tunnel, run `cloudflared tunnel route dns <tunnel-name> ' +
-      str(e['host'], '<host>') +
+      str(e.host, '<host>') +
       '` to create the CNAME.',
   ],
   'dns.not_proxied': (e) => [
-    `The record is DNS-only, so an error page for ${str(e['host'], 'this host')} comes from the origin itself, not Cloudflare: look at the origin's web server first.`,
+    `The record is DNS-only, so an error page for ${str(e.host, 'this host')} comes from the origin itself, not Cloudflare: look at the origin's web server first.`,
     'To put Cloudflare in front: dashboard → DNS → Records → Edit the record → turn "Proxy status" on (orange cloud).',
   ],
   'dns.origin_private_address': (e) => [

@@ -1,34 +1,27 @@
+import type { LbEvidence } from '../checks/cloudflare/lb-evidence.js';
+import type { PoolState } from '../checks/cloudflare/lb-health.js';
+import type { Flat } from '../evidence.js';
 import { type StepsByCode, str } from './steps.js';
 
-interface PoolEvidence {
-  name?: string;
-  role?: string;
-  enabled?: boolean;
-  unhealthyOrigins?: {
-    name?: string;
-    address?: string;
-    reason?: string;
-    regions?: string[];
-    responseCode?: number;
-  }[];
-}
+/** The evidence every lb.* code writes (lb-evidence.ts), every key optional as the steps read it. */
+type Lb = Flat<LbEvidence>;
 
-function pools(e: Record<string, unknown>): PoolEvidence[] {
-  return Array.isArray(e['pools']) ? (e['pools'] as PoolEvidence[]) : [];
+function pools(e: Lb): PoolState[] {
+  return e.pools ?? [];
 }
 
 /** What the monitor asks, in words, from the finding's evidence (when it was read). */
-function monitorAsk(e: Record<string, unknown>): string {
-  const m = e['monitor'] as Record<string, unknown> | undefined;
+function monitorAsk(e: Lb): string {
+  const m = e.monitor;
   if (!m) return "the monitor's request (path, expected code, Host header)";
-  const type = str(m['type'], 'http');
+  const type = str(m.type, 'http');
   const http = type === 'http' || type === 'https';
-  if (!http)
-    return `the monitor's ${type.toUpperCase()} check${m['port'] ? ` on port ${str(m['port'], '')}` : ''}`;
-  return `${type.toUpperCase()} ${str(m['method'], 'GET')} ${str(m['path'], '/')}${m['port'] ? ` on port ${str(m['port'], '')}` : ''}${m['host'] ? ` with Host ${str(m['host'], '')}` : ' (no Host header: the origin address is sent)'}, answering ${str(m['expectedCodes'], '200')}`;
+  const port = m.port ? ` on port ${m.port}` : '';
+  if (!http) return `the monitor's ${type.toUpperCase()} check${port}`;
+  return `${type.toUpperCase()} ${str(m.method, 'GET')} ${str(m.path, '/')}${port}${m.host ? ` with Host ${m.host}` : ' (no Host header: the origin address is sent)'}, answering ${str(m.expectedCodes, '200')}`;
 }
 
-function originSteps(e: Record<string, unknown>): string[] {
+function originSteps(e: Lb): string[] {
   return pools(e).flatMap((p) =>
     (p.unhealthyOrigins ?? [])
       .slice(0, 3)
@@ -45,9 +38,9 @@ export const LB_STEPS: StepsByCode = {
     ...pools(e)
       .filter((p) => p.enabled === false)
       .map((p) => `Re-enable pool ${p.name ?? '?'}: dashboard → Traffic → Load Balancing → Pools → enable.`),
-    e['fallbackEnabled'] === true
+    e.fallbackEnabled === true
       ? 'The fallback pool takes the traffic whatever its health: fix its origins first, or point the fallback at a pool that is up.'
-      : `Give load balancer ${str(e['loadBalancer'], '')} an enabled fallback pool with a healthy origin, so a total outage degrades instead of answering 530/1016.`,
+      : `Give load balancer ${str(e.loadBalancer, '')} an enabled fallback pool with a healthy origin, so a total outage degrades instead of answering 530/1016.`,
     `If healthy origins are marked down, the monitor is wrong: Traffic → Load Balancing → Monitors; it must get ${monitorAsk(e)}.`,
   ],
   'lb.fallback_serving': (e) => [

@@ -18,9 +18,9 @@ const BY_CODE: Record<number, string> = {
 
 export const WORKER_STEPS: StepsByCode = {
   'worker.error': (e) => {
-    const script = str(e['script'], '<worker>');
-    const code = typeof e['code'] === 'number' ? e['code'] : undefined;
-    const customDomain = str(e['pattern'], '').endsWith('(Custom Domain)');
+    const script = str(e.script, '<worker>');
+    const code = typeof e.code === 'number' ? e.code : undefined;
+    const customDomain = str(e.pattern, '').endsWith('(Custom Domain)');
     return [
       `Watch the Worker's live errors while reproducing: \`wrangler tail ${script} --format pretty\` (or dashboard → Workers & Pages → ${script} → Logs).`,
       BY_CODE[code ?? 0] ??
@@ -30,7 +30,7 @@ export const WORKER_STEPS: StepsByCode = {
             `The host is a Custom Domain of ${script} (Workers & Pages → ${script} → Settings → Domains & Routes): the Worker is its only origin. Check the Worker's limits (CPU time, memory, subrequests: developers.cloudflare.com/workers/platform/limits/) and roll back its last deployment (\`wrangler rollback\`) if the errors started with it.`,
           ]
         : [
-            `Check the route${e['pattern'] ? ` ${str(e['pattern'], '')}` : ''} (zone → Workers Routes) runs the Worker you expect, and the Worker's limits (CPU time, memory, subrequests: developers.cloudflare.com/workers/platform/limits/).`,
+            `Check the route${e.pattern ? ` ${str(e.pattern, '')}` : ''} (zone → Workers Routes) runs the Worker you expect, and the Worker's limits (CPU time, memory, subrequests: developers.cloudflare.com/workers/platform/limits/).`,
             'To take the Worker out of the path while you fix it, add a route for this host/path without a Worker ("None"), so requests go to the origin.',
           ]),
     ];

@@ -1,7 +1,9 @@
 // Turns a failed API read into a finding. The diagnosis goes on without that part: a rejected
 // token or an API outage is the bot's problem, not the site's, so these are warnings.
 import { type CloudflareApiError, isCloudflareApiError } from '../../cloudflare-api-error.js';
+import { anyEvidence } from '../../evidence.js';
 import { type Finding, finding } from '../../finding.js';
+import type { ApiErrorEvidence } from './evidence.js';
 
 export function apiFinding(error: unknown): Finding {
   if (!isCloudflareApiError(error)) {
@@ -18,8 +20,8 @@ export function apiFinding(error: unknown): Finding {
 }
 
 function fromApiError(error: CloudflareApiError): Finding {
-  const evidence: Record<string, unknown> = { operation: error.operation, reason: error.message };
-  if (error.status !== undefined) evidence['status'] = error.status;
+  const evidence: ApiErrorEvidence = { operation: error.operation, reason: error.message };
+  if (error.status !== undefined) evidence.status = error.status;
   switch (error.kind) {
     case 'auth':
       return authFinding(error, evidence);
@@ -40,7 +42,7 @@ function fromApiError(error: CloudflareApiError): Finding {
         evidence,
       });
     case 'rate_limited':
-      if (error.retryAfterSeconds !== undefined) evidence['retryAfterSeconds'] = error.retryAfterSeconds;
+      if (error.retryAfterSeconds !== undefined) evidence.retryAfterSeconds = error.retryAfterSeconds;
       return finding({
         code: 'cloudflare.rate_limited',
         severity: 'warn',
@@ -61,12 +63,12 @@ function fromApiError(error: CloudflareApiError): Finding {
   }
 }
 
-function authFinding(error: CloudflareApiError, evidence: Record<string, unknown>): Finding {
-  if (error.codes?.length) evidence['codes'] = error.codes;
+function authFinding(error: CloudflareApiError, evidence: ApiErrorEvidence): Finding {
+  if (error.codes?.length) evidence.codes = error.codes;
   if (error.tokenRejected) {
-    evidence['tokenRejected'] = true;
+    evidence.tokenRejected = true;
     const malformed = error.codes?.some((c) => c === 6003 || c === 6111 || (c >= 6100 && c <= 6103));
-    if (malformed) evidence['malformed'] = true;
+    if (malformed) evidence.malformed = true;
     return finding({
       code: 'cloudflare.auth_failed',
       severity: 'warn',
@@ -77,8 +79,8 @@ function authFinding(error: CloudflareApiError, evidence: Record<string, unknown
       evidence,
     });
   }
-  if (error.permission !== undefined) evidence['permission'] = error.permission;
-  if (error.permissionScope !== undefined) evidence['permissionScope'] = error.permissionScope;
+  if (error.permission !== undefined) evidence.permission = error.permission;
+  if (error.permissionScope !== undefined) evidence.permissionScope = error.permissionScope;
   const account =
     error.permissionScope === 'account'
       ? " It is an account permission: the token's Account Resources must include the account that owns this zone."
@@ -100,7 +102,7 @@ function capitalise(text: string): string {
 export function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.code}|${String(f.evidence['operation'] ?? '')}|${f.title}`;
+    const key = `${f.code}|${String(anyEvidence(f).operation ?? '')}|${f.title}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -6,8 +6,9 @@ import type { Check, CheckContext, CheckResult } from '../../check.js';
 import type { CfZone, CloudflareReader } from '../../cloudflare-reader.js';
 import { deadline } from '../../deadline.js';
 import type { CloudflareFacts } from '../../facts.js';
-import { type Finding, finding } from '../../finding.js';
+import { type Finding, finding, hasCode } from '../../finding.js';
 import { apiFinding, dedupe } from './api-finding.js';
+import type { WildcardMissEvidence } from './evidence.js';
 import { readLoadBalancer } from './lb.js';
 import { readOriginRoute } from './origin-route.js';
 import { isAddressRecord, type RecordsContext, readRecords, tunnelIdOf } from './records.js';
@@ -193,8 +194,7 @@ async function lbOriginRoute(
 ): Promise<Finding[]> {
   if (facts.origins.length === 0) return [];
   const noPool = lbFindings.some(
-    (f) =>
-      f.code === 'lb.no_healthy_pool' && f.severity === 'error' && f.evidence['fallbackEnabled'] !== true,
+    (f) => hasCode(f, 'lb.no_healthy_pool') && f.severity === 'error' && f.evidence.fallbackEnabled !== true,
   );
   if (noPool) return [];
   if (cf.callsLeft <= LATER_CALLS) {
@@ -262,13 +262,15 @@ function zoneFinding(zone: CfZone): Finding {
   });
 }
 
-function missEvidence(wild: WildcardOutcome): Record<string, unknown> {
+function missEvidence(wild: WildcardOutcome): WildcardMissEvidence {
   if (wild.blocked) {
     const { wildcard, by } = wild.blocked;
     return {
       wildcard,
       wildcardBlockedBy: by.name,
-      ...(by.types.length ? { blockingTypes: by.types } : { emptyNonTerminal: true, below: by.below }),
+      ...(by.types.length
+        ? { blockingTypes: by.types }
+        : { emptyNonTerminal: true as const, below: by.below }),
     };
   }
   return wild.noAddress ? { wildcard: wild.noAddress.wildcard, wildcardTypes: wild.noAddress.types } : {};

@@ -11,6 +11,7 @@ import type { CloudflareReader } from '../../cloudflare-reader.js';
 import type { OriginCandidate } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import { apiFinding } from './api-finding.js';
+import type { LbEvidence, MonitorEvidence } from './lb-evidence.js';
 import { describePool, type PoolRole, type PoolState, poolState, usable } from './lb-health.js';
 
 /** Health reads cost one call each: read at most this many pools. */
@@ -134,19 +135,19 @@ function judge(
   const defaults = pools.filter((p) => p.role === 'default');
   const fallback = pools.find((p) => p.role === 'fallback');
   const steered = pools.filter((p) => p.role === 'steering');
-  const evidence: Record<string, unknown> = {
+  const evidence: LbEvidence = {
     loadBalancer: lb.name,
     steeringPolicy: lb.steeringPolicy ?? 'off',
     pools,
     fallbackEnabled: fallback?.enabled ?? false,
   };
-  if (monitor) evidence['monitor'] = monitorEvidence(monitor);
-  if (lb.poolSet) evidence['poolSet'] = lb.poolSet;
+  if (monitor) evidence.monitor = monitorEvidence(monitor);
+  if (lb.poolSet) evidence.poolSet = lb.poolSet;
   const canServe = servingSummary(lb, pools);
-  evidence['canServe'] = canServe;
+  evidence.canServe = canServe;
   const fixed = (lb.rules ?? []).filter((r) => !r.disabled && r.fixedResponse !== undefined);
   if (fixed.length)
-    evidence['fixedResponses'] = fixed.map((r) => ({
+    evidence.fixedResponses = fixed.map((r) => ({
       rule: r.name,
       status: r.fixedResponse,
       condition: r.condition,
@@ -213,16 +214,16 @@ function servingSummary(lb: CfLoadBalancer, pools: PoolState[]): string[] {
   return lines;
 }
 
-function monitorEvidence(m: CfMonitor): Record<string, unknown> {
-  const e: Record<string, unknown> = { type: m.type };
-  if (m.method) e['method'] = m.method;
-  if (m.path) e['path'] = m.path;
-  if (m.port !== undefined) e['port'] = m.port;
-  if (m.expectedCodes) e['expectedCodes'] = m.expectedCodes;
-  if (m.expectedBody) e['expectedBody'] = m.expectedBody;
-  if (m.host) e['host'] = m.host;
-  if (m.timeoutSeconds !== undefined) e['timeoutSeconds'] = m.timeoutSeconds;
-  if (m.followRedirects !== undefined) e['followRedirects'] = m.followRedirects;
+function monitorEvidence(m: CfMonitor): MonitorEvidence {
+  const e: MonitorEvidence = { type: m.type };
+  if (m.method) e.method = m.method;
+  if (m.path) e.path = m.path;
+  if (m.port !== undefined) e.port = m.port;
+  if (m.expectedCodes) e.expectedCodes = m.expectedCodes;
+  if (m.expectedBody) e.expectedBody = m.expectedBody;
+  if (m.host) e.host = m.host;
+  if (m.timeoutSeconds !== undefined) e.timeoutSeconds = m.timeoutSeconds;
+  if (m.followRedirects !== undefined) e.followRedirects = m.followRedirects;
   return e;
 }
 

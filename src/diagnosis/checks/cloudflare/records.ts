@@ -6,7 +6,8 @@
 import type { CheckContext } from '../../check.js';
 import type { CfDnsRecord, CfWorkerDomain, CfWorkerRoute } from '../../cloudflare-reader.js';
 import type { OriginCandidate } from '../../facts.js';
-import { type Finding, finding } from '../../finding.js';
+import { type Finding, finding, hasCode } from '../../finding.js';
+import type { RecordEvidence, WildcardMissEvidence } from './evidence.js';
 import {
   customDomainFinding,
   customDomainPattern,
@@ -32,7 +33,7 @@ export interface RecordsContext {
   /** The wildcard name (`*.example.com`) the records came from, when the host has none of its own. */
   wildcard?: string;
   /** A wildcard that exists but does not answer for the host: why, in words and evidence. */
-  wildcardMiss?: { detail: string; evidence: Record<string, unknown> };
+  wildcardMiss?: { detail: string; evidence: WildcardMissEvidence };
   /** The zone's Workers routes; an Error when they could not be read; undefined when not read. */
   routes?: CfWorkerRoute[] | Error;
   /** The account's Workers Custom Domains for the host; an Error when unreadable; undefined when not read. */
@@ -156,7 +157,9 @@ export async function readRecords(
 
   if (context.wildcard) {
     // Every DNS finding says the records came from the wildcard, not from a record of the host.
-    for (const f of out.findings) if (f.code.startsWith('dns.')) f.evidence['wildcard'] = context.wildcard;
+    for (const f of out.findings)
+      if (hasCode(f, 'dns.not_proxied') || hasCode(f, 'dns.origin_private_address'))
+        f.evidence.wildcard = context.wildcard;
   }
   if (!out.findings.some((f) => f.severity === 'error' || f.severity === 'warn')) {
     out.findings.unshift(
@@ -224,6 +227,6 @@ export function privateAddress(
   });
 }
 
-function plain(r: CfDnsRecord): Record<string, unknown> {
+function plain(r: CfDnsRecord): RecordEvidence {
   return { type: r.type, content: r.content, proxied: r.proxied };
 }

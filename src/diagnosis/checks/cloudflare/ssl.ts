@@ -1,6 +1,7 @@
 // The SSL/TLS mode and the settings that change how Cloudflare talks to the origin, as one info
 // finding: the origin probe uses the mode's port and validation, and rules use it to explain 52x.
 import type { CfZoneSettings } from '../../cloudflare-reader.js';
+import type { EvidenceOf } from '../../evidence.js';
 import type { SslMode } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 
@@ -22,26 +23,26 @@ const HOW: Record<SslMode, string> = {
 };
 
 export function sslFinding(settings: CfZoneSettings, mode: SslMode | undefined): Finding {
-  const evidence: Record<string, unknown> = { mode: mode ?? settings.ssl ?? 'unknown' };
+  const evidence: EvidenceOf<'ssl.mode'> = { mode: mode ?? settings.ssl ?? 'unknown' };
   const extras: string[] = [];
   if (settings.minTlsVersion) {
-    evidence['minTlsVersion'] = settings.minTlsVersion;
+    evidence.minTlsVersion = settings.minTlsVersion;
     extras.push(`minimum TLS version (visitors) ${settings.minTlsVersion}`);
   }
   if (settings.originMaxHttpVersion) {
-    evidence['originMaxHttpVersion'] = settings.originMaxHttpVersion;
+    evidence.originMaxHttpVersion = settings.originMaxHttpVersion;
     extras.push(`HTTP/${settings.originMaxHttpVersion} at most towards the origin`);
   }
   if (settings.alwaysUseHttps) {
-    evidence['alwaysUseHttps'] = settings.alwaysUseHttps;
+    evidence.alwaysUseHttps = settings.alwaysUseHttps;
     extras.push(`Always Use HTTPS ${settings.alwaysUseHttps}`);
   }
   if (settings.originErrorPagePassThru) {
-    evidence['originErrorPagePassThru'] = settings.originErrorPagePassThru;
+    evidence.originErrorPagePassThru = settings.originErrorPagePassThru;
     if (settings.originErrorPagePassThru === 'on')
       extras.push("the origin's own 502/504 pages are passed through");
   }
-  if (settings.sslAutomaticMode) evidence['sslAutomaticMode'] = settings.sslAutomaticMode;
+  if (settings.sslAutomaticMode) evidence.sslAutomaticMode = settings.sslAutomaticMode;
   const how = mode ? HOW[mode] : `the zone's SSL setting reads "${settings.ssl ?? 'unknown'}"`;
   const automatic =
     settings.sslAutomaticMode === 'auto'

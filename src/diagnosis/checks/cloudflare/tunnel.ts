@@ -9,6 +9,7 @@ import type {
 import type { CloudflareFacts } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import { apiFinding } from './api-finding.js';
+import type { TunnelEvidence } from './tunnel-evidence.js';
 
 export interface TunnelOutcome {
   findings: Finding[];
@@ -86,7 +87,7 @@ function statusFinding(
   tunnel: CfTunnel,
   connectors: CfTunnelConnector[] | undefined,
   active: number | undefined,
-  evidence: Record<string, unknown>,
+  evidence: TunnelEvidence,
 ): Finding {
   const name = tunnel.name;
   if (tunnel.status === 'down' || tunnel.status === 'inactive' || (connectors && active === 0)) {
@@ -115,7 +116,7 @@ function statusFinding(
     code: 'tunnel.ok',
     severity: 'ok',
     title: `Tunnel ${name} is ${tunnel.status}`,
-    detail: `${active ?? '?'} active connection${active === 1 ? '' : 's'} from ${connectors?.length ?? '?'} connector${connectors?.length === 1 ? '' : 's'}.${evidence['service'] ? ` Ingress for ${host}: ${String(evidence['service'])}.` : ''}${evidence['ingress'] ? ` The tunnel is ${String(evidence['ingress'])} (not visible to the API).` : ''}`,
+    detail: `${active ?? '?'} active connection${active === 1 ? '' : 's'} from ${connectors?.length ?? '?'} connector${connectors?.length === 1 ? '' : 's'}.${evidence.service ? ` Ingress for ${host}: ${evidence.service}.` : ''}${evidence.ingress ? ` The tunnel is ${evidence.ingress} (not visible to the API).` : ''}`,
     evidence,
   });
 }
@@ -139,30 +140,30 @@ function evidenceOf(
   active: number | undefined,
   ingress: CfIngressRule[] | null | Error,
   rule: CfIngressRule | undefined,
-): Record<string, unknown> {
-  const evidence: Record<string, unknown> = {
+): TunnelEvidence {
+  const evidence: TunnelEvidence = {
     host,
     tunnelId: tunnel.id,
     tunnelName: tunnel.name,
     status: tunnel.status,
   };
-  if (active !== undefined) evidence['activeConnections'] = active;
+  if (active !== undefined) evidence.activeConnections = active;
   if (connectors) {
-    evidence['connectors'] = connectors.map((c) => ({
+    evidence.connectors = connectors.map((c) => ({
       id: c.id,
       version: c.version,
-      originIps: [...new Set(c.connections.map((x) => x.originIp).filter(Boolean))],
-      colos: c.connections.map((x) => x.coloName).filter(Boolean),
+      originIps: [...new Set(c.connections.map((x) => x.originIp).filter((x): x is string => Boolean(x)))],
+      colos: c.connections.map((x) => x.coloName).filter((x): x is string => Boolean(x)),
     }));
   }
-  if (tunnel.connsInactiveAt) evidence['connsInactiveAt'] = tunnel.connsInactiveAt;
-  if (tunnel.configSource) evidence['configSource'] = tunnel.configSource;
+  if (tunnel.connsInactiveAt) evidence.connsInactiveAt = tunnel.connsInactiveAt;
+  if (tunnel.configSource) evidence.configSource = tunnel.configSource;
   if (ingress === null)
-    evidence['ingress'] = "locally managed: the ingress rules live in the connector's config.yml";
+    evidence.ingress = "locally managed: the ingress rules live in the connector's config.yml";
   if (rule) {
-    evidence['service'] = rule.service;
-    if (rule.hostname) evidence['ingressHostname'] = rule.hostname;
-    if (rule.path) evidence['ingressPath'] = rule.path;
+    evidence.service = rule.service;
+    if (rule.hostname) evidence.ingressHostname = rule.hostname;
+    if (rule.path) evidence.ingressPath = rule.path;
   }
   return evidence;
 }

@@ -8,6 +8,7 @@
 // turns Workers off for what it matches).
 import type { CfDnsRecord, CfWorkerDomain, CfWorkerRoute } from '../../cloudflare-reader.js';
 import { type Finding, finding } from '../../finding.js';
+import type { WorkerRouteEvidence } from './evidence.js';
 
 /** Is this proxied record Cloudflare's Workers placeholder? */
 export function isWorkerPlaceholder(record: CfDnsRecord): boolean {
@@ -68,8 +69,8 @@ export function workerRouteFinding(
   route: CfWorkerRoute & { script: string },
   placeholder: CfDnsRecord | undefined,
 ): Finding {
-  const evidence: Record<string, unknown> = { host, path, pattern: route.pattern, script: route.script };
-  if (placeholder) evidence['placeholder'] = `${placeholder.type} ${placeholder.content}`;
+  const evidence: WorkerRouteEvidence = { host, path, pattern: route.pattern, script: route.script };
+  if (placeholder) evidence.placeholder = `${placeholder.type} ${placeholder.content}`;
   return finding({
     code: 'worker.route',
     severity: 'info',
@@ -96,14 +97,14 @@ export function customDomainFinding(
   domain: CfWorkerDomain,
   placeholder: CfDnsRecord | undefined,
 ): Finding {
-  const evidence: Record<string, unknown> = {
+  const evidence: WorkerRouteEvidence = {
     host,
     script: domain.service,
     pattern: customDomainPattern(domain),
     customDomain: true,
   };
-  if (domain.environment) evidence['environment'] = domain.environment;
-  if (placeholder) evidence['placeholder'] = `${placeholder.type} ${placeholder.content}`;
+  if (domain.environment) evidence.environment = domain.environment;
+  if (placeholder) evidence.placeholder = `${placeholder.type} ${placeholder.content}`;
   return finding({
     code: 'worker.route',
     severity: 'info',

@@ -128,5 +128,24 @@ export interface OriginEvidence {
     http2Error: string | null;
   };
   'ssl.origin_no_https': NoHttpsEvidence;
-  'dns.origin_private_address': PrivateAddressEvidence;
+  'dns.origin_private_address': PrivateAddressEvidence & { wildcard?: string };
+  /** Added by the origin-blocks-cloudflare rule: the probe got answers where the edge shows 521/522. */
+  'origin.blocks_cloudflare': {
+    edgeStatus: number | undefined;
+    cloudflareErrorCode: number | undefined;
+    origin: string;
+    port: number;
+    originStatus: number | undefined;
+    /** Cloudflare's ranges, to allow in the origin's firewall. */
+    ipv4: string[];
+    ipv6: string[];
+    rangesSource: 'api' | 'bundled';
+  };
+  /** Added by the flexible-redirect rule: Flexible SSL, and the origin redirects HTTP to HTTPS. */
+  'ssl.flexible_redirect_loop': {
+    mode: 'flexible';
+    origin: string;
+    status: number;
+    location: string | undefined;
+  };
 }
