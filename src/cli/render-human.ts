@@ -1,6 +1,7 @@
 // Human output of `check502 diagnose`, styled from the one report view (src/present) so the
 // terminal reads like the chat thread: one line per check (its problems beneath it), then the
 // verdict with the primary cause, what it explains, what to do, and what else was found.
+import { anyEvidence } from '../diagnosis/evidence.js';
 import type { Severity } from '../diagnosis/finding.js';
 import type { Report } from '../diagnosis/report.js';
 import { type CheckView, type FindingView, reportView } from '../present/report-view.js';
@@ -66,7 +67,7 @@ export function renderHuman(report: Report, style: Style): string {
     }
   }
 
-  const ray = report.findings.map((f) => f.evidence['rayId']).find((r) => typeof r === 'string');
+  const ray = report.findings.map((f) => anyEvidence(f).rayId).find((r) => typeof r === 'string');
   const tail = [
     view.countsLine,
     `${report.durationMs} ms`,

@@ -5,6 +5,8 @@
 // token; `status()` feeds /readyz, where a bad token or a missing permission shows as degraded
 // (the bot still answers with its probes, so it is not "not ready").
 import type { Diagnoser } from '../diagnoser.js';
+import type { EvidenceOf, Flat } from '../diagnosis/evidence.js';
+import { hasCode } from '../diagnosis/finding.js';
 import type { Report } from '../diagnosis/report.js';
 import type { Logger } from '../log/logger.js';
 import { createApiClient, type FetchLike } from './api-client.js';
@@ -111,8 +113,9 @@ export function startTokenHealth(options: TokenHealthOptions): CloudflareTokenHe
           rejectedSince = undefined;
           logger.info({ component: 'cloudflare' }, 'Cloudflare accepts CLOUDFLARE_API_TOKEN again');
         }
-        if (f.code !== 'cloudflare.auth_failed') continue;
-        if (f.evidence['tokenRejected'] === true) {
+        if (!hasCode(f, 'cloudflare.auth_failed')) continue;
+        const e: Flat<EvidenceOf<'cloudflare.auth_failed'>> = f.evidence;
+        if (e.tokenRejected === true) {
           if (!rejectedSince && verdict?.state !== 'malformed' && verdict?.state !== 'unknown') {
             rejectedSince = `${report.site}, ${report.startedAt}`;
             logger.error(
@@ -122,12 +125,12 @@ export function startTokenHealth(options: TokenHealthOptions): CloudflareTokenHe
           }
           continue;
         }
-        const permission = f.evidence['permission'];
+        const permission = e.permission;
         if (typeof permission === 'string' && !missing.has(permission)) {
-          const operation = String(f.evidence['operation'] ?? 'a read');
+          const operation = String(e.operation ?? 'a read');
           missing.set(permission, operation);
           logger.warn(
-            { component: 'cloudflare', permission, operation, scope: f.evidence['permissionScope'] },
+            { component: 'cloudflare', permission, operation, scope: e.permissionScope },
             `the Cloudflare API token lacks "${permission}": ${operation} cannot be read (a missing permission, not a bad token)`,
           );
         }

@@ -5,6 +5,7 @@
 // incident's own record expires with it once the incident is closed.
 // Appends are fire-and-forget for callers: a history that cannot be written never fails an alert.
 import type { Redis } from 'ioredis';
+import { anyEvidence } from '../diagnosis/evidence.js';
 import type { Report } from '../diagnosis/report.js';
 
 export type HistoryEvent =
@@ -111,7 +112,7 @@ export function diagnosisEvent(report: Report, at: string): HistoryEvent {
   const rayIds = [
     ...new Set(
       report.findings
-        .map((f) => f.evidence?.['rayId'])
+        .map((f) => anyEvidence(f).rayId)
         .filter((r): r is string => typeof r === 'string' && r !== ''),
     ),
   ];

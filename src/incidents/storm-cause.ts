@@ -3,6 +3,7 @@
 // failing while their origins answer, the same zone, or at least the same primary cause. The most
 // specific thing most of the failing sites share wins, and is named the way a person would say it:
 // "14 sites, one origin 203.0.113.10 refusing on 443". Pure: reports in, a sentence out.
+import { type AnyEvidence, anyEvidence } from '../diagnosis/evidence.js';
 import type { Finding } from '../diagnosis/finding.js';
 import type { Report } from '../diagnosis/report.js';
 
@@ -93,11 +94,11 @@ function featuresOf(site: string, report: Report): Feature[] {
   // whichever of the pool's origins the probe happened to reach.
   const explainedOrigins = primary !== undefined && /^(lb|tunnel)\./.test(primary.code);
   for (const finding of ordered) {
-    const e = finding.evidence ?? {};
+    const e = anyEvidence(finding);
     if (!explainedOrigins && (finding.code.startsWith('origin.') || finding.code.startsWith('dns.origin'))) {
-      const address = text(e['resolvedAddress']) ?? text(e['address']);
+      const address = text(e.resolvedAddress) ?? text(e.address);
       if (address && isIp(address)) {
-        const port = typeof e['port'] === 'number' ? e['port'] : undefined;
+        const port = typeof e.port === 'number' ? e.port : undefined;
         for (const feature of [
           { kind: 'origin' as const, key: address },
           { kind: 'network' as const, key: networkOf(address) },
@@ -106,18 +107,18 @@ function featuresOf(site: string, report: Report): Feature[] {
       }
     }
     if (finding.code.startsWith('tunnel.')) {
-      const tunnel = text(e['tunnelName']) ?? text(e['tunnelId']);
+      const tunnel = text(e.tunnelName) ?? text(e.tunnelId);
       if (tunnel) out.push({ kind: 'tunnel', key: tunnel });
     }
     if (finding.code.startsWith('lb.')) {
       // Every unhealthy pool together first (sites behind the same pools), then each on its own.
-      const pools = [...new Set(poolsOf(e['pools']))].sort();
+      const pools = [...new Set(poolsOf(e.pools))].sort();
       if (pools.length > 1) out.push({ kind: 'pool', key: pools.join(', ') });
       for (const pool of pools) out.push({ kind: 'pool', key: pool });
     }
   }
   if (edgeFailsWhileOriginAnswers(report)) out.push({ kind: 'cloudflare', key: 'edge' });
-  const zone = report.findings.map((f) => text(f.evidence?.['zone'])).find(Boolean) ?? guessZone(site);
+  const zone = report.findings.map((f) => text(anyEvidence(f).zone)).find(Boolean) ?? guessZone(site);
   if (zone) out.push({ kind: 'zone', key: zone });
   if (report.primaryCause) out.push({ kind: 'cause', key: report.primaryCause });
   return out;
@@ -131,12 +132,11 @@ function edgeFailsWhileOriginAnswers(report: Report): boolean {
 }
 
 /** Unhealthy pools named in a load-balancer finding's evidence. */
-function poolsOf(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return value
-    .filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null)
-    .filter((p) => p['healthy'] !== true)
-    .map((p) => text(p['name']) ?? text(p['id']))
+function poolsOf(pools: AnyEvidence['pools']): string[] {
+  if (!Array.isArray(pools)) return [];
+  return pools
+    .filter((p) => typeof p === 'object' && p !== null && p.healthy !== true)
+    .map((p) => text(p.name) ?? text(p.id))
     .filter((n): n is string => n !== undefined);
 }
 
