@@ -50,12 +50,12 @@ const WORDS: [key: EvidenceKey, words: Words][] = [
     (v, e) => (num(v) !== undefined ? `${v}% 5xx over ${e['windowMinutes'] ?? '?'} min` : undefined),
   ],
   ['daysLeft', (v) => (num(v) !== undefined ? `${v} days left` : undefined)],
-  ['expiresAt', (v) => (str(v) ? `expires ${String(v).slice(0, 10)}` : undefined)],
+  ['notAfter', (v) => (str(v) ? `expires ${String(v).slice(0, 10)}` : undefined)],
   ['subject', (v) => (str(v) ? `certificate for ${v}` : undefined)],
   ['issuer', (v) => (str(v) ? `issued by ${v}` : undefined)],
-  ['tunnel', (v) => (str(v) ? `tunnel ${v}` : undefined)],
-  ['connections', (v) => (num(v) !== undefined ? `${v} connections` : undefined)],
-  ['pools', (v) => (list(v) ? `pools ${list(v)}` : undefined)],
+  ['tunnelName', (v) => (str(v) ? `tunnel ${v}` : undefined)],
+  ['activeConnections', (v) => (num(v) !== undefined ? `${v} connections` : undefined)],
+  ['pools', (v) => (list(names(v)) ? `pools ${list(names(v))}` : undefined)],
   ['permission', (v) => (str(v) ? `needs ${v}` : undefined)],
   ['rayId', (v) => (str(v) ? `Ray ID ${v}` : undefined)],
   ['colo', (v) => (str(v) ? `via ${v}` : undefined)],
@@ -82,4 +82,9 @@ function records(value: unknown): string | undefined {
   return (
     `${String(first.type ?? '')} ${String(first.content ?? '')} ${proxied}`.replace(/\s+/g, ' ').trim() + more
   );
+}
+
+/** The names of the pools in a load balancer finding (each pool is an object). */
+function names(pools: unknown): unknown[] | undefined {
+  return Array.isArray(pools) ? pools.map((p: { name?: unknown } | null) => p?.name) : undefined;
 }
