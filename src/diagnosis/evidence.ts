@@ -7,12 +7,18 @@
 // evidence shape to the evidence.ts of the folder that builds it (a new folder: add its interface
 // to the `extends` list below). Shapes are type aliases, not interfaces, so a typed finding still
 // reads as a plain record where the code is not known (details, --json).
+import type { AnalyticsEvidence } from './checks/analytics/evidence.js';
+import type { ChangeEvidence } from './checks/changes/evidence.js';
 import type { CloudflareEvidence } from './checks/cloudflare/evidence.js';
 import type { LbEvidenceByCode } from './checks/cloudflare/lb-evidence.js';
 import type { TunnelEvidenceByCode } from './checks/cloudflare/tunnel-evidence.js';
 import type { EdgeEvidence } from './checks/edge/evidence.js';
+import type { EdgeSamplesEvidence } from './checks/edge-samples/evidence.js';
+import type { KeepAliveEvidenceByCode } from './checks/keepalive/evidence.js';
 import type { OriginEvidence } from './checks/origin/evidence.js';
+import type { OriginSamplesEvidence } from './checks/origin-samples/evidence.js';
 import type { PublicDnsEvidence } from './checks/public-dns/evidence.js';
+import type { ZoneSettingsEvidence } from './checks/zone-settings/evidence.js';
 import type { FindingCode } from './codes.js';
 import type { CheckName } from './facts.js';
 
@@ -24,12 +30,18 @@ export interface EngineEvidence {
 
 export interface EvidenceByCode
   extends EngineEvidence,
+    AnalyticsEvidence,
+    ChangeEvidence,
     CloudflareEvidence,
     LbEvidenceByCode,
     TunnelEvidenceByCode,
     EdgeEvidence,
+    EdgeSamplesEvidence,
+    KeepAliveEvidenceByCode,
     OriginEvidence,
-    PublicDnsEvidence {}
+    OriginSamplesEvidence,
+    PublicDnsEvidence,
+    ZoneSettingsEvidence {}
 
 /**
  * Keys a later step adds to a finding it qualifies, whatever its code: sampling or a correlation
@@ -76,6 +88,11 @@ export type EvidenceKey = [UntypedCode] extends [never] ? KeysOf<AllEvidence> : 
  * what the codes write under it, all optional. A key no code writes does not type-check.
  */
 export type AnyEvidence = Flat<AllEvidence>;
+
+/** A finding's evidence with marks added after it (the marks' keys last, as the JSON shows them). */
+export function withMarks(f: { evidence: Evidence }, marks: EvidenceMarks): Evidence {
+  return { ...f.evidence, ...marks };
+}
 
 /**
  * A finding's evidence read as AnyEvidence (its keys are what its code's producers write). A

@@ -1,4 +1,4 @@
-import type { Finding } from './finding.js';
+import { type Finding, hasCode } from './finding.js';
 import type { Report } from './report.js';
 
 /**
@@ -8,6 +8,6 @@ import type { Report } from './report.js';
 export function likelyTrigger(report: Pick<Report, 'findings' | 'primaryCause'>): Finding | undefined {
   if (report.primaryCause === null) return undefined;
   return report.findings.find(
-    (f) => f.code === 'change.suspect' && f.evidence['triggerOf'] === report.primaryCause,
+    (f) => hasCode(f, 'change.suspect') && f.evidence.triggerOf === report.primaryCause,
   );
 }

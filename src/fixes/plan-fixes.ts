@@ -7,7 +7,9 @@
 // - disable-origin:  a failing origin in a pool that still has healthy ones (lb.*)
 // - enable-fallback: every default pool is down and the fallback pool is disabled (lb.*)
 import type { Change } from '../diagnosis/change.js';
-import type { Finding } from '../diagnosis/finding.js';
+import type { FindingCode } from '../diagnosis/codes.js';
+import { anyEvidence, type EvidenceOf } from '../diagnosis/evidence.js';
+import { type FindingOf, hasCode } from '../diagnosis/finding.js';
 import type { Report } from '../diagnosis/report.js';
 import { type FixPlan, fixKey, recordText } from './fix-plan.js';
 
@@ -19,13 +21,15 @@ const CERT_CODES = [
 
 export function planFixes(report: Report): FixPlan[] {
   const zone = evidenceOf(report, 'cloudflare.zone_ok');
-  const zoneId = text(zone?.['zoneId']);
+  const zoneId = text(zone?.zoneId);
   if (!zoneId) return [];
-  const accountId = text(zone?.['accountId']);
+  const accountId = text(zone?.accountId);
   const plans: FixPlan[] = [];
   const site = report.site;
-  const problem = (code: string) =>
-    report.findings.find((f) => f.code === code && (f.severity === 'error' || f.severity === 'warn'));
+  const problem = <C extends FindingCode>(code: C) =>
+    report.findings.find(
+      (f): f is FindingOf<C> => hasCode(f, code) && (f.severity === 'error' || f.severity === 'warn'),
+    );
 
   if (problem('edge.cached_error')) {
     plans.push({
@@ -80,7 +84,7 @@ export function planFixes(report: Report): FixPlan[] {
     });
   }
 
-  const mode = text(evidenceOf(report, 'ssl.mode')?.['mode']);
+  const mode = text(evidenceOf(report, 'ssl.mode')?.mode);
   const badCert = report.findings.find((f) => CERT_CODES.includes(f.code) && f.severity === 'error');
   if (mode === 'strict' && badCert) {
     plans.push({
@@ -97,7 +101,7 @@ export function planFixes(report: Report): FixPlan[] {
   }
 
   if (problem('origin.http2_broken')) {
-    const current = text(evidenceOf(report, 'ssl.mode')?.['originMaxHttpVersion']) ?? '2';
+    const current = text(evidenceOf(report, 'ssl.mode')?.originMaxHttpVersion) ?? '2';
     if (current !== '1') {
       plans.push({
         action: 'http2-off',
@@ -125,24 +129,17 @@ export function planFixes(report: Report): FixPlan[] {
   return [...byKey.values()];
 }
 
-interface PoolEvidence {
-  id?: string;
-  name?: string;
-  role?: string;
-  enabled?: boolean;
-  healthy?: boolean;
-  unhealthyOrigins?: { name?: string; address?: string }[];
-}
+const LB_CODES = ['lb.ok', 'lb.pool_unhealthy', 'lb.no_healthy_pool', 'lb.fallback_serving'] as const;
 
 function lbPlans(report: Report, site: string, accountId: string): FixPlan[] {
   const lb = report.findings.find(
-    (f) =>
-      f.code.startsWith('lb.') &&
+    (f): f is FindingOf<(typeof LB_CODES)[number]> =>
+      LB_CODES.some((code) => hasCode(f, code)) &&
       (f.severity === 'error' || f.severity === 'warn') &&
-      Array.isArray(f.evidence['pools']),
+      Array.isArray(anyEvidence(f).pools),
   );
   if (!lb) return [];
-  const pools = lb.evidence['pools'] as PoolEvidence[];
+  const pools = lb.evidence.pools;
   const plans: FixPlan[] = [];
   const defaultsDown = pools
     .filter((p) => p.role === 'default')
@@ -200,16 +197,16 @@ type KnownRollback =
   | { kind: 'setting'; label: string; setting: string; previous: string; current: string }
   | Extract<NonNullable<Change['rollback']>, { kind: 'dns_record' }>;
 
-function rollbackOf(suspect: Finding | undefined): KnownRollback | undefined {
-  const change = suspect?.evidence['change'] as Change | undefined;
+function rollbackOf(suspect: FindingOf<'change.suspect'> | undefined): KnownRollback | undefined {
+  const change = suspect?.evidence.change;
   const r = change?.rollback;
   if (!change || !r) return undefined;
   if (r.kind === 'setting') return { ...r, label: change.what };
   return r;
 }
 
-function evidenceOf(report: Report, code: string): Record<string, unknown> | undefined {
-  return report.findings.find((f) => f.code === code)?.evidence;
+function evidenceOf<C extends FindingCode>(report: Report, code: C): EvidenceOf<C> | undefined {
+  return report.findings.find((f): f is FindingOf<C> => hasCode(f, code))?.evidence;
 }
 
 function text(value: unknown): string | undefined {

@@ -3,10 +3,11 @@
 // `npm run typecheck` (tsc checks test/ too), not quietly weaken the advice: each `@ts-expect-error`
 // below must meet a type error, or typecheck fails on the unused directive.
 import { describe, expect, it } from 'vitest';
-import type { EvidenceOf } from '../../src/diagnosis/evidence.js';
+import { anyEvidence, type EvidenceKey, type EvidenceOf } from '../../src/diagnosis/evidence.js';
 import { type Finding, finding, hasCode } from '../../src/diagnosis/finding.js';
 import { remediationFor } from '../../src/diagnosis/remediation/catalogue.js';
 import type { StepsByCode } from '../../src/diagnosis/remediation/steps.js';
+import { factsInWords } from '../../src/present/fact-words.js';
 
 const unreachable: EvidenceOf<'edge.unreachable'> = {
   url: 'https://shop.example.com/',
@@ -62,5 +63,49 @@ describe('typed evidence', () => {
     expect(any.evidence.errorCode).toBe('CERT_HAS_EXPIRED');
     // @ts-expect-error no such key on edge.unreachable's evidence
     expect(any.evidence.errCode).toBeUndefined();
+  });
+
+  it('every finding code has an evidence type, so every consumer reads typed keys', () => {
+    // EvidenceKey is the union of the keys the checks write once no code is left untyped; while
+    // one is, it widens to string and this assignment stops failing.
+    // @ts-expect-error no check writes `expiresAt` (the certificate's expiry is `notAfter`)
+    const stale: EvidenceKey = 'expiresAt';
+    expect(stale).toBe('expiresAt');
+  });
+
+  it('the constructor for a code takes that code’s evidence only', () => {
+    const f = finding({
+      code: 'tunnel.down',
+      severity: 'error',
+      title: 't',
+      detail: 'd',
+      // @ts-expect-error a load balancer's evidence is not a tunnel's
+      evidence: { loadBalancer: 'lb', pools: [], fallbackEnabled: false },
+    });
+    expect(f.code).toBe('tunnel.down');
+  });
+
+  it('a tunnel check writing a renamed key fails typecheck, and the facts lose the tunnel', () => {
+    const down = {
+      host: 'shop.example.com',
+      tunnelId: '6ff42ae2-765d-4adf-8112-31c55c1551ef',
+      // @ts-expect-error tunnel evidence has `tunnelName`, not `tunnel`
+      tunnel: 'shop-prod',
+      status: 'down',
+    } satisfies EvidenceOf<'tunnel.down'>;
+    expect(factsInWords({ evidence: down })).not.toContain('tunnel shop-prod');
+  });
+
+  it('the tunnel steps, the rules and the presenter reading a renamed key fail typecheck', () => {
+    const steps: StepsByCode = {
+      // @ts-expect-error the steps read `connections`; the tunnel check writes `activeConnections`
+      'tunnel.degraded': (e) => [String(e.connections)],
+      'lb.pool_unhealthy': (e) => (e.pools ?? []).map((p) => p.name),
+    };
+    expect(steps['lb.pool_unhealthy']?.({ pools: [] })).toEqual([]);
+    const any = anyEvidence({ evidence: { tunnelName: 'shop-prod' } });
+    expect(any.tunnelName).toBe('shop-prod');
+    // @ts-expect-error no code's evidence has `tunnel`
+    expect(any.tunnel).toBeUndefined();
   });
 });

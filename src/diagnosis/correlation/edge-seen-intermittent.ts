@@ -6,7 +6,7 @@
 // leg (a 5xx page, not a network error on our side) and the direct samples are many and all answered.
 // The mirror case: every direct sample failed (they all fell into one bad moment) while some of the
 // edge's requests, sent over the same second, got through to the origin: intermittent too.
-import { anyEvidence } from '../evidence.js';
+import { anyEvidence, withMarks } from '../evidence.js';
 import { finding } from '../finding.js';
 import type { EdgeSample } from '../sampling-facts.js';
 import type { CorrelationInput, RuleEffect } from './rule.js';
@@ -138,7 +138,7 @@ export function directBurstEdgeMixed(input: CorrelationInput): RuleEffect | unde
       ? {
           ...f,
           title: `Intermittent: ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)} (${lost} of ${total} requests)`,
-          evidence: { ...f.evidence, intermittent: true },
+          evidence: withMarks(f, { intermittent: true }),
         }
       : f,
   );

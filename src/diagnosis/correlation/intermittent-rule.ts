@@ -5,7 +5,7 @@
 // directly, always answers (edge-seen-intermittent.ts). Edge errors sampled alongside are explained by it.
 
 import { endpointLabel } from '../checks/origin-samples/endpoints.js';
-import type { FindingCode } from '../codes.js';
+import { anyEvidence, withMarks } from '../evidence.js';
 import { type Finding, finding } from '../finding.js';
 import type { OriginObservation } from '../ports.js';
 import { directBurstEdgeMixed, edgeSeenIntermittent } from './edge-seen-intermittent.js';
@@ -33,11 +33,11 @@ export const intermittentRule: Rule = {
 function sampledIntermittent(input: CorrelationInput): RuleEffect | undefined {
   const intermittent = findProblem(input.findings, 'origin.intermittent');
   if (!intermittent) return undefined;
-  const code = intermittent.evidence['failureCode'] as FindingCode | null;
+  const code = intermittent.evidence.failureCode;
   if (!code) return { cause: 'origin.intermittent' };
   // The single-probe origin check may have met the same failure: it is the same story, not an outage.
   const findings = input.findings.map((f) =>
-    f.code === code && f.evidence['intermittent'] !== true && !f.detail.includes('intermittent')
+    f.code === code && anyEvidence(f).intermittent !== true && !f.detail.includes('intermittent')
       ? {
           ...f,
           detail: `${f.detail} Other requests to the origin are answered: this failure is intermittent (see origin.intermittent).`,
@@ -56,7 +56,7 @@ function probeOnlyFailure(input: CorrelationInput): RuleEffect | undefined {
     if (mine.length < 2 || mine.some((s) => !s.ok)) continue;
     const endpoint = `${o.resolvedAddress ?? o.request.address}:${o.request.port}`;
     const failure = input.findings.find(
-      (f) => f.severity === 'error' && f.code.startsWith('origin.') && f.evidence['endpoint'] === endpoint,
+      (f) => f.severity === 'error' && f.code.startsWith('origin.') && anyEvidence(f).endpoint === endpoint,
     );
     if (!failure) continue;
     const total = mine.length + 1;
@@ -94,7 +94,7 @@ function probeOnlyFailure(input: CorrelationInput): RuleEffect | undefined {
         ? {
             ...f,
             title: `Intermittent: ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)} (1 of ${total} requests)`,
-            evidence: { ...f.evidence, intermittent: true, failedSamples: 1, totalSamples: total },
+            evidence: withMarks(f, { intermittent: true, failedSamples: 1, totalSamples: total }),
           }
         : f,
     );
@@ -113,13 +113,13 @@ function edgeOnly(input: CorrelationInput): RuleEffect | undefined {
   if (!sampled) return undefined;
   const single = findProblem(input.findings, 'edge.error');
   if (!single) return { cause: 'edge.intermittent' };
-  const rate = `${String(sampled.evidence['failed'])} of ${String(sampled.evidence['total'])} requests`;
+  const rate = `${sampled.evidence.failed} of ${sampled.evidence.total} requests`;
   const findings = input.findings.map((f) =>
     f === single
       ? {
           ...f,
           title: `Intermittent: ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)} (${rate})`,
-          evidence: { ...f.evidence, intermittent: true },
+          evidence: withMarks(f, { intermittent: true }),
         }
       : f,
   );
@@ -134,7 +134,7 @@ function withoutOtherErrors(input: CorrelationInput, effect: RuleEffect | undefi
   if (!effect?.cause) return effect;
   const explained = new Set<string>([effect.cause, 'origin.intermittent', 'edge.intermittent', 'edge.error']);
   const steady = (effect.findings ?? input.findings).some(
-    (f) => f.severity === 'error' && !explained.has(f.code) && f.evidence['intermittent'] !== true,
+    (f) => f.severity === 'error' && !explained.has(f.code) && anyEvidence(f).intermittent !== true,
   );
   if (!steady) return effect;
   const { cause: _cause, ...rest } = effect;

@@ -2,10 +2,10 @@ import { type StepsByCode, str } from './steps.js';
 
 export const ANALYTICS_STEPS: StepsByCode = {
   'analytics.edge_5xx': (e) => {
-    const noAnswer = Number(e['noOriginResponse'] ?? 0);
-    const fromOrigin = Number(e['originProduced'] ?? 0);
+    const noAnswer = Number(e.noOriginResponse ?? 0);
+    const fromOrigin = Number(e.originProduced ?? 0);
     const steps = [
-      `Open Analytics & Logs → Traffic for the zone, filter by host and edge status 5xx for the last ${str(e['windowMinutes'], '30')} minutes to see when it started.`,
+      `Open Analytics & Logs → Traffic for the zone, filter by host and edge status 5xx for the last ${str(e.windowMinutes, '30')} minutes to see when it started.`,
     ];
     if (noAnswer > 0)
       steps.push(

@@ -1,14 +1,8 @@
-import type { Change } from '../change.js';
 import type { StepsByCode } from './steps.js';
-
-function changeOf(e: Record<string, unknown>): Change | undefined {
-  const c = e['change'];
-  return typeof c === 'object' && c !== null ? (c as Change) : undefined;
-}
 
 export const CHANGE_STEPS: StepsByCode = {
   'change.suspect': (e) => {
-    const change = changeOf(e);
+    const change = typeof e.change === 'object' && e.change !== null ? e.change : undefined;
     if (!change) return ['Roll back the recent change that preceded the errors, then re-check.'];
     const back =
       change.from !== undefined

@@ -10,6 +10,7 @@ import type { AnalyticsFacts } from '../../facts.js';
 import { finding } from '../../finding.js';
 import { apiFinding } from '../cloudflare/api-finding.js';
 import { concentrationOf, concentrationWords } from './concentration.js';
+import type { EdgeAnalyticsEvidence } from './evidence.js';
 import { trendOf } from './trend.js';
 
 const WINDOW_MINUTES = 60;
@@ -61,7 +62,7 @@ export const analyticsCheck: Check<'analytics'> = {
     // A path and a colo that both hold most of the 5xx are mostly the same requests: the path is the
     // more specific fact, so the colo is named only when no single path explains the errors.
     const colo = path ? undefined : concentrationOf(data.colos, errors5xx, data.total);
-    const evidence: Record<string, unknown> & { sharePercent: number } = {
+    const evidence: EdgeAnalyticsEvidence = {
       windowMinutes: minutes,
       total: data.total,
       errors5xx,
@@ -73,12 +74,12 @@ export const analyticsCheck: Check<'analytics'> = {
     };
     if (trend) Object.assign(evidence, { trend: trend.trend, recentSharePercent: trend.recentSharePercent });
     if (data.buckets)
-      evidence['buckets'] = data.buckets.map((b) => ({ ...b, sharePercent: pct(b.errors5xx, b.total) }));
-    if (data.paths) evidence['topPaths'] = data.paths;
-    if (data.colos) evidence['topColos'] = data.colos;
-    if (path) evidence['onePath'] = path;
-    if (colo) evidence['oneColo'] = colo;
-    if (data.limited) evidence['limitedBy'] = data.limited.reason;
+      evidence.buckets = data.buckets.map((b) => ({ ...b, sharePercent: pct(b.errors5xx, b.total) }));
+    if (data.paths) evidence.topPaths = data.paths;
+    if (data.colos) evidence.topColos = data.colos;
+    if (path) evidence.onePath = path;
+    if (colo) evidence.oneColo = colo;
+    if (data.limited) evidence.limitedBy = data.limited.reason;
 
     const sliceWorth = (c: typeof path) => c !== undefined && (c.failurePercent ?? 100) >= SLICE_WARN_PERCENT;
     const worth = (errors5xx >= WARN_COUNT && share >= WARN_SHARE) || sliceWorth(path) || sliceWorth(colo);

@@ -4,6 +4,7 @@
 import { type Finding, finding } from '../../finding.js';
 import type { KeepAliveObservation } from '../../ports.js';
 import { endpointLabel } from '../origin-samples/endpoints.js';
+import type { KeepAliveEvidence } from './evidence.js';
 import { announcedTimeoutS } from './window.js';
 
 /** A close this soon after the response is the origin ending each response, not an idle timeout. */
@@ -17,7 +18,7 @@ export function judgeKeepAlive(o: KeepAliveObservation): Finding[] {
   if (o.setupFailure || !first || first.outcome !== 'response') return [];
   const endpoint = endpointLabel(o.request, o.resolvedAddress);
   const closed = o.closedByOrigin;
-  const evidence: Record<string, unknown> = {
+  const evidence: KeepAliveEvidence = {
     endpoint,
     status: first.status ?? null,
     connectionHeader: first.connection ?? null,
@@ -83,7 +84,7 @@ export function judgeKeepAlive(o: KeepAliveObservation): Finding[] {
     announced * 1000 > o.idleWatchedMs &&
     announced < ANNOUNCED_SHORT_S
   ) {
-    evidence['announcedIdleTimeoutS'] = announced;
+    evidence.announcedIdleTimeoutS = announced;
     return [
       finding({
         code: 'origin.keepalive_closed_early',

@@ -2,15 +2,16 @@
 // single-probe check already says how: consistent, not intermittent), or some failed while others
 // answered — `origin.intermittent`, with every sample in evidence, and the failure mode itself
 // reported as the finding it would be, its title qualified "Intermittent".
+import { withMarks } from '../../evidence.js';
 import type { SslMode } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import type { KeepAliveObservation, OriginObservation, OriginProbeRequest } from '../../ports.js';
 import type { OriginSample, OriginSamplesFacts } from '../../sampling-facts.js';
 import { demandsClientCert, observationFindings } from '../origin/findings.js';
 import { endpointLabel } from './endpoints.js';
+import type { SampledEvidence } from './evidence.js';
 import { failurePattern } from './pattern.js';
 import {
-  type Count,
   countOf,
   describeCounts,
   dominantMode,
@@ -102,7 +103,7 @@ function judgeEndpoint(endpoint: EndpointSamples, samples: OriginSample[], conte
   const failed = samples.filter((s) => !s.ok);
   const ttfb = spread(samples.filter((s) => s.ok && s.ttfbMs !== undefined).map((s) => s.ttfbMs!));
   const label = samples[0]?.endpoint ?? endpointLabel(endpoint.request);
-  const evidence = {
+  const evidence: SampledEvidence = {
     endpoint: label,
     samples: samples.map(evidenceOf),
     total: samples.length,
@@ -155,7 +156,7 @@ function intermittent(
   endpoint: EndpointSamples,
   samples: OriginSample[],
   failed: OriginSample[],
-  evidence: Record<string, unknown>,
+  evidence: SampledEvidence,
   context: JudgeContext,
 ): Finding[] {
   const mode = dominantMode(failed);
@@ -177,7 +178,7 @@ function intermittent(
       code: 'origin.intermittent',
       severity: 'error',
       title: `The origin fails intermittently: ${rate} requests failed (${modeLabel(modeSample)})${spreadOf.pattern === 'scattered' ? '' : `, ${TITLE_PATTERN[spreadOf.pattern]}`}`,
-      detail: `Of ${samples.length} requests to ${String(evidence['endpoint'])} spread over about a second, ${failed.length} failed while the others answered (${describeCounts(evidence['fresh'] as Count, evidence['reused'] as Count)}); they failed ${spreadOf.words}. Failed: ${detailTimes}. Visitors see an occasional ${edgeCodeFor(mode)} from Cloudflare, while a single check may look healthy.`,
+      detail: `Of ${samples.length} requests to ${evidence.endpoint} spread over about a second, ${failed.length} failed while the others answered (${describeCounts(evidence.fresh, evidence.reused)}); they failed ${spreadOf.words}. Failed: ${detailTimes}. Visitors see an occasional ${edgeCodeFor(mode)} from Cloudflare, while a single check may look healthy.`,
       evidence: {
         ...evidence,
         failureCode: modeFinding?.code ?? null,
@@ -192,12 +193,11 @@ function intermittent(
       severity: 'error',
       title: `Intermittent: ${lowerFirst(modeFinding.title)} (${rate} samples)`,
       detail: `${modeFinding.detail} This happened to ${rate} requests; the others were answered.`,
-      evidence: {
-        ...modeFinding.evidence,
+      evidence: withMarks(modeFinding, {
         intermittent: true,
         failedSamples: failed.length,
         totalSamples: samples.length,
-      },
+      }),
     });
   }
   return out;
@@ -206,7 +206,7 @@ function intermittent(
 function slowFinding(
   ttfb: Spread | undefined,
   label: string,
-  evidence: Record<string, unknown>,
+  evidence: SampledEvidence,
   context: JudgeContext,
 ): Finding | undefined {
   const limitMs = context.proxyReadTimeoutS * 1000;

@@ -2,8 +2,7 @@
 // fresh vs reused counts, the dominant failure mode, and the edge code each mode would show as.
 import type { OriginObservation } from '../../ports.js';
 import type { OriginSample } from '../../sampling-facts.js';
-
-export type Count = { total: number; failed: number };
+import type { Count, SampleEvidence } from './evidence.js';
 
 export function countOf(samples: OriginSample[], kind: OriginSample['kind']): Count {
   const mine = samples.filter((s) => s.kind === kind);
@@ -16,7 +15,7 @@ export function describeCounts(fresh: Count, reused: Count): string {
   return parts.join(' and ');
 }
 
-export function evidenceOf(s: OriginSample): Record<string, unknown> {
+export function evidenceOf(s: OriginSample): SampleEvidence {
   return {
     kind: s.kind,
     atMs: s.atMs,

@@ -6,6 +6,7 @@
 import type { Check, CheckContext, CheckResult } from '../../check.js';
 import type { CfZoneSettings } from '../../cloudflare-reader.js';
 import { deadline } from '../../deadline.js';
+import { withMarks } from '../../evidence.js';
 import type { OriginCandidate, OriginFacts, SslMode } from '../../facts.js';
 import { type Finding, finding } from '../../finding.js';
 import type { OriginObservation, OriginProbeRequest } from '../../ports.js';
@@ -171,7 +172,7 @@ function candidateFindings(
                 ...f,
                 severity: 'info' as const,
                 detail: `${f.detail} ${note}`,
-                evidence: { ...f.evidence, unknownModeSeverity: 'error' },
+                evidence: withMarks(f, { unknownModeSeverity: 'error' }),
               }
             : f,
         ),
