@@ -1,7 +1,7 @@
 // Architecture check run by `npm run lint`: no import cycles in src/ (type-only imports count too:
 // a type cycle is still two files that cannot be understood one without the other), and the core (src/diagnosis)
 // imports nothing outside itself and no I/O module, so it stays testable without sockets; chat/ does
-// not import jobs/, and http/ knows only routes.
+// not import jobs/, and http/ knows only routes. Evidence is read typed: no `evidence['key']`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -43,6 +43,13 @@ for (const file of files) {
     }
   }
   graph.set(file, deps);
+  // Evidence is typed per finding code (src/diagnosis/evidence.ts). `f.evidence['key']` compiles
+  // whatever the key, so a renamed key would quietly weaken what reads it: use hasCode(f, code) or
+  // anyEvidence(f) and read the field.
+  for (const m of source.matchAll(/\bevidence(\?\.)?\[['"`]/g)) {
+    const line = source.slice(0, m.index).split('\n').length;
+    problems.push(`${rel(file)}:${line}: evidence read by a string key (use hasCode(f, code) or anyEvidence(f))`);
+  }
 }
 
 const state = new Map();
@@ -64,7 +71,7 @@ if (problems.length > 0) {
   for (const p of problems) console.error(p);
   process.exit(1);
 }
-console.log(`architecture check: ${files.length} files, no cycles, core free of I/O`);
+console.log(`architecture check: ${files.length} files, no cycles, core free of I/O, evidence read typed`);
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
