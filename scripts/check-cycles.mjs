@@ -48,7 +48,9 @@ for (const file of files) {
   // anyEvidence(f) and read the field.
   for (const m of source.matchAll(/\bevidence(\?\.)?\[['"`]/g)) {
     const line = source.slice(0, m.index).split('\n').length;
-    problems.push(`${rel(file)}:${line}: evidence read by a string key (use hasCode(f, code) or anyEvidence(f))`);
+    problems.push(
+      `${rel(file)}:${line}: evidence read by a string key (use hasCode(f, code) or anyEvidence(f))`,
+    );
   }
 }
 
