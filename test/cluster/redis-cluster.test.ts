@@ -1,5 +1,5 @@
 // The Redis pieces on a real three-master Redis Cluster (redis-server in cluster mode on loopback,
-// or REDIS_CLUSTER_URLS): the incident store and its Lua scripts, the storm script, the post
+// or REDIS_CLUSTER_NODES): the incident store and its Lua scripts, the storm script, the post
 // ledger, and the diagnosis queue (producer, active-run join, a BullMQ worker). Everything of one
 // deployment lives under a hash-tagged prefix ({…}), so each script's and each job's keys share
 // one slot; the scripts declare one key of that slot so the cluster client sends them to its node.

@@ -2,17 +2,17 @@
 // an audit log, fake edge answering 526, a self-signed origin) and real Redis. After "SSL/TLS mode
 // full → strict" breaks the site: the preview changes nothing, --yes rolls it back once with the fix
 // token only, re-checks, and undo puts it back. Without CLOUDFLARE_FIX_TOKEN nothing is even read.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { settingChanged } from '../fakes/audit-log-entries.js';
 import { FAKE_FIX_TOKEN, FAKE_TOKEN } from '../fakes/cloudflare-api.js';
 import { removePrefix } from '../support/redis-cleanup.js';
+import { redisEnv, uniquePrefix } from '../support/redis-test-target.js';
 import { buildIfStale } from './support/build-if-stale.js';
 import { ACCOUNT_ID, type E2eLab, startE2eLab, ZONE, ZONE_ID } from './support/lab.js';
 import { type CliRun, offLoopback, runCli } from './support/run-cli.js';
 
-const redisUrl = inject('redisUrl');
-const prefix = `t${randomUUID().slice(0, 8)}`;
+const redis = inject('redisTarget');
+const prefix = uniquePrefix(redis, 't');
 let lab: E2eLab;
 
 beforeAll(async () => {
@@ -21,7 +21,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await lab?.close();
-  await removePrefix(redisUrl, prefix);
+  await removePrefix(redis, prefix);
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
@@ -32,8 +32,7 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
     NO_COLOR: '1',
     CLOUDFLARE_API_TOKEN: FAKE_TOKEN,
     CLOUDFLARE_BASE_URL: lab.api.baseUrl,
-    REDIS_URL: redisUrl,
-    CHECK502_QUEUE_PREFIX: prefix,
+    ...redisEnv(redis, prefix),
     ...extra,
   };
 }

@@ -2,18 +2,18 @@
 // configuration, in-process diagnosis and incident workers) against real Redis and the Slack fake:
 // an alert opens one incident thread in ALERT_SLACK_CHANNEL with the findings under it, a storm
 // opens no more roots than sites, and a resolve closes the incident once, after the bot's check.
-import { randomUUID } from 'node:crypto';
 import { afterEach, expect, inject, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
 import { type ServeHandle, startServe } from '../../src/roles/serve.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
 import { removePrefix } from '../support/redis-cleanup.js';
+import { uniquePrefix } from '../support/redis-test-target.js';
 import { logger, testConfig } from '../support/slack-harness.js';
 import { commandBody, postSigned } from '../support/slack-requests.js';
 import { switchableDiagnoser } from './support/switchable-diagnoser.js';
 
-const redisUrl = inject('redisUrl');
+const redis = inject('redisTarget');
 const SECRET = 'e2e-webhook-secret-0123456789';
 const ALERTS = 'C0ALERTS';
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -28,9 +28,9 @@ async function start(): Promise<{
 }> {
   const [slackApi, lab] = await Promise.all([startFakeSlackApi(), startLabDiagnoser()]);
   const diagnoser = switchableDiagnoser(lab);
-  const prefix = `ea${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const prefix = uniquePrefix(redis, 'ea');
   const config: ServerConfig = {
-    ...testConfig(redisUrl, slackApi.apiUrl, prefix),
+    ...testConfig(redis, slackApi.apiUrl, prefix),
     webhookSecret: SECRET,
     alertSlackChannel: ALERTS,
   };
@@ -44,7 +44,7 @@ async function start(): Promise<{
   cleanups.push(
     () => diagnoser.close(),
     () => slackApi.close(),
-    () => removePrefix(redisUrl, prefix),
+    () => removePrefix(redis, prefix),
     () => serve.close(),
   );
   return { serve, slackApi, diagnoser };

@@ -2,7 +2,6 @@
 // a signed Discord `/check502` interaction gets its deferred answer, a thread of the real findings,
 // and the same primary cause Slack shows for the same site. Real Redis; Slack, Discord, Cloudflare,
 // the edge and the origin are loopback fakes.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { ServerConfig } from '../../src/config.js';
 import type { Diagnoser } from '../../src/diagnoser.js';
@@ -19,12 +18,13 @@ import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.j
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
 import { removePrefix } from '../support/redis-cleanup.js';
+import { uniquePrefix } from '../support/redis-test-target.js';
 import { logger, testConfig, threadOf } from '../support/slack-harness.js';
 import { commandBody, postSigned } from '../support/slack-requests.js';
 
-const redisUrl = inject('redisUrl');
+const redis = inject('redisTarget');
 const keys = makeKeys();
-const prefix = `e2${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+const prefix = uniquePrefix(redis, 'e2');
 let diagnoser: Diagnoser;
 let slackApi: FakeSlackApi;
 let discordApi: FakeDiscordApi;
@@ -37,7 +37,7 @@ beforeAll(async () => {
     startFakeDiscordApi(),
   ]);
   const config: ServerConfig = {
-    ...testConfig(redisUrl, slackApi.apiUrl, prefix),
+    ...testConfig(redis, slackApi.apiUrl, prefix),
     discord: {
       applicationId: APP_ID,
       publicKey: keys.publicKeyHex,
@@ -52,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await serve?.close();
   await Promise.all([slackApi?.close(), discordApi?.close(), diagnoser?.close()]);
-  await removePrefix(redisUrl, prefix);
+  await removePrefix(redis, prefix);
 });
 
 it('answers a signed /check502 with a deferral, threads the findings, and names the cause Slack names', async () => {

@@ -6,14 +6,14 @@
 import { afterEach, expect, inject, it } from 'vitest';
 import { runStorm, STORM_CHANNEL } from './support/storm-run.js';
 
-const redisUrl = inject('redisUrl');
+const redis = inject('redisTarget');
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
 
 it('posts one storm message naming the shared dead origin ahead of the roots, then one thread per site', async () => {
-  const run = await runStorm(redisUrl, 30);
+  const run = await runStorm(redis, 30);
   cleanups.push(run.close);
   const { slackApi, lab } = run;
   expect(run.answers).toEqual(lab.hosts.map(() => 202));

@@ -4,8 +4,6 @@
 // button on the closed root (Slack and Discord), Discord's `/check502 timeline site:` subcommand and
 // the CLI reading Redis all tell the same story. Discord gets the file as its API takes it: multipart
 // with `payload_json` and `files[0]` (the fake refuses anything else).
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterEach, expect, inject, it } from 'vitest';
 import { runTimeline } from '../../src/cli/timeline.js';
 import type { ServerConfig } from '../../src/config.js';
@@ -17,11 +15,12 @@ import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.j
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
 import { removePrefix } from '../support/redis-cleanup.js';
+import { inspectionClient, redisEnv, uniquePrefix } from '../support/redis-test-target.js';
 import { logger, testConfig } from '../support/slack-harness.js';
 import { postSigned } from '../support/slack-requests.js';
 import { switchableDiagnoser } from './support/switchable-diagnoser.js';
 
-const redisUrl = inject('redisUrl');
+const redis = inject('redisTarget');
 const SECRET = 'e2e-webhook-secret-0123456789';
 const SLACK_ALERTS = 'C0ALERTS';
 const DISCORD_ALERTS = '1100000000000000777';
@@ -45,9 +44,9 @@ async function start() {
     startLabDiagnoser(),
   ]);
   const diagnoser = switchableDiagnoser(lab);
-  const prefix = `et${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const prefix = uniquePrefix(redis, 'et');
   const config: ServerConfig = {
-    ...testConfig(redisUrl, slackApi.apiUrl, prefix),
+    ...testConfig(redis, slackApi.apiUrl, prefix),
     webhookSecret: SECRET,
     alertSlackChannel: SLACK_ALERTS,
     alertDiscordChannel: DISCORD_ALERTS,
@@ -65,16 +64,16 @@ async function start() {
     diagnoser,
     incidentTimings: { recheckDelayMs: 50, editIntervalMs: 50, noteIntervalMs: 60_000, maxRechecks: 2 },
   });
-  const redis = new Redis(redisUrl);
+  const inspect = inspectionClient(redis);
   cleanups.push(
     () => diagnoser.close(),
     () => slackApi.close(),
     () => discordApi.close(),
-    () => removePrefix(redisUrl, prefix),
-    async () => redis.disconnect(),
+    () => removePrefix(redis, prefix),
+    async () => inspect.disconnect(),
     () => serve.close(),
   );
-  return { serve, slackApi, discordApi, diagnoser, prefix, redis };
+  return { serve, slackApi, discordApi, diagnoser, prefix, inspect };
 }
 
 async function webhook(serve: ServeHandle, body: unknown) {
@@ -138,7 +137,7 @@ function discordTimelineButton(discordApi: FakeDiscordApi): string | undefined {
 }
 
 it('a closed incident offers its timeline on both platforms, and every way of asking tells the same story', async () => {
-  const { serve, slackApi, discordApi, diagnoser, prefix, redis } = await start();
+  const { serve, slackApi, discordApi, diagnoser, prefix, inspect } = await start();
   const id = `${LAB_HOST}#1`;
   expect(await webhook(serve, kuma(0))).toBe(202);
   await discordApi.waitFor(() => (discordApi.messagesIn(DISCORD_ALERTS)[0]?.edits ?? 0) > 0, 20_000);
@@ -152,7 +151,7 @@ it('a closed incident offers its timeline on both platforms, and every way of as
   expect(discordTimelineButton(discordApi)).toBeUndefined();
 
   // Someone applied a fix and watched the site while the incident was open.
-  await createFixStore(redis, prefix).audit({
+  await createFixStore(inspect, prefix).audit({
     at: new Date().toISOString(),
     fixId: 'fx1',
     site: LAB_HOST,
@@ -164,7 +163,7 @@ it('a closed incident offers its timeline on both platforms, and every way of as
     result: 'applied',
     reason: '',
   });
-  const history = createIncidentHistory(redis, prefix);
+  const history = createIncidentHistory(inspect, prefix);
   expect(
     await history.appendForSite(LAB_HOST, {
       type: 'watch',
@@ -185,7 +184,7 @@ it('a closed incident offers its timeline on both platforms, and every way of as
 
   // The CLI reads the same Redis.
   let cliOut = '';
-  const env = { REDIS_URL: redisUrl, CHECK502_QUEUE_PREFIX: prefix };
+  const env = redisEnv(redis, prefix);
   const sink = (write: (s: string) => void) => ({ write: (s: string) => (write(s), true) });
   expect(
     await runTimeline(

@@ -16,11 +16,12 @@ import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.j
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
 import { removePrefix } from '../support/redis-cleanup.js';
+import { uniquePrefix } from '../support/redis-test-target.js';
 import { logger, testConfig } from '../support/slack-harness.js';
 import { commandBody, postSigned } from '../support/slack-requests.js';
 import { switchableDiagnoser } from './support/switchable-diagnoser.js';
 
-const redisUrl = inject('redisUrl');
+const redis = inject('redisTarget');
 const keys = makeKeys();
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -39,10 +40,10 @@ async function start(delayMs: number, hold?: Promise<void>, discord?: FakeDiscor
       return probe(...args);
     };
   }
-  const prefix = `ew${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const prefix = uniquePrefix(redis, 'ew');
   const serve: ServeHandle = await startServe({
     config: {
-      ...testConfig(redisUrl, slackApi.apiUrl, prefix),
+      ...testConfig(redis, slackApi.apiUrl, prefix),
       ...(discord
         ? {
             discord: {
@@ -62,7 +63,7 @@ async function start(delayMs: number, hold?: Promise<void>, discord?: FakeDiscor
   cleanups.push(
     () => diagnoser.close(),
     () => slackApi.close(),
-    () => removePrefix(redisUrl, prefix),
+    () => removePrefix(redis, prefix),
     () => serve.close(),
   );
   const command = (text: string, channel = 'C0OPS') =>

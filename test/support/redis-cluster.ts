@@ -1,6 +1,7 @@
 // A three-master Redis Cluster on loopback for tests: three redis-server processes in cluster mode
-// (no Docker), slots split by `redis-cli --cluster create`, no replicas. REDIS_CLUSTER_URLS
-// (comma-separated redis:// seeds) points the tests at an existing cluster instead.
+// (no Docker), slots split by `redis-cli --cluster create`, no replicas. REDIS_CLUSTER_NODES
+// (comma-separated seeds, `host:port` as the product takes them, or redis:// URLs) points the tests
+// at an existing cluster instead.
 import { spawnSync } from 'node:child_process';
 import { Cluster } from 'ioredis';
 import { freePort, hasRedisServer, type RedisServer, startRedisServer } from './redis-server.js';
@@ -8,22 +9,24 @@ import { freePort, hasRedisServer, type RedisServer, startRedisServer } from './
 export interface RedisClusterHandle {
   /** Seed URLs, one per master. */
   urls: string[];
+  /** False when REDIS_CLUSTER_NODES named an existing cluster (other keys may live there). */
+  started: boolean;
   /** A new ioredis Cluster client (the caller quits it). */
   client(options?: ConstructorParameters<typeof Cluster>[1]): Cluster;
   stop(): Promise<void>;
 }
 
 export function canStartCluster(): boolean {
-  if (process.env['REDIS_CLUSTER_URLS']) return true;
+  if (process.env['REDIS_CLUSTER_NODES']) return true;
   return hasRedisServer() && spawnSync('redis-cli', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 export async function startRedisCluster(): Promise<RedisClusterHandle> {
-  const fromEnv = process.env['REDIS_CLUSTER_URLS'];
+  const fromEnv = process.env['REDIS_CLUSTER_NODES'];
   const servers: RedisServer[] = [];
   let urls: string[];
   if (fromEnv) {
-    urls = fromEnv.split(',').map((u) => u.trim());
+    urls = fromEnv.split(',').map((u) => (u.includes('://') ? u.trim() : `redis://${u.trim()}`));
   } else {
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
@@ -73,6 +76,7 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
   probe.disconnect();
   return {
     urls,
+    started: !fromEnv,
     client,
     async stop() {
       for (const server of servers) await server.remove();

@@ -8,6 +8,7 @@ import type { Diagnoser } from '../../src/diagnoser.js';
 import { type ServeHandle, startServe } from '../../src/main.js';
 import { type FakeSlackApi, type SlackCall, startFakeSlackApi } from '../fakes/slack-api.js';
 import { removePrefix } from './redis-cleanup.js';
+import { type RedisTestTarget, redisEnv } from './redis-test-target.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
 export const logger = pino({ level: 'silent' });
@@ -20,15 +21,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function testConfig(redisUrl: string, slackApiUrl: string, prefix: string): ServerConfig {
+/** `redis`: a URL, or a project's target (a Redis Cluster is then configured as users do). */
+export function testConfig(
+  redis: string | RedisTestTarget,
+  slackApiUrl: string,
+  prefix: string,
+): ServerConfig {
   return loadServerConfig({
-    REDIS_URL: redisUrl,
+    ...redisEnv(typeof redis === 'string' ? { url: redis } : redis, prefix),
     PORT: '0',
     HOST: '127.0.0.1',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_API_URL: slackApiUrl,
-    CHECK502_QUEUE_PREFIX: prefix,
     CHECK502_SHUTDOWN_TIMEOUT: '5',
     LOG_LEVEL: 'silent',
   });

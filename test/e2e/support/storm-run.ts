@@ -1,11 +1,11 @@
 // An alert storm as it happens, shared by the storm e2e test and `npm run bench storm`: N sites of a
 // storm lab alert at once through the real `check502 serve` (Slack sink from configuration, so Slack's
 // real pace of about one message a second per channel) against the Slack fake.
-import { randomUUID } from 'node:crypto';
 import type { ServerConfig } from '../../../src/config.js';
 import { startServe } from '../../../src/roles/serve.js';
 import { type FakeSlackApi, type SlackCall, startFakeSlackApi } from '../../fakes/slack-api.js';
 import { removePrefix } from '../../support/redis-cleanup.js';
+import { type RedisTestTarget, uniquePrefix } from '../../support/redis-test-target.js';
 import { logger, testConfig } from '../../support/slack-harness.js';
 import { type StormLab, startStormLab } from './storm-lab.js';
 
@@ -28,11 +28,13 @@ export interface StormRun {
   close(): Promise<void>;
 }
 
-export async function runStorm(redisUrl: string, count: number): Promise<StormRun> {
+/** `redis`: a URL (the bench), or a test project's target (one server or a Redis Cluster). */
+export async function runStorm(redis: string | RedisTestTarget, count: number): Promise<StormRun> {
+  const target = typeof redis === 'string' ? { url: redis } : redis;
   const [slackApi, lab] = await Promise.all([startFakeSlackApi(), startStormLab(count)]);
-  const prefix = `es${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const prefix = uniquePrefix(target, 'es');
   const config: ServerConfig = {
-    ...testConfig(redisUrl, slackApi.apiUrl, prefix),
+    ...testConfig(target, slackApi.apiUrl, prefix),
     webhookSecret: SECRET,
     alertSlackChannel: STORM_CHANNEL,
   };
@@ -40,7 +42,7 @@ export async function runStorm(redisUrl: string, count: number): Promise<StormRu
   const close = async () => {
     for (const step of [
       () => serve.close(),
-      () => removePrefix(redisUrl, prefix),
+      () => removePrefix(target, prefix),
       () => slackApi.close(),
       () => lab.close(),
     ])
