@@ -32,6 +32,9 @@ export default defineConfig({
           name: 'cluster',
           include: [...ON_BOTH, ...CLUSTER_ONLY],
           globalSetup: ['test/support/global-redis-cluster.ts'],
+          // After the single project, not beside it: the two copies of a heavy e2e file (a storm of
+          // 30 sites) would otherwise load the machine together and slow each other's timing.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
