@@ -119,4 +119,26 @@ describe('every direct sample failed while the edge got some answers over the sa
     expect(f.evidence['failureCode']).toBe('origin.connection_reset');
     expect(f.title).toMatch(/all 6 direct requests .* failed, 2 of 4 through Cloudflare were answered/);
   });
+
+  it('lists every sample in its evidence, direct and through Cloudflare (product.md: origin.intermittent)', () => {
+    const out = correlate({
+      target,
+      facts: {
+        edgeSamples: { samples: mixed520, failed: 2 },
+        originSamples: { samples: direct(6, false), failed: 6 },
+      },
+      findings: [
+        edgeIntermittent(2, 4),
+        reported({ code: 'origin.connection_reset', evidence: { endpoint: '192.0.2.10:443' } }),
+      ],
+      checks: [],
+    });
+    const f = out.findings.find((x) => x.code === 'origin.intermittent')!;
+    expect(f.evidence['samples']).toEqual(
+      direct(6, false).map((s) => expect.objectContaining({ kind: s.kind, atMs: s.atMs, outcome: 'reset' })),
+    );
+    expect(f.evidence['edgeSamples']).toEqual(
+      mixed520.map((s) => expect.objectContaining({ atMs: s.atMs, status: s.status })),
+    );
+  });
 });
