@@ -2,7 +2,7 @@
 // a finding and where the remediation catalogue and the presenter read it. A renamed key must fail
 // `npm run typecheck` (tsc checks test/ too), not quietly weaken the advice: each `@ts-expect-error`
 // below must meet a type error, or typecheck fails on the unused directive.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { anyEvidence, type EvidenceKey, type EvidenceOf } from '../../src/diagnosis/evidence.js';
 import { type Finding, finding, hasCode } from '../../src/diagnosis/finding.js';
 import { remediationFor } from '../../src/diagnosis/remediation/catalogue.js';
@@ -63,6 +63,10 @@ describe('typed evidence', () => {
     expect(any.evidence.errorCode).toBe('CERT_HAS_EXPIRED');
     // @ts-expect-error no such key on edge.unreachable's evidence
     expect(any.evidence.errCode).toBeUndefined();
+  });
+
+  it('every shape of origin.intermittent lists its samples (product.md)', () => {
+    expectTypeOf<EvidenceOf<'origin.intermittent'>>().toMatchTypeOf<{ samples: readonly object[] }>();
   });
 
   it('every finding code has an evidence type, so every consumer reads typed keys', () => {

@@ -6,6 +6,7 @@
 // leg (a 5xx page, not a network error on our side) and the direct samples are many and all answered.
 // The mirror case: every direct sample failed (they all fell into one bad moment) while some of the
 // edge's requests, sent over the same second, got through to the origin: intermittent too.
+import { evidenceOf } from '../checks/origin-samples/sample-modes.js';
 import { anyEvidence, withMarks } from '../evidence.js';
 import { finding } from '../finding.js';
 import type { EdgeSample } from '../sampling-facts.js';
@@ -22,6 +23,17 @@ const MEANING: Record<number, string> = {
   525: 'the TLS handshake with the origin failed',
   526: "the origin's certificate was rejected",
 };
+
+/** One request through Cloudflare as origin.intermittent's evidence lists it. */
+function edgeSampleEvidence(s: EdgeSample) {
+  return {
+    atMs: s.atMs,
+    status: s.status ?? null,
+    cloudflareErrorCode: s.cloudflareErrorCode ?? null,
+    colo: s.colo ?? null,
+    rayId: s.rayId ?? null,
+  };
+}
 
 /** An edge sample that is a 5xx about the origin leg: a plain 5xx, or Cloudflare's 5xx page. */
 function originLeg(s: EdgeSample): boolean {
@@ -80,13 +92,7 @@ export function edgeSeenIntermittent(input: CorrelationInput): RuleEffect | unde
       edgeAnswers: Object.fromEntries(tally),
       directSamples: direct.length,
       endpoint: endpoints,
-      samples: edge.map((s) => ({
-        atMs: s.atMs,
-        status: s.status ?? null,
-        cloudflareErrorCode: s.cloudflareErrorCode ?? null,
-        colo: s.colo ?? null,
-        rayId: s.rayId ?? null,
-      })),
+      samples: edge.map(edgeSampleEvidence),
     },
   });
   return { findings: [...input.findings, added], cause: 'origin.intermittent' };
@@ -131,6 +137,9 @@ export function directBurstEdgeMixed(input: CorrelationInput): RuleEffect | unde
       edgeAnswered: answered,
       edgeTotal: edge.length,
       directSamples: direct.length,
+      // Every sample, as product.md promises: the direct ones all failed, the edge's were mixed.
+      samples: direct.map(evidenceOf),
+      edgeSamples: edge.map(edgeSampleEvidence),
     },
   });
   const findings = input.findings.map((f) =>

@@ -29,7 +29,19 @@ export type SampledEvidence = {
   ttfbMs: Spread | null;
 };
 
-/** What every origin.intermittent says: where, how often, and the code of the failure mode. */
+/** One request through Cloudflare, as origin.intermittent lists the edge's samples. */
+export type EdgeSampleEvidence = {
+  atMs: number;
+  status: number | null;
+  cloudflareErrorCode: number | null;
+  colo: string | null;
+  rayId: string | null;
+};
+
+/**
+ * What every origin.intermittent says: where, how often, the code of the failure mode, and (in
+ * each shape, as product.md promises) every sample.
+ */
 type IntermittentBase = {
   endpoint: string;
   total: number;
@@ -61,13 +73,7 @@ export interface OriginSamplesEvidence {
         failureMode: string;
         edgeAnswers: Record<string, number>;
         directSamples: number;
-        samples: {
-          atMs: number;
-          status: number | null;
-          cloudflareErrorCode: number | null;
-          colo: string | null;
-          rayId: string | null;
-        }[];
+        samples: EdgeSampleEvidence[];
       })
     // Every direct sample failed while some edge requests were answered: a burst.
     | (IntermittentBase & {
@@ -76,5 +82,7 @@ export interface OriginSamplesEvidence {
         edgeAnswered: number;
         edgeTotal: number;
         directSamples: number;
+        samples: SampleEvidence[];
+        edgeSamples: EdgeSampleEvidence[];
       });
 }
