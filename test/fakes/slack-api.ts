@@ -4,7 +4,9 @@
 // per channel with their `metadata`, and conversations.history reads them back as Slack does: newest
 // first, `oldest` exclusive, `limit` + `response_metadata.next_cursor` pages, and the metadata's
 // `event_payload` only with `include_all_metadata` (https://docs.slack.dev/messaging/message-metadata;
-// without the flag the fake keeps `event_type` alone, an assumption).
+// without the flag the fake leaves `metadata` out, the stricter reading). A held chat.postMessage
+// (holdPosts) is stored only when it is answered: a post in flight is invisible to history, as a
+// post still travelling to Slack is.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,6 +51,11 @@ export interface FakeSlackApi {
   failNext(method: string, failure: Failure, times?: number): void;
   /** Every postMessage to this channel answers `not_in_channel`. */
   blockChannel(channel: string): void;
+  /**
+   * The next `times` top-level chat.postMessage calls (roots, storm messages) wait for `until`
+   * before they are stored and answered: a slow post still in flight.
+   */
+  holdPosts(until: Promise<unknown>, times?: number): void;
   /** conversations.history answers `missing_scope` (a bot installed without channels:history). */
   denyHistory(): void;
   callsOf(method: string): SlackCall[];
@@ -62,6 +69,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const failures = new Map<string, { failure: Failure; times: number }[]>();
   const blocked = new Set<string>();
   let historyDenied = false;
+  const holds: { until: Promise<unknown>; times: number }[] = [];
   const posted = new Map<string, { ts: string; text: unknown; metadata?: unknown; thread_ts?: string }[]>();
   let seq = 0;
   const uploads: SlackUpload[] = [];
@@ -132,6 +140,22 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         });
       case 'chat.postMessage': {
         if (blocked.has(channel)) return send(200, { ok: false, error: 'not_in_channel' });
+        // Slack refuses metadata without a string event_type and an object event_payload.
+        const meta = args['metadata'] as { event_type?: unknown; event_payload?: unknown } | undefined;
+        if (
+          meta !== undefined &&
+          (typeof meta !== 'object' ||
+            meta === null ||
+            typeof meta.event_type !== 'string' ||
+            typeof meta.event_payload !== 'object' ||
+            meta.event_payload === null)
+        )
+          return send(200, { ok: false, error: 'invalid_metadata_format' });
+        const hold = args['thread_ts'] === undefined ? holds[0] : undefined;
+        if (hold) {
+          if (--hold.times <= 0) holds.shift();
+          await hold.until;
+        }
         seq++;
         // Slack's ts is the posting time (seconds.micro), unique in the channel.
         const ts = `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, '0')}`;
@@ -142,7 +166,13 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         if (args['metadata'] !== undefined) kept.metadata = args['metadata'];
         if (args['thread_ts'] !== undefined) kept.thread_ts = String(args['thread_ts']);
         posted.set(channel, [...(posted.get(channel) ?? []), kept]);
-        return send(200, { ok: true, channel, ts, message: { ts, text: args['text'] } });
+        const message = { type: 'message', bot_id: 'B0BOT', app_id: 'A0APP', ts, text: args['text'] };
+        return send(200, {
+          ok: true,
+          channel,
+          ts,
+          message: kept.metadata === undefined ? message : { ...message, metadata: kept.metadata },
+        });
       }
       case 'conversations.history': {
         if (historyDenied)
@@ -156,10 +186,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
           .filter((m) => m.thread_ts === undefined && Number(m.ts) > oldest)
           .reverse();
         const page = list.slice(from, from + limit).map((m) => {
-          const meta = m.metadata as { event_type?: unknown } | undefined;
-          const metadata =
-            meta === undefined ? {} : { metadata: all ? meta : { event_type: meta.event_type } };
-          return { type: 'message', bot_id: 'B0BOT', text: m.text, ts: m.ts, ...metadata };
+          const metadata = m.metadata === undefined || !all ? {} : { metadata: m.metadata };
+          return { type: 'message', bot_id: 'B0BOT', app_id: 'A0APP', text: m.text, ts: m.ts, ...metadata };
         });
         const more = from + limit < list.length;
         return send(200, {
@@ -208,6 +236,9 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       failures.set(method, [...(failures.get(method) ?? []), { failure, times }]);
     },
     blockChannel: (channel) => blocked.add(channel),
+    holdPosts(until, times = 1) {
+      holds.push({ until, times });
+    },
     denyHistory: () => {
       historyDenied = true;
     },
