@@ -163,11 +163,6 @@ export function createIncidentStore(options: IncidentStoreOptions) {
     },
     /** Claims a one-time step (posting a root, a note); false when someone already did or is doing it. */
     claim: (id: string, step: string, token = '') => hashClaims(redis, incKey(id)).claim(step, token),
-    /** Who claimed a step and how long ago, or undefined when it is not claimed. */
-    claimOf: (id: string, step: string, now = Date.now()) => hashClaims(redis, incKey(id)).claimOf(step, now),
-    /** Takes a claim over from the holder read by claimOf; false when someone else changed it in between. */
-    takeOver: (id: string, step: string, holder: { value: string }, token: string) =>
-      hashClaims(redis, incKey(id)).takeOver(step, holder, token),
     release: (id: string, step: string) => hashClaims(redis, incKey(id)).release(step),
     /** The incident's one-time steps, for post-claims.ts. */
     steps: (id: string) => hashClaims(redis, incKey(id)),

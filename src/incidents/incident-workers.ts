@@ -21,6 +21,7 @@ import { joinedNote, moreAlertsNote, resolvedNote, stillFailingNote } from './in
 import { ensureOpen, INCIDENT_QUEUE, type IncidentJob, queueEdit, queueRecheck } from './incident-queue.js';
 import { type IncidentService, incidentContext } from './incident-service.js';
 import type { IncidentRecord } from './incident-store.js';
+import { retryWhenBusy } from './post-claims.js';
 import { createRootPoster, ROOT_LEASE_MS } from './root-poster.js';
 import { startStormWorker } from './storm-worker.js';
 
@@ -229,9 +230,11 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
   const connection = duplicateForBlocking(deps.redis);
   const worker = new Worker<IncidentJob>(
     INCIDENT_QUEUE,
-    async (job: Job<IncidentJob>) => {
+    async (job: Job<IncidentJob>, token?: string) => {
       const data = job.data;
-      if (data.kind === 'open') return open(data.id);
+      // A root another attempt is still posting: this job runs again later (post-claims.ts).
+      if (data.kind === 'open')
+        return open(data.id).catch((error: unknown) => retryWhenBusy(error, job, token));
       if (data.kind === 'edit') return edit(data.id);
       if (data.kind === 'recheck') return recheck(data.id, data.gen, data.attempt);
     },
@@ -281,6 +284,8 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     clock,
     editWindowMs: timings.stormEditMs,
     ...(deps.rootLeaseMs !== undefined ? { leaseMs: deps.rootLeaseMs } : {}),
+    ...(deps.lockDurationMs !== undefined ? { lockDurationMs: deps.lockDurationMs } : {}),
+    ...(deps.stalledIntervalMs !== undefined ? { stalledIntervalMs: deps.stalledIntervalMs } : {}),
   });
 
   return {
@@ -288,6 +293,7 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     async close() {
       closed = true;
       if (timer) clearInterval(timer);
+      roots.stop();
       await storms.close();
       await worker.close();
       connection.disconnect();

@@ -6,7 +6,8 @@
 // - In one process, attempts for the same root run one after the other: a re-run waits for the
 //   attempt still posting and adopts what it recorded.
 // - Across processes, a claim in Redis names the attempt that may post (post-claims.ts, shared with
-//   the storm message): a live claim is waited out for a lease, taking one over is fenced.
+//   the storm message and chat-command roots): its lease is renewed while the post is in flight, an
+//   attempt that finds a live lease waits for the result instead of posting, taking over is fenced.
 // - A claim with no recorded message means its attempt may have posted without recording it. The
 //   successor then asks the platform before posting again: every root carries a key that is the
 //   same on every attempt (Discord's nonce with enforce_nonce; Slack's message metadata, looked
@@ -21,10 +22,11 @@ import type { IncidentRecord, IncidentStore } from './incident-store.js';
 import { createClaimant } from './post-claims.js';
 
 /**
- * How long another process's claim without a result is waited for (retried) before it is taken for
- * a process that died mid-post; longer than a post can take (the sink's timeout and rate-limit waits).
+ * How long a claim's lease runs without renewal: its holder renews it while the post is in flight,
+ * so this only bounds how long a process that died mid-post is waited for before its claim is taken
+ * over (and its post looked for).
  */
-export const ROOT_LEASE_MS = 2 * 60_000;
+export const ROOT_LEASE_MS = 30_000;
 
 export interface RootPosterDeps {
   store: IncidentStore;
@@ -42,7 +44,7 @@ export function rootKeyOf(id: string, platform: Platform): string {
 }
 
 export function createRootPoster(deps: RootPosterDeps) {
-  const claimant = createClaimant(deps.log, deps.leaseMs ?? ROOT_LEASE_MS);
+  const claimant = createClaimant(deps.log, { leaseMs: deps.leaseMs ?? ROOT_LEASE_MS });
   // Roots this process saw posted whose record in Redis may have failed: the next attempt builds on them.
   const posted = new Map<string, ThreadRef>();
   // Threads the sink finished whose record failed: the next attempt only records them.
@@ -51,42 +53,46 @@ export function createRootPoster(deps: RootPosterDeps) {
   async function attempt(incident: IncidentRecord, platform: Platform, key: string): Promise<void> {
     const { store } = deps;
     const id = incident.id;
-    const step = `root:${platform}`;
-    // An attempt before this one (in this process) may have finished it while this one waited.
-    const fresh = await store.get(id);
-    const done = fresh?.threads[platform];
-    if (done) {
-      incident.threads[platform] = done;
-      return;
-    }
     const ready = finished.get(key);
     if (ready) return record(ready);
-    const reply = { platform, channel: incident.routes[platform] ?? deps.channels[platform]! } as ReplyTarget;
-    // Every read happens before the claim, so only the post itself sits between claim and result.
-    const context = await deps.runContext(incident, platform);
-    context.rootKey = rootKeyOf(id, platform);
-    const pending = posted.get(key) ?? fresh?.pendingRoots[platform];
-    if (pending) context.root = pending;
-    else {
-      // Its attempt may have posted without recording it: the sink looks before posting again.
-      const since = await claimant.claim(store.steps(id), step, claimant.token(), `root of ${id}`);
-      if (since !== undefined) context.lookBackSince = since;
+    // Another attempt (an earlier one here, or one elsewhere still posting) may finish it meanwhile.
+    const got = await claimant.acquire(store.steps(id), `root:${platform}`, `root of ${id}`, async () => {
+      const fresh = await store.get(id);
+      return fresh?.threads[platform];
+    });
+    if ('done' in got) {
+      incident.threads[platform] = got.done;
+      return;
     }
-    context.onRoot = async (root) => {
-      posted.set(key, root);
-      await store.setPendingRoot(id, root);
-    };
-    let thread: ThreadRef;
+    const { lease } = got;
+    let pending: ThreadRef | undefined;
     try {
-      thread = await deps.sinks[platform]!.startThread(reply, context);
+      const reply = {
+        platform,
+        channel: incident.routes[platform] ?? deps.channels[platform]!,
+      } as ReplyTarget;
+      const context = await deps.runContext(incident, platform);
+      context.rootKey = rootKeyOf(id, platform);
+      pending = posted.get(key) ?? (await store.get(id))?.pendingRoots[platform];
+      if (pending) context.root = pending;
+      // Its attempt may have posted without recording it: the sink looks before posting again.
+      else if (lease.since !== undefined) context.lookBackSince = lease.since;
+      context.onRoot = async (root) => {
+        posted.set(key, root);
+        await store.setPendingRoot(id, root);
+      };
+      const thread = await lease.hold(() => deps.sinks[platform]!.startThread(reply, context));
+      finished.set(key, thread);
+      posted.delete(key);
+      await record(thread);
     } catch (error) {
       // The platform refused it: nothing was posted, so any worker may try again without waiting.
-      if (isPermanent(error) && !posted.has(key) && !pending) await store.release(id, step).catch(() => {});
+      // Otherwise it may be posted: the claim stays, and the next attempt looks for it first.
+      const nothingPosted = isPermanent(error) && !posted.has(key) && !pending;
+      await (nothingPosted ? lease.release() : lease.end()).catch(() => {});
       throw error;
     }
-    finished.set(key, thread);
-    posted.delete(key);
-    await record(thread);
+    await lease.end().catch(() => {});
 
     async function record(thread: ThreadRef): Promise<void> {
       await store.setThread(id, thread);
@@ -101,5 +107,7 @@ export function createRootPoster(deps: RootPosterDeps) {
       const key = `${record.id}\u0000${platform}`;
       return claimant.serially(key, () => attempt(record, platform, key));
     },
+    /** Shutdown: roots waiting for another attempt's claim are delayed, not waited for. */
+    stop: () => claimant.stop(),
   };
 }

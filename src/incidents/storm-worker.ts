@@ -9,7 +9,7 @@ import type { Platform, PostKey, StormView, ThreadRef } from '../chat/sink.js';
 import { duplicateForBlocking } from '../jobs/redis-target.js';
 import type { AlertChannels, Clock, Logger, Recheck, Sinks } from './incident-deps.js';
 import type { IncidentStore } from './incident-store.js';
-import { createClaimant } from './post-claims.js';
+import { createClaimant, retryWhenBusy } from './post-claims.js';
 import { ROOT_LEASE_MS, rootKeyOf } from './root-poster.js';
 import { STORM_QUEUE, type StormJob } from './storm-queue.js';
 import type { StormRecord, StormStore } from './storm-store.js';
@@ -33,11 +33,14 @@ export interface StormWorkerDeps {
   editWindowMs: number;
   /** How long another process's claim on the storm message is waited out (ROOT_LEASE_MS unless a test shortens it). */
   leaseMs?: number;
+  /** Stall detection of storm jobs, for tests (BullMQ defaults otherwise). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void> } {
   const log = deps.logger.child({ component: 'storms' });
-  const claimant = createClaimant(log, deps.leaseMs ?? ROOT_LEASE_MS);
+  const claimant = createClaimant(log, { leaseMs: deps.leaseMs ?? ROOT_LEASE_MS });
   const platforms = (Object.keys(deps.channels) as Platform[]).filter(
     (p) => deps.channels[p] && deps.sinks[p]?.postStorm,
   );
@@ -77,25 +80,32 @@ export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void
    */
   function postOne(sid: string, platform: Platform, view: () => StormView): Promise<void> {
     return claimant.serially(`${sid}\u0000${platform}`, async () => {
-      const storm = await deps.storms.get(sid);
-      if (!storm || storm.messages[platform]) return;
-      const step = `post:${platform}`;
+      const got = await claimant.acquire(
+        deps.storms.steps(sid),
+        `post:${platform}`,
+        `storm ${sid}`,
+        async () => {
+          const storm = await deps.storms.get(sid);
+          // A storm that is gone has nothing to post: treated as done.
+          return storm ? storm.messages[platform] : null;
+        },
+      );
+      if ('done' in got) return;
+      const { lease } = got;
       const key: PostKey = { rootKey: rootKeyOf(`storm\u0000${sid}`, platform) };
-      const since = await claimant.claim(deps.storms.steps(sid), step, claimant.token(), `storm ${sid}`);
-      if (since !== undefined) key.lookBackSince = since;
-      let ref: ThreadRef;
+      if (lease.since !== undefined) key.lookBackSince = lease.since;
       try {
-        ref = await deps.sinks[platform]!.postStorm!(deps.channels[platform]!, view, key);
+        const ref = await lease.hold(() =>
+          deps.sinks[platform]!.postStorm!(deps.channels[platform]!, view, key),
+        );
+        await deps.storms.setMessage(sid, ref);
       } catch (error) {
         // The platform refused it: nothing was posted, so any worker may try again without waiting.
-        if (isPermanent(error))
-          await deps.storms
-            .steps(sid)
-            .release(step)
-            .catch(() => {});
+        // Otherwise it may be posted: the claim stays, and the next attempt looks for it first.
+        await (isPermanent(error) ? lease.release() : lease.end()).catch(() => {});
         throw error;
       }
-      await deps.storms.setMessage(sid, ref);
+      await lease.end().catch(() => {});
     });
   }
 
@@ -144,8 +154,17 @@ export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void
   const connection = duplicateForBlocking(deps.redis);
   const worker = new Worker<StormJob>(
     STORM_QUEUE,
-    async (job: Job<StormJob>) => (job.data.kind === 'post' ? post(job.data.storm) : edit(job.data.storm)),
-    { connection, prefix: deps.prefix, concurrency: 2 },
+    async (job: Job<StormJob>, token?: string) =>
+      job.data.kind === 'post'
+        ? post(job.data.storm).catch((error: unknown) => retryWhenBusy(error, job, token))
+        : edit(job.data.storm),
+    {
+      connection,
+      prefix: deps.prefix,
+      concurrency: 2,
+      ...(deps.lockDurationMs !== undefined ? { lockDuration: deps.lockDurationMs } : {}),
+      ...(deps.stalledIntervalMs !== undefined ? { stalledInterval: deps.stalledIntervalMs } : {}),
+    },
   );
   worker.on('error', (error) => log.warn({ err: error }, 'storm worker error'));
   worker.on('failed', (job, error) =>
@@ -153,6 +172,7 @@ export function startStormWorker(deps: StormWorkerDeps): { close(): Promise<void
   );
   return {
     async close() {
+      claimant.stop();
       await worker.close();
       connection.disconnect();
     },

@@ -4,6 +4,8 @@ import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ChatSink, Platform } from '../chat/sink.js';
 import type { Diagnoser } from '../diagnoser.js';
+import { createClaimant, retryWhenBusy } from '../incidents/post-claims.js';
+import { ROOT_LEASE_MS } from '../incidents/root-poster.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { recordWorkerEvents } from '../metrics/worker-events.js';
 import { within } from '../time/with-timeout.js';
@@ -57,12 +59,15 @@ export function startDiagnosisWorkers(options: WorkerOptions): DiagnosisWorkers 
     runs: new ActiveRuns(state, options.prefix),
     logger,
     defaultTimeoutMs: options.defaultTimeoutMs ?? 10_000,
+    // Each worker set is one claimant: its attempts at a root run one at a time, others' are waited for.
+    claimant: createClaimant(logger, { leaseMs: ROOT_LEASE_MS }),
     ...(options.incidents ? { incidents: options.incidents } : {}),
     ...(options.fixOffers ? { fixOffers: options.fixOffers } : {}),
   };
   const worker = new Worker<unknown, DiagnosisJobResult>(
     DIAGNOSIS_QUEUE,
-    (job) => runDiagnosisJob(job, deps),
+    // A root another attempt is still posting: the job runs again later, no attempt used (post-claims.ts).
+    (job, token) => runDiagnosisJob(job, deps).catch((error: unknown) => retryWhenBusy(error, job, token)),
     {
       connection,
       prefix: options.prefix,
@@ -85,6 +90,7 @@ export function startDiagnosisWorkers(options: WorkerOptions): DiagnosisWorkers 
   return {
     isRunning: () => worker.isRunning() && connection.status === 'ready',
     async close(timeoutMs = 25_000) {
+      deps.claimant.stop();
       if (timeoutMs <= 0) {
         // Forced: stop renewing locks at once; jobs in flight stall and another worker retries them.
         await worker.close(true).catch(() => {});

@@ -1,10 +1,11 @@
 // Posting to chat is its own idempotent step: for each job, Redis remembers the thread's root and
 // every message already posted, so a retried or stalled-and-restarted job skips what is there.
 // (A crash between a post and its record can still repeat that one message; the window is one
-// round-trip, far smaller than a whole re-posted thread. The root is not repeated: it carries a key,
-// and a retry after an attempt that began posting it looks for it first — see beginRoot.)
+// round-trip, far smaller than a whole re-posted thread. The root is not repeated: it is claimed
+// (post-claims.ts, see post-job-root.ts) and carries a key a retry looks for first.)
 import type { Redis } from 'ioredis';
 import type { ThreadRef } from '../chat/sink.js';
+import { hashClaims, type StepClaims } from '../incidents/post-claims.js';
 
 const TTL_SECONDS = 24 * 3600;
 
@@ -31,22 +32,17 @@ export class PostLedger {
       .exec();
   }
 
-  /**
-   * Notes that this job's root is about to be posted. Returns when an earlier attempt noted it (ms
-   * since epoch), undefined for the first: that attempt may have posted the root and lost the record
-   * with Redis, so the caller looks for it (by its key) before posting again.
-   */
-  async beginRoot(now = Date.now()): Promise<number | undefined> {
-    const answers = await this.redis
-      .multi()
-      .hsetnx(this.key, 'rootSince', String(now))
-      .hget(this.key, 'rootSince')
-      .expire(this.key, TTL_SECONDS)
-      .exec();
-    const [[, set] = [], [, since] = []] = answers ?? [];
-    if (set === 1) return undefined;
-    const at = Number(since);
-    return Number.isFinite(at) ? at : 0;
+  /** The job's one-time steps (its root), for post-claims.ts; claiming one keeps the ledger's expiry. */
+  steps(): StepClaims {
+    const claims = hashClaims(this.redis, this.key);
+    return {
+      ...claims,
+      claim: async (step, token, liveUntil) => {
+        const claimed = await claims.claim(step, token, liveUntil);
+        await this.redis.expire(this.key, TTL_SECONDS);
+        return claimed;
+      },
+    };
   }
 
   /** A root posted by a startThread that then failed (Discord: before its thread existed). */

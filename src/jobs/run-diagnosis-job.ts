@@ -10,9 +10,10 @@ import type { Diagnoser } from '../diagnoser.js';
 import type { DiagnoseOptions } from '../diagnosis/check.js';
 import type { Report } from '../diagnosis/report.js';
 import { parseSite } from '../diagnosis/target.js';
-import { rootKeyOf } from '../incidents/root-poster.js';
+import { type Claimant, ClaimBusyError } from '../incidents/post-claims.js';
 import type { ActiveRuns } from './active-runs.js';
 import { type DiagnosisJobData, type DiagnosisJobResult, parseJobData } from './diagnosis-job.js';
+import { jobClaimant, postJobRoot } from './post-job-root.js';
 import { PostLedger } from './post-ledger.js';
 
 /** What jobs of alert incidents need from the incident service (src/incidents). */
@@ -33,6 +34,8 @@ export interface JobDeps {
   incidents?: IncidentHooks;
   /** Guarded fixes (only with CLOUDFLARE_FIX_TOKEN): the offers to show as buttons under the summary. */
   fixOffers?: (report: Report, thread: ThreadRef) => Promise<{ id: string; title: string }[]>;
+  /** This process's attempts at once-only roots (post-claims.ts); one per process when absent. */
+  claimant?: Claimant;
 }
 
 export async function runDiagnosisJob(job: Job, deps: JobDeps): Promise<DiagnosisJobResult> {
@@ -45,6 +48,8 @@ export async function runDiagnosisJob(job: Job, deps: JobDeps): Promise<Diagnosi
     await deps.runs.release(platform, data.site, jobId).catch(() => {});
     return result;
   } catch (error) {
+    // Another attempt is posting the root: not a failure, the job is run again later.
+    if (error instanceof ClaimBusyError) throw error;
     const final =
       error instanceof UnrecoverableError ||
       isPermanent(error) ||
@@ -73,21 +78,8 @@ async function diagnoseAndPost(
 
   let thread = data.thread ?? (await ledger.root());
   if (thread === undefined) {
-    // The root is recorded as soon as it exists, so a retry after a failed thread step reuses it.
-    // Its key (Discord nonce, Slack metadata) lets a retry find a root whose record was lost.
-    const start: RunContext = {
-      ...context,
-      rootKey: rootKeyOf(`job\u0000${jobId}`, data.reply.platform),
-      onRoot: (root) => ledger.savePendingRoot(root),
-    };
-    const pending = await ledger.pendingRoot();
-    if (pending) start.root = pending;
-    else {
-      const since = await ledger.beginRoot();
-      if (since !== undefined) start.lookBackSince = since;
-    }
-    thread = await sink.startThread(data.reply, start);
-    await ledger.saveRoot(thread);
+    const claimant = deps.claimant ?? jobClaimant(deps.logger);
+    thread = await postJobRoot({ jobId, reply: data.reply, sink, ledger, context, claimant });
   } else if (data.thread && !data.incident) {
     // An incident's run starts in the root the incident posted: nothing is being re-run there.
     const rerun = thread;

@@ -52,14 +52,29 @@ it('a lapsed lock mid-post: the second attempt answers in the first attempt’s 
   const front = await startServe({ config, worker: false, logger, sinks: {} });
   cleanups.push(() => front.close());
   const sink = () => ({ slack: fastSink(slackApi.apiUrl) });
-  const a = await startWorker({ config: single, logger, diagnoser: scriptedDiagnoser(), sinks: sink(), ...stall });
+  const a = await startWorker({
+    config: single,
+    logger,
+    diagnoser: scriptedDiagnoser(),
+    sinks: sink(),
+    ...stall,
+  });
   cleanups.push(() => a.close(3000));
 
-  await postSigned(front.url, commandBody({ text: 'shop.example.com', responseUrl: slackApi.responseUrl('k') }));
+  await postSigned(
+    front.url,
+    commandBody({ text: 'shop.example.com', responseUrl: slackApi.responseUrl('k') }),
+  );
   await slackApi.waitFor(() => slackApi.callsOf('chat.postMessage').length === 1); // A's root, held
   const job = await jobs.active();
   await jobs.lapseLock(job.id!);
-  const b = await startWorker({ config: single, logger, diagnoser: scriptedDiagnoser(), sinks: sink(), ...stall });
+  const b = await startWorker({
+    config: single,
+    logger,
+    diagnoser: scriptedDiagnoser(),
+    sinks: sink(),
+    ...stall,
+  });
   cleanups.push(() => b.close(3000));
   await jobs.started(job.id!, 2);
   // B is running: give it the time to post a root of its own if it would, then let A's post land.
@@ -67,6 +82,8 @@ it('a lapsed lock mid-post: the second attempt answers in the first attempt’s 
   release();
 
   expect(await jobs.finished(job.id!)).toBe('completed');
+  // Waiting for A's root is not a failed attempt: the job used none of its retries.
+  expect(await jobs.failures(job.id!)).toEqual([]);
   await slackApi.waitFor(() => threadOf(slackApi).updates.length >= 1, 15_000);
   const thread = threadOf(slackApi);
   expect(thread.roots).toHaveLength(1);

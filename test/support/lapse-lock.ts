@@ -35,6 +35,8 @@ export function jobQueue(redis: Redis, prefix: string, queueName: string) {
         const state = await queue.getJobState(jobId);
         return state === 'completed' || state === 'failed' ? state : undefined;
       }),
+    /** The errors of the job's failed attempts (waiting for another attempt is not one). */
+    failures: async (jobId: string) => (await queue.getJob(jobId))?.stacktrace ?? [],
     close: () => queue.close(),
   };
 }
