@@ -69,9 +69,9 @@ describe('typed evidence', () => {
     expectTypeOf<EvidenceOf<'origin.intermittent'>>().toMatchTypeOf<{ samples: readonly object[] }>();
   });
 
-  it('every finding code has an evidence type, so every consumer reads typed keys', () => {
-    // EvidenceKey is the union of the keys the checks write once no code is left untyped; while
-    // one is, it widens to string and this assignment stops failing.
+  it('the presenter may only name keys some check writes', () => {
+    // EvidenceKey is the union of the keys the checks write (EvidenceOf indexes a table that must
+    // cover every FindingCode, so no code falls back to a plain record).
     // @ts-expect-error no check writes `expiresAt` (the certificate's expiry is `notAfter`)
     const stale: EvidenceKey = 'expiresAt';
     expect(stale).toBe('expiresAt');
