@@ -20,6 +20,25 @@ if not ok or decoded.jobId ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
 return 1`;
 
+// KEYS: the site's run, then (optionally) a key whose presence refuses the claim (a watch holding
+// the site). ARGV: the run's JSON, TTL ms. One round trip whatever the answer: the SET NX, the read
+// of the run holding the site, and the take-over of an unreadable value happen in Redis.
+const CLAIM = `
+if KEYS[2] and redis.call('EXISTS', KEYS[2]) == 1 then return {'blocked'} end
+local current = redis.call('GET', KEYS[1])
+if current then
+  local ok, decoded = pcall(cjson.decode, current)
+  if ok and type(decoded) == 'table' and type(decoded.jobId) == 'string' then return {'held', current} end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return {'claimed'}`;
+
+/** What a claim found: the site is now ours, another run holds it, or the blocking key exists. */
+export type ClaimResult =
+  | { claimed: true }
+  | { claimed: false; held: ActiveRun }
+  | { claimed: false; blocked: true };
+
 export class ActiveRuns {
   constructor(
     private readonly redis: Redis,
@@ -31,18 +50,23 @@ export class ActiveRuns {
     return `${this.prefix}:active:${platform}:${site}`;
   }
 
-  /** Claims the site for `jobId`; returns the run already holding it, or undefined when claimed. */
-  async claim(platform: Platform, site: string, run: ActiveRun): Promise<ActiveRun | undefined> {
-    const key = this.key(platform, site);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const set = await this.redis.set(key, JSON.stringify(run), 'PX', this.ttlMs, 'NX');
-      if (set === 'OK') return undefined;
-      const existing = decode(await this.redis.get(key));
-      if (existing) return existing;
-      // Expired between the two calls, or unreadable: take it over.
-      if (attempt > 0) await this.redis.del(key);
-    }
-    throw new Error(`could not claim ${key}`);
+  /**
+   * Claims the site for `run.jobId`, or answers the run already holding it; refused (`blocked`)
+   * while `blockingKey` exists. One Redis call.
+   */
+  async claim(platform: Platform, site: string, run: ActiveRun, blockingKey?: string): Promise<ClaimResult> {
+    const keys = [this.key(platform, site), ...(blockingKey !== undefined ? [blockingKey] : [])];
+    const answer = (await claimCommand(this.redis)(
+      keys.length,
+      ...keys,
+      JSON.stringify(run),
+      this.ttlMs,
+    )) as [string, string?];
+    if (answer[0] === 'claimed') return { claimed: true };
+    if (answer[0] === 'blocked') return { claimed: false, blocked: true };
+    const held = decode(answer[1] ?? null);
+    if (answer[0] === 'held' && held) return { claimed: false, held };
+    throw new Error(`unexpected answer from the claim script: ${String(answer[0])}`);
   }
 
   /** Overwrites the site's run (re-runs take over the site for later joiners). */
@@ -61,6 +85,15 @@ export class ActiveRuns {
   async release(platform: Platform, site: string, jobId: string): Promise<void> {
     await this.redis.eval(IF_OWNER, 1, this.key(platform, site), jobId, '');
   }
+}
+
+type Claim = (...args: (string | number)[]) => Promise<unknown>;
+
+/** The claim script as a client command (EVALSHA, loaded on first use), defined once per client. */
+function claimCommand(redis: Redis): Claim {
+  const client = redis as Redis & { check502ActiveClaim?: Claim };
+  if (client.check502ActiveClaim === undefined) redis.defineCommand('check502ActiveClaim', { lua: CLAIM });
+  return client.check502ActiveClaim!.bind(redis);
 }
 
 function decode(raw: string | null): ActiveRun | undefined {

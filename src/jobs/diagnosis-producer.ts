@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { DiagnosisRequester, RequestOptions, RequestOutcome } from '../chat/front/diagnosis-request.js';
 import type { ReportLookup } from '../chat/front/report-lookup.js';
 import { withTimeout } from '../time/with-timeout.js';
+import { watchSiteKey } from '../watch/watch-keys.js';
 import { ActiveRuns } from './active-runs.js';
 import { type DiagnosisJobData, type DiagnosisJobResult, validateJobData } from './diagnosis-job.js';
 import { DIAGNOSIS_QUEUE } from './queue-names.js';
@@ -17,6 +18,7 @@ import type { RedisTarget } from './redis-target.js';
 export type { RequestOptions, RequestOutcome };
 
 export interface DiagnosisProducer extends DiagnosisRequester, ReportLookup {
+  requestUnlessWatched(data: DiagnosisJobData, options?: RequestOptions): Promise<RequestOutcome | 'watched'>;
   /** A cheap PING, for /readyz. */
   ping(): Promise<boolean>;
   /** Waits (at most `ms`) for the first connection; false when Redis is not there yet. Never throws. */
@@ -41,7 +43,7 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
   const owned = options.connection === undefined;
   if (owned && options.redisUrl === undefined)
     throw new Error('createDiagnosisProducer: redisUrl or connection');
-  const redis = options.connection ?? createFrontRedis(options.redisUrl!);
+  const redis = options.connection ?? createFrontRedis(options.redisUrl!, { autoPipelining: true });
   redis.on('error', () => {}); // reported through request failures and /readyz
   // The Queue is created only while Redis is connected: BullMQ caches a failed initialisation, so a
   // Queue born during an outage would stay broken. After a failed add it is rebuilt on next use.
@@ -64,6 +66,13 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
     }
     return queue;
   };
+  // Built as soon as Redis is ready, not by the first request: BullMQ's start-up (loading its
+  // scripts, reading the server's version) would otherwise delay the first command's ack.
+  const prepare = () => {
+    if (redis.status === 'ready') getQueue();
+  };
+  redis.on('ready', prepare);
+  prepare();
   const add = async (data: DiagnosisJobData, jobId: string): Promise<void> => {
     const current = getQueue();
     try {
@@ -77,9 +86,15 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
   const runs = new ActiveRuns(redis, options.prefix);
   const timeoutMs = options.timeoutMs ?? 1000;
 
-  async function enqueue(data: DiagnosisJobData, jobId: string): Promise<RequestOutcome> {
+  async function enqueue(
+    data: DiagnosisJobData,
+    jobId: string,
+    unlessWatched: boolean,
+  ): Promise<RequestOutcome | 'watched'> {
     const platform = data.reply.platform;
+    const blocking = unlessWatched ? watchSiteKey(options.prefix, platform, data.site) : undefined;
     if (data.thread) {
+      if (blocking !== undefined && (await redis.exists(blocking)) === 1) return 'watched';
       // A re-run from a thread's button: its own run in that thread, unless that thread is already running one.
       const current = await runs.get(platform, data.site);
       if (current?.thread?.root === data.thread.root && current.thread.channel === data.thread.channel) {
@@ -89,10 +104,12 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
       await runs.replace(platform, data.site, { jobId, thread: data.thread });
       return { outcome: 'queued', jobId, thread: data.thread };
     }
-    const existing = await runs.claim(platform, data.site, { jobId });
-    if (existing) {
-      const joined: RequestOutcome = { outcome: 'joined', jobId: existing.jobId };
-      if (existing.thread) joined.thread = existing.thread;
+    const claim = await runs.claim(platform, data.site, { jobId }, blocking);
+    if (!claim.claimed) {
+      // Nothing claimed or queued: the front joins the watch (or asks again once it is gone).
+      if ('blocked' in claim) return 'watched';
+      const joined: RequestOutcome = { outcome: 'joined', jobId: claim.held.jobId };
+      if (claim.held.thread) joined.thread = claim.held.thread;
       return joined;
     }
     try {
@@ -104,17 +121,24 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
     return { outcome: 'queued', jobId };
   }
 
+  async function submit(
+    raw: Parameters<DiagnosisRequester['request']>[0],
+    requestOptions: RequestOptions,
+    unlessWatched: boolean,
+  ): Promise<RequestOutcome | 'watched'> {
+    const data = validateJobData(raw);
+    const jobId = requestOptions.jobId ?? randomUUID();
+    if (jobId.includes(':') || /^\d+$/.test(jobId)) throw new Error(`job id "${jobId}" is not allowed`);
+    try {
+      return await withTimeout(enqueue(data, jobId, unlessWatched), timeoutMs, 'queueing the diagnosis');
+    } catch (error) {
+      throw new QueueUnavailableError(error);
+    }
+  }
+
   return {
-    async request(raw, requestOptions = {}) {
-      const data = validateJobData(raw);
-      const jobId = requestOptions.jobId ?? randomUUID();
-      if (jobId.includes(':') || /^\d+$/.test(jobId)) throw new Error(`job id "${jobId}" is not allowed`);
-      try {
-        return await withTimeout(enqueue(data, jobId), timeoutMs, 'queueing the diagnosis');
-      } catch (error) {
-        throw new QueueUnavailableError(error);
-      }
-    },
+    request: (raw, requestOptions = {}) => submit(raw, requestOptions, false) as Promise<RequestOutcome>,
+    requestUnlessWatched: (raw, requestOptions = {}) => submit(raw, requestOptions, true),
     async report(jobId) {
       const job = await withTimeout(getQueue().getJob(jobId), timeoutMs, 'reading the job');
       const result = job?.returnvalue as DiagnosisJobResult | undefined | null;
@@ -129,6 +153,7 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
     },
     ready: (ms) => waitUntilReady(redis, ms),
     async close() {
+      redis.off('ready', prepare);
       await queue?.close().catch(() => {});
       if (owned) await closeRedis(redis);
     },

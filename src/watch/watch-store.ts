@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Platform, ReplyTarget, ThreadRef } from '../chat/sink.js';
 import type { Report } from '../diagnosis/report.js';
+import { watchSiteKey } from './watch-keys.js';
 import type { WatchEvent, WatchState } from './watch-state.js';
 
 export interface WatchRecord {
@@ -85,7 +86,7 @@ export class WatchStore {
     return `${this.prefix}:watch:rec:${id}`;
   }
   private siteKey(platform: Platform, site: string): string {
-    return `${this.prefix}:watch:site:${platform}:${site}`;
+    return watchSiteKey(this.prefix, platform, site);
   }
   private get runningKey(): string {
     return `${this.prefix}:watch:running`;

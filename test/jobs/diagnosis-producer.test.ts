@@ -2,10 +2,12 @@
 // refusing bad data without retries.
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { InvalidJobDataError } from '../../src/jobs/diagnosis-job.js';
 import { createDiagnosisProducer, type DiagnosisProducer } from '../../src/jobs/diagnosis-producer.js';
 import { startDiagnosisWorkers } from '../../src/jobs/diagnosis-workers.js';
+import { createWatchService } from '../../src/watch/watch-service.js';
 import { removePrefix } from '../support/redis-cleanup.js';
 import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
 import { logger } from '../support/slack-harness.js';
@@ -57,7 +59,7 @@ describe('createDiagnosisProducer', () => {
     expect(first.outcome).toBe('queued');
     expect(second).toEqual({ outcome: 'joined', jobId: first.jobId });
     expect(other.outcome).toBe('queued');
-    expect(discord.outcome).toBe('queued');
+    expect(discord).toMatchObject({ outcome: 'queued' });
   });
 
   it('queues a re-run into its thread, and joins a second click while it runs', async () => {
@@ -82,6 +84,32 @@ describe('createDiagnosisProducer', () => {
     // A new command for the site joins the re-run and is pointed to its thread.
     const command = await p.request({ site: 'shop.example.com', input: 'shop.example.com', reply: slack });
     expect(command).toEqual({ outcome: 'joined', jobId: rerun.jobId, thread });
+  });
+
+  it('answers "watched", claiming nothing, when asked unless watched while a watch holds the site', async () => {
+    const p = await producer();
+    const redis = new Redis(redisUrl);
+    closers.push(async () => void redis.disconnect());
+    const watches = createWatchService({ redis, prefix });
+    closers.push(() => watches.close());
+    const site = 'shop.example.com';
+    // No watch: the same single request claims and queues.
+    const free = await p.requestUnlessWatched({ site: 'free.example.com', input: 'x', reply: slack });
+    expect(free).toMatchObject({ outcome: 'queued' });
+    const started = await watches.start({ site, input: site, reply: slack, durationMs: 30 * 60_000 });
+    expect(started.outcome).toBe('started');
+    const watched = await p.requestUnlessWatched({ site, input: site, reply: slack });
+    expect(watched).toBe('watched');
+    // Nothing was claimed: a plain request (what the front sends once the watch is gone) still queues.
+    const plain = await p.request({ site, input: site, reply: slack });
+    expect(plain.outcome).toBe('queued');
+    // Per platform, like the watch itself.
+    const discord = await p.requestUnlessWatched({
+      site,
+      input: site,
+      reply: { platform: 'discord', channel: '123456' },
+    });
+    expect(discord).toMatchObject({ outcome: 'queued' });
   });
 
   it('fails bad job data in the worker without retrying it', async () => {

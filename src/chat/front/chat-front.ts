@@ -62,24 +62,56 @@ export interface ChatFront {
 export function createChatFront(deps: ChatFrontDeps): ChatFront {
   const timeoutMs = deps.requestTimeoutMs ?? 2500;
 
-  async function request(data: DiagnosisRequest, input: CommandInput): Promise<RequestOutcome | undefined> {
-    const log = deps.logger.child({ platform: input.platform, site: data.site });
+  /**
+   * Queues `data`, or joins the run already answering. With `unlessWatched` (a watch may hold the
+   * site) answers `watched` instead, having claimed nothing. undefined: Redis could not take it.
+   */
+  async function request<Unless extends boolean>(
+    data: DiagnosisRequest,
+    input: CommandInput,
+    unlessWatched: Unless,
+  ): Promise<RequestOutcome | (Unless extends true ? 'watched' : never) | undefined> {
+    const options = input.key !== undefined ? { jobId: input.key } : {};
+    const requester = deps.requester;
     try {
       const outcome = await withTimeout(
-        deps.requester.request(data, input.key !== undefined ? { jobId: input.key } : {}),
+        unlessWatched && requester.requestUnlessWatched
+          ? requester.requestUnlessWatched(data, options)
+          : requester.request(data, options),
         timeoutMs,
         'queueing the diagnosis',
       );
-      log.info(
-        { jobId: outcome.jobId, outcome: outcome.outcome, rerun: data.thread !== undefined },
-        'diagnosis requested',
-      );
-      return outcome;
+      if (outcome !== 'watched')
+        deps.logger.info(
+          {
+            platform: input.platform,
+            site: data.site,
+            jobId: outcome.jobId,
+            outcome: outcome.outcome,
+            rerun: data.thread !== undefined,
+          },
+          'diagnosis requested',
+        );
+      return outcome as RequestOutcome | (Unless extends true ? 'watched' : never);
     } catch (error) {
       // Still answer the user inside the platform's 3 s rather than letting the request fail.
-      log.warn({ err: error }, 'could not queue the diagnosis; told the user to retry');
+      deps.logger.warn(
+        { platform: input.platform, site: data.site, err: error },
+        'could not queue the diagnosis; told the user to retry',
+      );
       return undefined;
     }
+  }
+
+  /** The watch holding `site`, as the answer to a diagnosis request; undefined when none (or unknown). */
+  async function watchJoined(site: string, input: CommandInput): Promise<CommandAnswer | undefined> {
+    if (!deps.watches) return undefined;
+    return withTimeout(joinWatch(deps.watches, site, input), timeoutMs, 'looking for a watch').catch(
+      (error: unknown) => {
+        deps.logger.warn({ err: error, site }, 'could not look for a running watch');
+        return undefined;
+      },
+    );
   }
 
   return {
@@ -142,21 +174,21 @@ export function createChatFront(deps: ChatFrontDeps): ChatFront {
       const parsed = parseSite(typed);
       if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
       const site = parsed.target.host;
-      // A watch re-diagnoses the site anyway: join it rather than double the work and the threads.
-      const watching = deps.watches
-        ? await withTimeout(joinWatch(deps.watches, site, input), timeoutMs, 'looking for a watch').catch(
-            (error: unknown) => {
-              deps.logger.warn({ err: error, site }, 'could not look for a running watch');
-              return undefined;
-            },
-          )
-        : undefined;
-      if (watching) return watching;
       const data: DiagnosisRequest = { site, input: typed, reply: input.reply };
       if (input.user !== undefined) data.requestedBy = input.user;
       if (input.thread !== undefined) data.thread = input.thread;
       if (input.run !== undefined) data.run = input.run;
-      const outcome = await request(data, input);
+      // A watch re-diagnoses the site anyway: join it rather than double the work and the threads.
+      // A requester that checks for the watch in the claim itself saves a round trip (the common
+      // case); a `watched` answer, or a requester without that check, asks the watches first.
+      const combined = deps.watches !== undefined && deps.requester.requestUnlessWatched !== undefined;
+      let outcome = combined ? await request(data, input, true) : 'watched';
+      if (outcome === 'watched') {
+        const watching = await watchJoined(site, input);
+        if (watching) return watching;
+        // The watch ended between the two reads (its key outlives it briefly): queue as usual.
+        outcome = await request(data, input, false);
+      }
       if (outcome === undefined) return { kind: 'unavailable', site };
       if (outcome.outcome === 'queued') return { kind: 'queued', site };
       const here =
