@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { replaceSecretValues } from '../log/redact-text.js';
+import { secretValuesReplacer } from '../log/redact-text.js';
 import { type HttpRequest, type HttpResponse, json, type Route } from './route.js';
 import { guardSockets, type SocketCut } from './socket-guard.js';
 
@@ -33,6 +33,8 @@ export interface HttpServer {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Segments of letters, digits, `-` and `_`: what `new URL` would leave exactly as it is. */
+const PLAIN_PATH = /^\/$|^(?:\/[A-Za-z0-9_-]+)+\/?$/;
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { logger } = options;
@@ -70,10 +72,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
 
   const secrets = options.secrets ?? [];
+  const scrub = secrets.length === 0 ? undefined : secretValuesReplacer(secrets);
   // Every answer leaves through here: the one place an echoed secret is caught on the way out.
   const send = (res: ServerResponse, response: HttpResponse, headOnly = false): void => {
     if (res.headersSent || res.destroyed) return;
-    const out = scrubbed(response, secrets);
+    const out = scrub ? scrubbed(response, scrub) : response;
     const body = out.body ?? '';
     res.writeHead(out.status, { ...out.headers, 'content-length': String(Buffer.byteLength(body)) });
     res.end(headOnly ? undefined : body);
@@ -81,15 +84,18 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    let path = '/';
+    let path = req.url ?? '/';
     let query = new URLSearchParams();
-    try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      path = url.pathname;
-      query = url.searchParams;
-    } catch {
-      options.onServerAnswer?.({ method: req.method ?? 'GET', status: 400 });
-      return send(res, json(400, { error: 'bad request line' }));
+    // A plain path (every route, every webhook in a storm) is its own pathname: no URL to build.
+    if (!PLAIN_PATH.test(path)) {
+      try {
+        const url = new URL(path, 'http://localhost');
+        path = url.pathname;
+        query = url.searchParams;
+      } catch {
+        options.onServerAnswer?.({ method: req.method ?? 'GET', status: 400 });
+        return send(res, json(400, { error: 'bad request line' }));
+      }
     }
     const candidates = table.get(path);
     if (!candidates) {
@@ -182,9 +188,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
   });
 }
 
-function scrubbed(response: HttpResponse, secrets: readonly string[]): HttpResponse {
-  if (secrets.length === 0) return response;
-  const clean = (text: string) => replaceSecretValues(text, secrets);
+function scrubbed(response: HttpResponse, clean: (text: string) => string): HttpResponse {
   const raw = response.body ?? '';
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   const body = clean(text);

@@ -2,7 +2,7 @@
 // `cf-webhook-auth`; the others as `Authorization: Bearer <secret>` (or `X-Check502-Secret`), and
 // senders that cannot set headers (UptimeRobot, Pingdom, Better Stack) as `?token=<secret>` in the URL.
 // Compared as SHA-256 digests so timingSafeEqual always sees equal lengths and the length leaks nothing.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export type AuthResult = { ok: true } | { ok: false; status: 401 | 503; reason: string };
@@ -57,6 +57,7 @@ function tokenIn(query: URLSearchParams | undefined): string | undefined {
   return token === null || token === undefined || token === '' ? undefined : token;
 }
 
+/** One-shot `hash` (no Hash object per request: every alert of a storm comes through here). */
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }

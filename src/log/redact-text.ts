@@ -41,16 +41,27 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
  * hold token-shaped parts of its own, such as a Slack response_url a chat sink must still reach.
  */
 export function replaceSecretValues(text: string, secrets: readonly string[]): string {
-  let out = text;
+  return secretValuesReplacer(secrets)(text);
+}
+
+/**
+ * `replaceSecretValues` with the forms of each secret worked out once, for text scrubbed on a hot
+ * path (every HTTP answer): a value is looked for as written, as inside a JSON string (quotes and
+ * backslashes escaped) and URL-encoded (a form body, a query string).
+ */
+export function secretValuesReplacer(secrets: readonly string[]): (text: string) => string {
+  const needles = new Set<string>();
   for (const secret of secrets) {
     if (secret.length < 6) continue;
-    out = out.split(secret).join(REDACTED);
-    // The same value as it appears inside a JSON string (quotes and backslashes escaped).
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret) out = out.split(escaped).join(REDACTED);
-    // And URL-encoded (a form body, a query string).
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.split(encoded).join(REDACTED);
+    needles.add(secret);
+    needles.add(JSON.stringify(secret).slice(1, -1));
+    needles.add(encodeURIComponent(secret));
   }
-  return out;
+  if (needles.size === 0) return (text) => text;
+  const forms = [...needles];
+  return (text) => {
+    let out = text;
+    for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    return out;
+  };
 }

@@ -76,6 +76,19 @@ describe('createHttpServer', () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 
+  it('routes a request target by its URL path: dot segments resolved, percent-escapes kept', async () => {
+    const url = await start([echo, healthzRoute()]);
+    const port = Number(new URL(url).port);
+    const get = (target: string) =>
+      raw(port, `GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+    expect(await get('/healthz')).toMatch(/^HTTP\/1\.1 200/);
+    expect(await get('/%68ealthz')).toMatch(/^HTTP\/1\.1 404/);
+    expect(await get('/echo/../healthz')).toMatch(/^HTTP\/1\.1 200/);
+    expect(await get('/healthz?probe=1')).toMatch(/^HTTP\/1\.1 200/);
+    expect(await get('/healthz/')).toMatch(/^HTTP\/1\.1 404/);
+    expect(await get('//healthz')).toMatch(/^HTTP\/1\.1 404/);
+  });
+
   it('answers 413 for bodies over the route cap, declared or streamed', async () => {
     const url = await start([echo]);
     expect((await fetch(`${url}/echo`, { method: 'POST', body: 'x'.repeat(65) })).status).toBe(413);

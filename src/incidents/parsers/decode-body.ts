@@ -12,14 +12,14 @@ export function decodeBody(request: Pick<HttpRequest, 'body' | 'headers' | 'quer
   const type = rawType.toLowerCase();
   const text = request.body.toString('utf8');
   const query = fields(request.query);
-  if (text.trim() === '') {
+  if (!/\S/.test(text)) {
     if (Object.keys(query).length === 0) return { ok: false, reason: 'malformed JSON: the body is empty' };
     return { ok: true, value: query };
   }
   const first = text.trimStart()[0];
   if (type.includes('json') || first === '{' || first === '[') {
-    const parsed = parseJson(request.body);
-    if (!parsed.ok || !isObject(parsed.value)) return parsed;
+    const parsed = parseJson(text);
+    if (!parsed.ok || !isObject(parsed.value) || Object.keys(query).length === 0) return parsed;
     return { ok: true, value: { ...query, ...parsed.value } };
   }
   if (type.startsWith('multipart/form-data')) {

@@ -20,9 +20,9 @@ export function labels(value: unknown): Record<string, string> | undefined {
   return out;
 }
 
-export function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false; reason: string } {
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
   try {
-    return { ok: true, value: JSON.parse(body.toString('utf8')) };
+    return { ok: true, value: JSON.parse(text) };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, reason: `malformed JSON: ${detail.slice(0, 120)}` };

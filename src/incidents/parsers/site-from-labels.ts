@@ -30,7 +30,26 @@ export function siteFromLabels(...sources: Array<Record<string, string> | undefi
 const PRIVATE_SUFFIX =
   /\.(local|internal|lan|localdomain|localhost|home\.arpa|home|corp|intranet|private|invalid|onion)$/i;
 
+/**
+ * In a storm the same few labels arrive thousands of times a second, and the answer depends on the
+ * text alone: remembered (frozen, shared) for short labels, forgotten all at once when full.
+ */
+const remembered = new Map<string, SiteResult>();
+const REMEMBER_MAX = 1000;
+const REMEMBER_MAX_LENGTH = 256;
+
 export function siteFromText(raw: string): SiteResult {
+  const known = remembered.get(raw);
+  if (known) return known;
+  const result = Object.freeze(readSite(raw));
+  if (raw.length <= REMEMBER_MAX_LENGTH) {
+    if (remembered.size >= REMEMBER_MAX) remembered.clear();
+    remembered.set(raw, result);
+  }
+  return result;
+}
+
+function readSite(raw: string): SiteResult {
   const parsed = parseSite(raw);
   if (!parsed.ok) return { ok: false, reason: parsed.reason };
   const host = parsed.target.host;
