@@ -6,8 +6,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * configure a cluster. The CLI-only e2e files (diagnose-*, storm-causes) hold no Redis.
  */
 const ON_BOTH = ['test/e2e/serve-*.test.ts', 'test/e2e/fix-cli.test.ts'];
-/** Serve and worker as separate roles, and every key on one master: checks only a cluster has. */
-const CLUSTER_ONLY = ['test/cluster/serve-cluster.test.ts'];
+/** The stores and scripts, serve and worker as separate roles, every key on one master. */
+const CLUSTER_ONLY = ['test/cluster/redis-cluster.test.ts', 'test/cluster/serve-cluster.test.ts'];
 
 export default defineConfig({
   test: {
