@@ -5,7 +5,6 @@
 // another slot (and escape CHECK502_QUEUE_PREFIX), which the e2e files cannot see from inside.
 import type { TestProject } from 'vitest/node';
 import { canStartCluster, type RedisClusterHandle, startRedisCluster } from './redis-cluster.js';
-import { INSTALL_HINT } from './redis-server.js';
 import { everyMaster, type RedisTestTarget, readyInspectionClient } from './redis-test-target.js';
 
 let cluster: RedisClusterHandle | undefined;
@@ -14,10 +13,10 @@ let target: RedisTestTarget | undefined;
 export async function setup(project: TestProject): Promise<void> {
   if (!canStartCluster())
     throw new Error(
-      `The cluster project needs a Redis Cluster: ${INSTALL_HINT.replace(
-        'set REDIS_URL to a Redis you can use for tests',
-        'set REDIS_CLUSTER_NODES to the seeds (host:port,…) of a Redis Cluster you can use for tests',
-      )} (redis-cli comes with it), or run only the other project: npx vitest run --project single`,
+      'The cluster project starts a Redis Cluster from redis-server and redis-cli, not found on PATH. ' +
+        'Install them (Debian/Ubuntu: `sudo apt-get install -y redis-server`, macOS: `brew install redis`), ' +
+        'or set REDIS_CLUSTER_NODES to the seeds (host:port,…) of a Redis Cluster you can use for tests, ' +
+        'or run the other project only: `npx vitest run --project single`.',
     );
   cluster = await startRedisCluster();
   const seeds = cluster.urls.map((u) => new URL(u).host);
