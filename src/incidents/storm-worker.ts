@@ -5,7 +5,7 @@
 import { type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isPermanent } from '../chat/delivery-error.js';
-import type { Platform, PostKey, StormView, ThreadRef } from '../chat/sink.js';
+import type { Platform, PostKey, StormView } from '../chat/sink.js';
 import { duplicateForBlocking } from '../jobs/redis-target.js';
 import type { AlertChannels, Clock, Logger, Recheck, Sinks } from './incident-deps.js';
 import type { IncidentStore } from './incident-store.js';

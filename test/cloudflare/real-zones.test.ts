@@ -127,7 +127,7 @@ describe('real zone set-ups', () => {
       { type: 'A', name: HOST, content: '127.0.0.11', proxied: true },
       { type: 'A', name: HOST, content: '127.0.0.12', proxied: true },
     ];
-    const { cloudflareFacts, api } = await run(s, healthy);
+    const { cloudflareFacts } = await run(s, healthy);
     expect(cloudflareFacts?.origins.map((o) => o.address)).toEqual([
       '127.0.0.10',
       '127.0.0.11',

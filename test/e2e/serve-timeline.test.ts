@@ -185,7 +185,12 @@ it('a closed incident offers its timeline on both platforms, and every way of as
   // The CLI reads the same Redis.
   let cliOut = '';
   const env = redisEnv(redis, prefix);
-  const sink = (write: (s: string) => void) => ({ write: (s: string) => (write(s), true) });
+  const sink = (write: (s: string) => void) => ({
+    write: (s: string) => {
+      write(s);
+      return true;
+    },
+  });
   expect(
     await runTimeline(
       [LAB_HOST],
