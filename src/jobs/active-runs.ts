@@ -20,11 +20,11 @@ if not ok or decoded.jobId ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
 return 1`;
 
-// KEYS: the site's run, then (optionally) a key whose presence refuses the claim (a watch holding
-// the site). ARGV: the run's JSON, TTL ms. One round trip whatever the answer: the SET NX, the read
-// of the run holding the site, and the take-over of an unreadable value happen in Redis.
+// KEYS: the site's run, a key whose presence refuses the claim (a watch holding the site; checked
+// only when ARGV[3] is '1'). ARGV: the run's JSON, TTL ms. One round trip whatever the answer: the
+// SET NX, the read of the run holding the site, and the take-over of an unreadable value.
 const CLAIM = `
-if KEYS[2] and redis.call('EXISTS', KEYS[2]) == 1 then return {'blocked'} end
+if ARGV[3] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return {'blocked'} end
 local current = redis.call('GET', KEYS[1])
 if current then
   local ok, decoded = pcall(cjson.decode, current)
@@ -44,7 +44,9 @@ export class ActiveRuns {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly ttlMs = ACTIVE_RUN_TTL_MS,
-  ) {}
+  ) {
+    defineClaim(redis);
+  }
 
   key(platform: Platform, site: string): string {
     return `${this.prefix}:active:${platform}:${site}`;
@@ -55,12 +57,14 @@ export class ActiveRuns {
    * while `blockingKey` exists. One Redis call.
    */
   async claim(platform: Platform, site: string, run: ActiveRun, blockingKey?: string): Promise<ClaimResult> {
-    const keys = [this.key(platform, site), ...(blockingKey !== undefined ? [blockingKey] : [])];
-    const answer = (await claimCommand(this.redis)(
-      keys.length,
-      ...keys,
+    const key = this.key(platform, site);
+    const client = this.redis as ClaimClient;
+    const answer = (await client.check502ActiveClaim(
+      key,
+      blockingKey ?? key,
       JSON.stringify(run),
       this.ttlMs,
+      blockingKey !== undefined ? '1' : '0',
     )) as [string, string?];
     if (answer[0] === 'claimed') return { claimed: true };
     if (answer[0] === 'blocked') return { claimed: false, blocked: true };
@@ -87,13 +91,17 @@ export class ActiveRuns {
   }
 }
 
-type Claim = (...args: (string | number)[]) => Promise<unknown>;
+type ClaimClient = Redis & { check502ActiveClaim: (...args: (string | number)[]) => Promise<unknown> };
 
-/** The claim script as a client command (EVALSHA, loaded on first use), defined once per client. */
-function claimCommand(redis: Redis): Claim {
-  const client = redis as Redis & { check502ActiveClaim?: Claim };
-  if (client.check502ActiveClaim === undefined) redis.defineCommand('check502ActiveClaim', { lua: CLAIM });
-  return client.check502ActiveClaim!.bind(redis);
+/**
+ * The claim script as a client command (EVALSHA, loaded on first use), defined when ActiveRuns is
+ * built rather than at the first claim: on an auto-pipelining client, a pipeline created before
+ * the definition lacks the command and ioredis then throws outside any promise (seen: "results[i]
+ * is not iterable", a crash). Two fixed keys: Cluster auto-pipelining routes by the first argument.
+ */
+function defineClaim(redis: Redis): void {
+  if (!('check502ActiveClaim' in redis))
+    redis.defineCommand('check502ActiveClaim', { numberOfKeys: 2, lua: CLAIM });
 }
 
 function decode(raw: string | null): ActiveRun | undefined {

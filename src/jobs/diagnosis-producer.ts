@@ -43,7 +43,7 @@ export function createDiagnosisProducer(options: ProducerOptions): DiagnosisProd
   const owned = options.connection === undefined;
   if (owned && options.redisUrl === undefined)
     throw new Error('createDiagnosisProducer: redisUrl or connection');
-  const redis = options.connection ?? createFrontRedis(options.redisUrl!, { autoPipelining: true });
+  const redis = options.connection ?? createFrontRedis(options.redisUrl!);
   redis.on('error', () => {}); // reported through request failures and /readyz
   // The Queue is created only while Redis is connected: BullMQ caches a failed initialisation, so a
   // Queue born during an outage would stay broken. After a failed add it is rebuilt on next use.
