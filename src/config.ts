@@ -57,6 +57,11 @@ export interface RedisConfig {
   redisCluster?: HostPort[];
   /** Sentinels and the primary's name (REDIS_SENTINELS, REDIS_SENTINEL_NAME). */
   redisSentinel?: { sentinels: HostPort[]; name: string };
+  /**
+   * Replicas that must hold an accepted alert before its 2xx (REDIS_WAIT_REPLICAS, Redis WAIT):
+   * with Sentinel, a failover to a replica that had not received it would lose it. Not on Cluster.
+   */
+  redisWaitReplicas?: number;
   /** BullMQ key prefix; a hash tag such as `{check502}` on Redis Cluster (the default there). */
   queuePrefix: string;
 }
@@ -147,6 +152,13 @@ export function loadRedisConfig(env: Env): RedisConfig {
   }
   if (sentinels.length > 0)
     config.redisSentinel = { sentinels, name: text(env, 'REDIS_SENTINEL_NAME') ?? 'mymaster' };
+  const waitReplicas = integer(env, 'REDIS_WAIT_REPLICAS', 0, 16);
+  if (waitReplicas !== undefined && waitReplicas > 0) {
+    // WAIT answers for the node it is sent to; a Cluster client would send it to any master.
+    if (nodes.length > 0)
+      throw new ConfigError('REDIS_WAIT_REPLICAS', 'not with REDIS_CLUSTER_NODES (WAIT is per node)');
+    config.redisWaitReplicas = waitReplicas;
+  }
   return config;
 }
 

@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { IncidentContext, Platform } from '../chat/sink.js';
 import type { Report } from '../diagnosis/report.js';
+import { replicated } from '../jobs/replicated.js';
 import type { Alert } from './alert.js';
 import {
   type Clock,
@@ -45,6 +46,8 @@ export interface IncidentServiceDeps {
   sinks?: Sinks;
   /** Days an incident's history (its timeline) is kept after its last event (default 30). */
   historyRetentionDays?: number;
+  /** Replicas that must hold accepted alerts before ingest resolves (REDIS_WAIT_REPLICAS; 0: none). */
+  waitReplicas?: number;
 }
 
 export interface IngestSummary {
@@ -153,6 +156,8 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       const effects = recorded.map(({ effect }, i) => ({ ...effect, i }));
       const now = recorded[0]?.now ?? clock.now();
       await enqueue(effects, now);
+      // A 2xx must survive a failover: the replica that may be promoted holds the alerts and jobs.
+      await replicated(deps.redis, deps.waitReplicas ?? 0);
       const counts: IngestSummary['counts'] = {};
       const incidents = new Set<string>();
       for (const effect of effects) {

@@ -132,6 +132,7 @@ export function buildDeps(config: ServerConfig, overrides: DepOverrides & { logg
         sinks,
         ...(rest.incidentTimings ? { timings: rest.incidentTimings } : {}),
         ...(config.incidentRetentionDays ? { historyRetentionDays: config.incidentRetentionDays } : {}),
+        ...(config.redisWaitReplicas ? { waitReplicas: config.redisWaitReplicas } : {}),
       }),
     (made) => made.close().catch(() => {}),
   )();

@@ -152,4 +152,13 @@ describe('Redis Cluster and Sentinel configuration', () => {
     );
     expect(loadServerConfig({}).redisCluster).toBeUndefined();
   });
+
+  it('REDIS_WAIT_REPLICAS: replicas that confirm an accepted alert; not on a Cluster', () => {
+    expect(loadServerConfig({ REDIS_SENTINELS: 's1', REDIS_WAIT_REPLICAS: '1' }).redisWaitReplicas).toBe(1);
+    expect(loadServerConfig({ REDIS_WAIT_REPLICAS: '0' }).redisWaitReplicas).toBeUndefined();
+    expect(() => loadServerConfig({ REDIS_WAIT_REPLICAS: 'two' })).toThrow(/REDIS_WAIT_REPLICAS/);
+    expect(() => loadServerConfig({ REDIS_CLUSTER_NODES: 'a:1', REDIS_WAIT_REPLICAS: '1' })).toThrow(
+      /REDIS_WAIT_REPLICAS/,
+    );
+  });
 });
