@@ -67,7 +67,8 @@ export function startDiagnosisWorkers(options: WorkerOptions): DiagnosisWorkers 
   const worker = new Worker<unknown, DiagnosisJobResult>(
     DIAGNOSIS_QUEUE,
     // A root another attempt is still posting: the job runs again later, no attempt used (post-claims.ts).
-    (job, token) => runDiagnosisJob(job, deps).catch((error: unknown) => retryWhenBusy(error, job, token)),
+    (job, token, signal) =>
+      runDiagnosisJob(job, deps, signal).catch((error: unknown) => retryWhenBusy(error, job, token)),
     {
       connection,
       prefix: options.prefix,
@@ -77,6 +78,11 @@ export function startDiagnosisWorkers(options: WorkerOptions): DiagnosisWorkers 
     },
   );
   if (options.metrics) recordWorkerEvents(worker, options.metrics);
+  // A lock that could not be renewed means the job may already run elsewhere: this attempt stops
+  // posting (runDiagnosisJob's signal), so the thread does not get each finding twice.
+  worker.on('lockRenewalFailed', (jobIds) => {
+    for (const id of jobIds) worker.cancelJob(id, 'lock lost');
+  });
   let errorLogged = 0;
   worker.on('error', (error) => {
     // Redis outages repeat this every reconnect; keep the log readable.

@@ -38,18 +38,33 @@ export interface JobDeps {
   claimant?: Claimant;
 }
 
-export async function runDiagnosisJob(job: Job, deps: JobDeps): Promise<DiagnosisJobResult> {
+/** The attempt lost its job lock (another worker runs the job now): it posts nothing more. */
+export class LockLostError extends Error {
+  constructor() {
+    super('the job lock was lost: another worker runs the job now');
+    this.name = 'LockLostError';
+  }
+}
+
+/** `signal` aborts when the worker could not renew the job's lock (diagnosis-workers.ts). */
+export async function runDiagnosisJob(
+  job: Job,
+  deps: JobDeps,
+  signal?: AbortSignal,
+): Promise<DiagnosisJobResult> {
   const data = parseJobData(job.data);
   const jobId = job.id ?? 'unknown';
   const platform = data.reply.platform;
   const log = deps.logger.child({ jobId, site: data.site, platform, attempt: job.attemptsMade + 1 });
   try {
-    const result = await diagnoseAndPost(jobId, data, deps, log);
+    const result = await diagnoseAndPost(jobId, data, deps, log, () => {
+      if (signal?.aborted) throw new LockLostError();
+    });
     await deps.runs.release(platform, data.site, jobId).catch(() => {});
     return result;
   } catch (error) {
-    // Another attempt is posting the root: not a failure, the job is run again later.
-    if (error instanceof ClaimBusyError) throw error;
+    // Another attempt is posting the root, or runs the job now: not a failure of the job.
+    if (error instanceof ClaimBusyError || error instanceof LockLostError) throw error;
     const final =
       error instanceof UnrecoverableError ||
       isPermanent(error) ||
@@ -66,6 +81,8 @@ async function diagnoseAndPost(
   data: DiagnosisJobData,
   deps: JobDeps,
   log: Logger,
+  /** Throws once this attempt lost its lock, so the attempt now running posts each message alone. */
+  stillOurs: () => void,
 ): Promise<DiagnosisJobResult> {
   // The user's input keeps a URL's path and port; the site (host) is what runs are joined on.
   const fromInput = parseSite(data.input);
@@ -102,7 +119,10 @@ async function diagnoseAndPost(
     onCheck(summary, findings) {
       chain = chain.then(() =>
         ledger
-          .once(`check:${summary.name}`, () => sink.postCheck(answering, summary, findings))
+          .once(`check:${summary.name}`, async () => {
+            stillOurs();
+            await sink.postCheck(answering, summary, findings);
+          })
           .catch((error: unknown) => {
             postError ??= error;
           }),
@@ -119,6 +139,7 @@ async function diagnoseAndPost(
     context = await runContext(data, deps, log, jobId);
   }
   await ledger.once('summary', async () => {
+    stillOurs();
     const offers = await deps.fixOffers?.(report, answering).catch((error: unknown) => {
       log.warn({ err: error }, 'could not store the fix offers; the summary goes without them');
       return [];
@@ -128,7 +149,10 @@ async function diagnoseAndPost(
   });
   // Free the site before the root edit that shows the verdict: whoever sees it may ask again at once.
   await deps.runs.release(data.reply.platform, data.site, jobId).catch(() => {});
-  await ledger.once('root', () => sink.updateRoot(answering, report, context));
+  await ledger.once('root', async () => {
+    stillOurs();
+    await sink.updateRoot(answering, report, context);
+  });
   threadLog.info({ verdict: report.verdict, primaryCause: report.primaryCause }, 'diagnosis posted');
   return { report, thread: answering };
 }

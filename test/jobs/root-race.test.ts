@@ -89,5 +89,8 @@ it('a lapsed lock mid-post: the second attempt answers in the first attempt’s 
   expect(thread.roots).toHaveLength(1);
   expect(thread.replies.length).toBeGreaterThan(0);
   for (const reply of thread.replies) expect(reply.args['thread_ts']).toBe(thread.rootTs);
+  // A stopped posting once its lock was gone: each message of the thread once.
+  const texts = thread.replies.map((r) => String(r.args['text']));
+  expect(texts).toEqual([...new Set(texts)]);
   for (const update of thread.updates) expect(update.args['ts']).toBe(thread.rootTs);
 }, 40_000);
