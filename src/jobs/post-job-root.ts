@@ -26,10 +26,20 @@ export interface JobRoot {
   ledger: PostLedger;
   context: RunContext;
   claimant: Claimant;
+  /** Told as soon as the platform has the root, before it is recorded (a second request links to it). */
+  onPosted?: ((root: ThreadRef) => Promise<void>) | undefined;
 }
 
 /** The job's root: the one recorded by an attempt before this one, or posted now. */
-export function postJobRoot({ jobId, reply, sink, ledger, context, claimant }: JobRoot): Promise<ThreadRef> {
+export function postJobRoot({
+  jobId,
+  reply,
+  sink,
+  ledger,
+  context,
+  claimant,
+  onPosted,
+}: JobRoot): Promise<ThreadRef> {
   return claimant.serially(`job\u0000${jobId}`, async () => {
     const got = await claimant.acquire(ledger.steps(), 'root', `root of job ${jobId}`, () => ledger.root());
     if ('done' in got) return got.done;
@@ -41,7 +51,10 @@ export function postJobRoot({ jobId, reply, sink, ledger, context, claimant }: J
       const start: RunContext = {
         ...context,
         rootKey: rootKeyOf(`job\u0000${jobId}`, reply.platform),
-        onRoot: (root) => ledger.savePendingRoot(root),
+        onRoot: async (root) => {
+          await ledger.savePendingRoot(root);
+          await onPosted?.(root);
+        },
       };
       pending = await ledger.pendingRoot();
       if (pending) start.root = pending;

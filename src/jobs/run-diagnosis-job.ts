@@ -96,7 +96,14 @@ async function diagnoseAndPost(
   let thread = data.thread ?? (await ledger.root());
   if (thread === undefined) {
     const claimant = deps.claimant ?? jobClaimant(deps.logger);
-    thread = await postJobRoot({ jobId, reply: data.reply, sink, ledger, context, claimant });
+    // A Slack thread is its root message: the active run learns it as soon as Slack has it, so a
+    // request for the same site arriving while the root is being recorded already gets the link.
+    // (A Discord root becomes a thread only afterwards; it is attached below.)
+    const onPosted =
+      data.reply.platform === 'slack'
+        ? (root: ThreadRef) => deps.runs.attachThread('slack', data.site, jobId, root).catch(() => {})
+        : undefined;
+    thread = await postJobRoot({ jobId, reply: data.reply, sink, ledger, context, claimant, onPosted });
   } else if (data.thread && !data.incident) {
     // An incident's run starts in the root the incident posted: nothing is being re-run there.
     const rerun = thread;
