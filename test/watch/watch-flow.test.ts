@@ -212,7 +212,11 @@ describe('chat watch', () => {
     start();
     expect((await say(`watch ${SITE}`)).kind).toBe('watching');
     await eventually(() => expect(lastRoot()?.ended).toBe(true), 8000);
-    const events = (await h.service.history.read(`${SITE}#1`)).filter((e) => e.type === 'watch');
+    // The end is recorded in the history just after the root's last edit, not before it.
+    const watchEvents = async () =>
+      (await h.service.history.read(`${SITE}#1`)).filter((e) => e.type === 'watch');
+    await eventually(async () => expect((await watchEvents()).at(-1)?.['phase']).toBe('ended'));
+    const events = await watchEvents();
     expect(events).toEqual([
       expect.objectContaining({ phase: 'started', by: 'slack:U1', note: 'watching for up to 30 min' }),
       expect.objectContaining({
