@@ -2,19 +2,13 @@
 // run's diagnosis in progress — while another worker process runs. The watch must go on without
 // losing a run or posting anything twice: one root, the first run's summary once, the site's
 // recovery told exactly once, the root ending with the outcome.
-import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterEach, expect, inject, it } from 'vitest';
-import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
-import { removePrefix } from '../support/redis-cleanup.js';
-import { fastSink, logger, testConfig } from '../support/slack-harness.js';
-import { commandBody, postSigned, SIGNING_SECRET } from '../support/slack-requests.js';
-import { type Check502Process, startTsChild, waitUntil } from './support/check502-process.js';
+import type { FakeSlackApi } from '../fakes/slack-api.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
+import { waitUntil } from './support/check502-process.js';
+import { startWorkerPair } from './support/worker-pair.js';
 
 const redisUrl = inject('redisUrl');
-const WORKER = resolve(import.meta.dirname, 'support', 'worker-child.ts');
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
@@ -29,37 +23,11 @@ function thread(api: FakeSlackApi) {
 }
 
 it('SIGKILL mid-watch: the other worker carries the watch on; nothing lost, nothing posted twice', async () => {
-  const prefix = `fw${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const gateKey = `${prefix}:fault:gate`;
-  const healKey = `${prefix}:fault:healed`;
-  const slackApi = await startFakeSlackApi();
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  const front: ServeHandle = await startServe({
-    config: testConfig(redisUrl, slackApi.apiUrl, prefix),
-    worker: false,
-    logger,
-    sinks: { slack: fastSink(slackApi.apiUrl) },
+  const { prefix, gateKey, slackApi, redis, front, workers } = await startWorkerPair(redisUrl, cleanups, {
+    prefixTag: 'fw',
+    env: (prefix) => ({ FAULT_HEAL_KEY: `${prefix}:fault:healed`, FAULT_WATCH_DELAY_MS: '300' }),
   });
-  const env = {
-    REDIS_URL: redisUrl,
-    CHECK502_QUEUE_PREFIX: prefix,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_API_URL: slackApi.apiUrl,
-    CHECK502_SHUTDOWN_TIMEOUT: '2',
-    FAULT_GATE_KEY: gateKey,
-    FAULT_HEAL_KEY: healKey,
-    FAULT_WATCH_DELAY_MS: '300',
-  };
-  const workers: Check502Process[] = [startTsChild(WORKER, env), startTsChild(WORKER, env)];
-  cleanups.push(
-    () => redis.quit(),
-    () => removePrefix(redisUrl, prefix),
-    () => slackApi.close(),
-    () => front.close(),
-    () => Promise.all(workers.map((w) => w.stop(5000))),
-  );
-  await Promise.all(workers.map((w) => w.waitForLog((l) => l['msg'] === 'fault worker ready', 60_000)));
+  const healKey = `${prefix}:fault:healed`;
 
   const ack = await postSigned(
     front.url,

@@ -4,55 +4,23 @@
 //  - SIGTERM with a short shutdown budget: the process exits 0, and the job it had to cut off is
 //    finished by the other worker.
 // Either way the Slack thread must hold every message exactly once.
-import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type ServeHandle, startServe } from '../../src/roles/serve.js';
-import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { ledgerMessages } from '../support/ledger-messages.js';
-import { removePrefix } from '../support/redis-cleanup.js';
-import { fastSink, logger, testConfig, threadOf } from '../support/slack-harness.js';
-import { commandBody, postSigned, SIGNING_SECRET } from '../support/slack-requests.js';
-import { type Check502Process, startTsChild, waitUntil } from './support/check502-process.js';
+import { threadOf } from '../support/slack-harness.js';
+import { commandBody, postSigned } from '../support/slack-requests.js';
+import { waitUntil } from './support/check502-process.js';
+import { startWorkerPair } from './support/worker-pair.js';
 
 const redisUrl = inject('redisUrl');
-const WORKER = resolve(import.meta.dirname, 'support', 'worker-child.ts');
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 }, 30_000);
 
 async function setUp() {
-  const prefix = `fk${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const gateKey = `${prefix}:fault:gate`;
-  const slackApi: FakeSlackApi = await startFakeSlackApi();
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  const front: ServeHandle = await startServe({
-    config: testConfig(redisUrl, slackApi.apiUrl, prefix),
-    worker: false,
-    logger,
-    sinks: { slack: fastSink(slackApi.apiUrl) },
+  const { prefix, gateKey, slackApi, redis, front, workers } = await startWorkerPair(redisUrl, cleanups, {
+    prefixTag: 'fk',
   });
-  const env = {
-    REDIS_URL: redisUrl,
-    CHECK502_QUEUE_PREFIX: prefix,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_API_URL: slackApi.apiUrl,
-    CHECK502_SHUTDOWN_TIMEOUT: '2',
-    FAULT_GATE_KEY: gateKey,
-  };
-  const workers: Check502Process[] = [startTsChild(WORKER, env), startTsChild(WORKER, env)];
-  cleanups.push(
-    () => redis.quit(),
-    () => removePrefix(redisUrl, prefix),
-    () => slackApi.close(),
-    () => front.close(),
-    () => Promise.all(workers.map((w) => w.stop(5000))),
-  );
-  // A tsx child compiles the worker on start: over 30 s was seen on a loaded 2-core machine.
-  await Promise.all(workers.map((w) => w.waitForLog((l) => l['msg'] === 'fault worker ready', 60_000)));
 
   /** Sends the command and resolves once one worker holds the job mid-diagnosis. */
   async function midDiagnosis() {
