@@ -24,7 +24,14 @@ export interface SocketCut {
 }
 
 interface Tracked {
-  timer?: NodeJS.Timeout;
+  timer?: NodeJS.Timeout | undefined;
+  /** When the armed timer fires; a deadline later than this is checked for when it does. */
+  firesAt: number;
+  /** The absolute deadline in force (0: none, a complete request is being answered). */
+  deadline: number;
+  reason: 'headers-deadline' | 'body-deadline';
+  /** The request whose body is awaited (its deadline ends once `complete`). */
+  request?: IncomingMessage | undefined;
   accepted: number;
   /** When the current request's clock started (connection, or the previous response + idle). */
   since: number;
@@ -34,15 +41,33 @@ export function guardSockets(server: Server, options: SocketGuardOptions): void 
   const perAddress = new Map<string, number>();
   const tracked = new WeakMap<Socket, Tracked>();
 
-  const arm = (socket: Socket, ms: number, reason: 'headers-deadline' | 'body-deadline') => {
+  // One timer per socket, moved only when a deadline comes EARLIER than it fires: a kept-alive
+  // socket's requests each set a later deadline, which the timer checks for when it fires, so
+  // a request costs no timer calls (two per request were ~10 % of a do-nothing route's CPU).
+  const fire = (socket: Socket, state: Tracked) => {
+    state.timer = undefined;
+    if (state.deadline === 0 || (state.reason === 'body-deadline' && state.request?.complete)) return;
+    const left = state.deadline - Date.now();
+    if (left > 0) return schedule(socket, state, state.deadline);
+    options.onCut?.({
+      reason: state.reason,
+      address: socket.remoteAddress ?? '',
+      ageMs: Date.now() - state.accepted,
+    });
+    socket.destroy();
+  };
+  const schedule = (socket: Socket, state: Tracked, at: number) => {
+    clearTimeout(state.timer);
+    state.firesAt = at;
+    state.timer = setTimeout(fire, Math.max(1, at - Date.now()), socket, state);
+    state.timer.unref();
+  };
+  const setDeadline = (socket: Socket, at: number, reason: Tracked['reason']) => {
     const state = tracked.get(socket);
     if (!state) return;
-    clearTimeout(state.timer);
-    state.timer = setTimeout(() => {
-      options.onCut?.({ reason, address: socket.remoteAddress ?? '', ageMs: Date.now() - state.accepted });
-      socket.destroy();
-    }, ms);
-    state.timer.unref();
+    state.deadline = at;
+    state.reason = reason;
+    if (state.timer === undefined || state.firesAt > at) schedule(socket, state, at);
   };
 
   server.on('connection', (socket: Socket) => {
@@ -54,32 +79,31 @@ export function guardSockets(server: Server, options: SocketGuardOptions): void 
       return;
     }
     perAddress.set(address, count);
-    tracked.set(socket, { since: Date.now(), accepted: Date.now() });
+    const now = Date.now();
+    tracked.set(socket, { since: now, accepted: now, firesAt: 0, deadline: 0, reason: 'headers-deadline' });
     socket.once('close', () => {
       clearTimeout(tracked.get(socket)?.timer);
       const left = (perAddress.get(address) ?? 1) - 1;
       if (left <= 0) perAddress.delete(address);
       else perAddress.set(address, left);
     });
-    arm(socket, options.headersTimeoutMs, 'headers-deadline');
+    setDeadline(socket, now + options.headersTimeoutMs, 'headers-deadline');
   });
 
-  // 'request' fires once the headers are in: from here only the body may still be arriving.
+  // 'request' fires once the headers are in: from here only the body may still be arriving, and
+  // once it has (`request.complete`) nothing is cut until the answer is out.
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
-    const since = tracked.get(socket)?.since ?? Date.now();
-    arm(socket, Math.max(1, since + options.requestTimeoutMs - Date.now()), 'body-deadline');
-    const bodyDone = () => {
-      const state = tracked.get(socket);
-      if (state) clearTimeout(state.timer);
-    };
-    req.once('end', bodyDone);
+    const state = tracked.get(socket);
+    if (!state) return;
+    state.request = req;
+    setDeadline(socket, state.since + options.requestTimeoutMs, 'body-deadline');
     res.once('finish', () => {
       // The next request on a kept-alive socket: idle time, then its own deadlines.
-      const state = tracked.get(socket);
-      if (!state || socket.destroyed) return;
+      if (socket.destroyed) return;
+      if (state.request === req) state.request = undefined;
       state.since = Date.now() + options.keepAliveTimeoutMs;
-      arm(socket, options.keepAliveTimeoutMs + options.headersTimeoutMs, 'headers-deadline');
+      setDeadline(socket, state.since + options.headersTimeoutMs, 'headers-deadline');
     });
   });
 }

@@ -8,20 +8,35 @@ export function instrumentRoutes(routes: readonly Route[], metrics: Metrics): Ro
 }
 
 export function instrumentRoute(route: Route, metrics: Metrics): Route {
-  const labels = { route: route.path, method: route.method };
+  // Label sets resolved once (per route, and per status as they appear): prom-client hashes a
+  // label object on every call, which was a tenth of a do-nothing route's CPU.
+  const duration = metrics.httpDuration.labels({ route: route.path });
+  const byStatus = new Map<number, ReturnType<Metrics['httpRequests']['labels']>>();
+  const count = (status: number) => {
+    let counter = byStatus.get(status);
+    if (counter === undefined) {
+      counter = metrics.httpRequests.labels({
+        route: route.path,
+        method: route.method,
+        outcome: String(status),
+      });
+      byStatus.set(status, counter);
+    }
+    counter.inc();
+  };
   return {
     ...route,
     async handle(request) {
-      const stop = metrics.httpDuration.startTimer({ route: route.path });
+      const started = performance.now();
       try {
         const response = await route.handle(request);
-        metrics.httpRequests.inc({ ...labels, outcome: String(response.status) });
+        count(response.status);
         return response;
       } catch (error) {
-        metrics.httpRequests.inc({ ...labels, outcome: '500' });
+        count(500);
         throw error;
       } finally {
-        stop();
+        duration.observe((performance.now() - started) / 1000);
       }
     },
   };
