@@ -1,10 +1,12 @@
-// Slack front and thread latency against the real `serve` (HTTP server, Bolt, BullMQ on a
+// Slack front and thread latency against the real `serve` (HTTP server, Slack routes, BullMQ on a
 // throwaway redis-server, in-process workers) and the fake Slack Web API:
 //  1. acknowledgement latency of 200 signed /check502 requests, 50 in flight (distinct sites, so
 //     every one is validated, claimed and queued; workers run in the same process meanwhile), sent
 //     by the shared load client in a process of its own, and the same client against a do-nothing
 //     node:http server (the ratio's baseline);
-//  2. time from the command to the first threaded finding and to the summary, with the lab
+//  2. the floor under that ratio: the same requests to an empty route of a fresh `serve`, i.e. what
+//     our HTTP layer alone (socket deadlines, route metrics, secret scrubbing) costs;
+//  3. time from the command to the first threaded finding and to the summary, with the lab
 //     (Cloudflare API fake, fake edge, origin lab) behind a real diagnosis and Slack's default
 //     per-channel pacing.
 // BENCH_NO_WORKER=1 runs the measured server without workers (front only); BENCH_PROF=1 writes a
@@ -16,8 +18,10 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
+import { SLACK_EVENTS_PATH } from '../src/chat/slack/slack-routes.js';
 import { SlackSink } from '../src/chat/slack/slack-sink.js';
 import { signSlackRequest } from '../src/chat/slack/verify-signature.js';
+import { json } from '../src/http/route.js';
 import { startServe } from '../src/roles/serve.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.js';
 import { LAB_HOST, startLabDiagnoser } from '../test/support/lab-diagnoser.js';
@@ -33,6 +37,8 @@ import { ratioRows } from './support/ratio-rows.js';
 const REQUESTS = 200;
 const CONCURRENCY = 50;
 const RUNS = 5;
+const ACK_BODY = '{"response_type":"ephemeral","text":"Diagnosing"}';
+const EMPTY_ROUTE = '/bench/empty';
 
 export default async function bench(): Promise<BenchRow[]> {
   const redis = await startRedisServer();
@@ -51,8 +57,63 @@ export default async function bench(): Promise<BenchRow[]> {
 
 async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logger): Promise<BenchRow[]> {
   void logger;
-  // The server runs in its own process, as `check502 serve` would, and so does the load client
-  // (bench/support/load-client.ts): neither measures the other's CPU.
+  const ack = await measureServe(redisUrl, slackApi, SLACK_EVENTS_PATH);
+  // The floor under that ratio: the same server (fresh process, same HTTP layer: socket deadlines,
+  // route metrics, secret scrubbing) answering the same signed requests from an empty route.
+  const empty = await measureServe(redisUrl, slackApi, EMPTY_ROUTE);
+  // The same client, requests and concurrency against a server that only answers.
+  const nothing = await startDoNothing(200, ACK_BODY);
+  let baseline: LoadResult;
+  try {
+    baseline = await runLoad(commands(nothing.port, slackApi, 'site', SLACK_EVENTS_PATH));
+  } finally {
+    await nothing.stop();
+  }
+  const queued = ack.load.statuses['200'] ?? 0;
+  const what = `ack (${REQUESTS} commands, ${CONCURRENCY} in flight)`;
+  const baselineName = 'do-nothing node:http, same client';
+  return [
+    ...ratioRows('slack', what, ack.load.latencies, baselineName, baseline.latencies, { p50: 2, p99: 2 }),
+    ...cpuRow('server CPU per command (front + in-process workers, measured commands)', ack.cpuPerRequest),
+    ...ratioRows(
+      'slack',
+      'floor: our HTTP server, an empty route',
+      empty.load.latencies,
+      baselineName,
+      baseline.latencies,
+    ),
+    ...cpuRow('floor: server CPU per request, an empty route (measured requests)', empty.cpuPerRequest),
+    {
+      bench: 'slack',
+      metric: 'load client CPU per command (its own process)',
+      value: ack.load.clientCpuUs,
+      unit: 'µs',
+      target: '',
+    },
+    {
+      bench: 'slack',
+      metric: 'commands answered 200',
+      value: queued,
+      unit: 'count',
+      target: `= ${REQUESTS}`,
+      pass: queued === REQUESTS,
+    },
+  ];
+}
+
+function cpuRow(metric: string, value: number | undefined): BenchRow[] {
+  return value === undefined ? [] : [{ bench: 'slack', metric, value, unit: 'µs', target: '' }];
+}
+
+/**
+ * `serve` in a process of its own, as `check502 serve` would run, loaded by the load client in
+ * another (bench/support/load-client.ts): neither measures the other's CPU.
+ */
+async function measureServe(
+  redisUrl: string,
+  slackApi: FakeSlackApi,
+  path: string,
+): Promise<{ load: LoadResult; cpuPerRequest?: number }> {
   const child = spawn(
     process.execPath,
     [
@@ -72,74 +133,30 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
     },
   );
   const exited = once(child, 'exit');
-  let measured: LoadResult;
-  let serverCpuPerCommand: number | undefined;
   try {
     const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
     const port = Number(new URL(line.trim()).port);
-    const serverCpuBefore = processCpuMs(child.pid);
-    measured = await runLoad(commands(port, slackApi, 'site'));
+    const plan = commands(port, slackApi, 'site', path);
+    let serverCpuBefore: number | undefined;
+    const load = await runLoad(plan, () => {
+      serverCpuBefore = processCpuMs(child.pid);
+    });
     const serverCpuAfter = processCpuMs(child.pid);
-    if (serverCpuBefore !== undefined && serverCpuAfter !== undefined)
-      serverCpuPerCommand = ((serverCpuAfter - serverCpuBefore) * 1000) / (REQUESTS + CONCURRENCY);
+    if (serverCpuBefore === undefined || serverCpuAfter === undefined) return { load };
+    return { load, cpuPerRequest: ((serverCpuAfter - serverCpuBefore) * 1000) / REQUESTS };
   } finally {
     child.kill('SIGTERM');
     await exited;
   }
-  // The same client, requests and concurrency against a server that only answers.
-  const nothing = await startDoNothing(200, '{"response_type":"ephemeral","text":"Diagnosing"}');
-  let baseline: LoadResult;
-  try {
-    baseline = await runLoad(commands(nothing.port, slackApi, 'site'));
-  } finally {
-    await nothing.stop();
-  }
-  const queued = measured.statuses['200'] ?? 0;
-  return [
-    ...ratioRows(
-      'slack',
-      `ack (${REQUESTS} commands, ${CONCURRENCY} in flight)`,
-      measured.latencies,
-      'do-nothing node:http, same client',
-      baseline.latencies,
-      { p50: 2, p99: 2 },
-    ),
-    ...(serverCpuPerCommand === undefined
-      ? []
-      : [
-          {
-            bench: 'slack',
-            metric: 'server CPU per command (front + in-process workers, incl. warm-up)',
-            value: serverCpuPerCommand,
-            unit: 'µs',
-            target: '',
-          },
-        ]),
-    {
-      bench: 'slack',
-      metric: 'load client CPU per command (its own process)',
-      value: measured.clientCpuUs,
-      unit: 'µs',
-      target: '',
-    },
-    {
-      bench: 'slack',
-      metric: 'commands answered 200',
-      value: queued,
-      unit: 'count',
-      target: `= ${REQUESTS}`,
-      pass: queued === REQUESTS,
-    },
-  ];
 }
 
 /** Signed slash commands for distinct sites (each one validated, claimed and queued), serialised. */
-function commands(port: number, slackApi: FakeSlackApi, prefix: string): LoadPlan {
+function commands(port: number, slackApi: FakeSlackApi, prefix: string, path: string): LoadPlan {
   const request = (text: string, i: number) => {
     const body = commandBody({ text, channel: `C${i % 20}`, responseUrl: slackApi.responseUrl(`r${i}`) });
     const headers = signSlackRequest(SIGNING_SECRET, body);
     return (
-      'POST /slack/events HTTP/1.1\r\nhost: {host}\r\n' +
+      `POST ${path} HTTP/1.1\r\nhost: {host}\r\n` +
       'content-type: application/x-www-form-urlencoded\r\n' +
       Object.entries(headers)
         .map(([name, value]) => `${name}: ${value}\r\n`)
@@ -181,6 +198,9 @@ async function serveChild(): Promise<void> {
     logger,
     diagnoser: scriptedDiagnoser(),
     sinks: { slack: sink },
+    extraRoutes: [
+      { method: 'POST', path: EMPTY_ROUTE, handle: async () => json(200, JSON.parse(ACK_BODY) as object) },
+    ],
   });
   process.stdout.write(`${serve.url}\n`);
   process.once('SIGTERM', () => {

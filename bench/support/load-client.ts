@@ -37,8 +37,11 @@ export interface LoadResult {
   seconds: number;
 }
 
-/** Runs `plan` from a fresh process and returns what it measured. */
-export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
+/**
+ * Runs `plan` from a fresh process and returns what it measured. `onMeasuring` is called once the
+ * warm-up is answered, just before the measured requests go out (e.g. to read the server's CPU).
+ */
+export async function runLoad(plan: LoadPlan, onMeasuring?: () => void): Promise<LoadResult> {
   const file = join(tmpdir(), `check502-load-${process.pid}-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify(plan));
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), file], {
@@ -47,11 +50,17 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     out += chunk.toString('utf8');
+    const marked = out.indexOf(WARMED);
+    if (marked < 0) return;
+    out = out.slice(marked + WARMED.length);
+    onMeasuring?.();
   });
   const [code] = (await once(child, 'exit')) as [number];
   if (code !== 0) throw new Error(`the load client exited with ${code}`);
   return JSON.parse(out) as LoadResult;
 }
+
+const WARMED = 'warmed\n';
 
 export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -119,6 +128,8 @@ async function client(plan: LoadPlan): Promise<LoadResult> {
     );
   };
   await loop(warmUp);
+  // Tells the parent the measured part starts; it answers nothing, so the clock is not delayed.
+  process.stdout.write(WARMED);
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const cpu = process.cpuUsage();
