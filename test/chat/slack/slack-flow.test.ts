@@ -1,7 +1,9 @@
 // /check502 end to end through the real HTTP route, Bolt, BullMQ on real Redis, the worker and the
 // Slack sink, against the fake Slack Web API.
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { ActiveRuns } from '../../../src/jobs/active-runs.js';
 import { scriptedDiagnoser } from '../../support/scripted-diagnoser.js';
 import { blocksText, type Harness, startHarness, threadOf } from '../../support/slack-harness.js';
 import { commandBody, postSigned, rerunBody } from '../../support/slack-requests.js';
@@ -21,6 +23,20 @@ async function jobCount(h: Harness): Promise<number> {
     return Object.values(counts).reduce((a, b) => a + b, 0);
   } finally {
     await queue.close();
+  }
+}
+
+async function threadRecorded(h: Harness, site: string, rootTs: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    const runs = new ActiveRuns(redis, h.prefix);
+    for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
+      if ((await runs.get('slack', site))?.thread?.root === rootTs) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`the run for ${site} never recorded thread ${rootTs}`);
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -110,6 +126,9 @@ describe('/check502 <site>', () => {
     expect(first.json?.text).toContain('Diagnosing');
     await slackApi.waitFor(() => threadOf(slackApi).rootTs !== undefined);
     const rootTs = threadOf(slackApi).rootTs!;
+    // The bot records its thread one Redis call after Slack answers the post: no person types a
+    // second command inside that window, but a loaded test machine can; wait for the record.
+    await threadRecorded(harness, 'shop.example.com', rootTs);
 
     const second = await postSigned(
       serve.url,
