@@ -21,7 +21,7 @@ import { createKeepAliveProber } from '../src/probes/keepalive-prober.js';
 import { createOriginProber } from '../src/probes/origin-prober.js';
 import { createPublicResolver, resolveAddresses } from '../src/probes/public-resolver.js';
 import { startE2eLab } from '../test/e2e/support/lab.js';
-import { FAKE_TOKEN } from '../test/fakes/cloudflare-api.js';
+import { FAKE_TOKEN } from '../test/fakes/cloudflare-api/scenario.js';
 import type { BenchRow } from './run.js';
 import { ratioRows } from './support/ratio-rows.js';
 

@@ -8,7 +8,7 @@ import type { DiagnosisConfig } from '../src/config.js';
 import { createDiagnoser } from '../src/diagnoser.js';
 import { parseSite } from '../src/diagnosis/target.js';
 import { startE2eLab } from '../test/e2e/support/lab.js';
-import { FAKE_TOKEN } from '../test/fakes/cloudflare-api.js';
+import { FAKE_TOKEN } from '../test/fakes/cloudflare-api/scenario.js';
 import type { BenchRow } from './run.js';
 
 const DELAY_MS = 200;

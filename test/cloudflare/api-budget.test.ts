@@ -2,7 +2,7 @@
 // (not only by the reader), for every kind of host a real account has. The common set-ups must
 // fit without dropping a read; a large load balancer may drop the last reads (budget_spent, info).
 import { describe, expect, it } from 'vitest';
-import type { FakeScenario } from '../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../fakes/cloudflare-api/scenario.js';
 import { codes, runDiagnosis } from '../support/cloudflare-harness.js';
 import {
   ACCOUNT_ID,

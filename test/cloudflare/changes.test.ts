@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderSummary as discordSummary } from '../../src/chat/discord/render/render-summary.js';
 import { renderSummary as slackSummary } from '../../src/chat/slack/render-summary.js';
 import { login, originRulesChanged, recordChanged, settingChanged } from '../fakes/audit-log-entries.js';
-import type { FakeScenario } from '../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../fakes/cloudflare-api/scenario.js';
 import { codes, findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
 import { ACCOUNT_ID, HOST, TUNNEL_ID, tunnelZone, ZONE_ID } from '../support/cloudflare-scenarios.js';
 import { fakeCloudflarePerTest } from '../support/fake-cloudflare-per-test.js';

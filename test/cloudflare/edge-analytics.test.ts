@@ -3,11 +3,8 @@
 // plan's settings node aside, cached per zone); the report says whether it is ongoing, growing or
 // over, and where the 5xx are — one path, one colo — only when the data shows it.
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../fakes/cloudflare-api/scenario.js';
+import { type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api/server.js';
 import type { AnalyticsRow } from '../fakes/graphql-analytics.js';
 import { findingOf, runDiagnosis } from '../support/cloudflare-harness.js';
 import { aRecordZone, HOST } from '../support/cloudflare-scenarios.js';

@@ -16,12 +16,8 @@ import { parseSite } from '../../src/diagnosis/target.js';
 import { createAddressPolicy } from '../../src/probes/address-policy.js';
 import { createEdgeProber } from '../../src/probes/edge-prober.js';
 import { createOriginProber } from '../../src/probes/origin-prober.js';
-import {
-  FAKE_TOKEN,
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../fakes/cloudflare-api.js';
+import { FAKE_TOKEN, type FakeScenario } from '../fakes/cloudflare-api/scenario.js';
+import { type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api/server.js';
 import { type EdgeBehaviour, type FakeEdge, startFakeEdge } from '../fakes/fake-edge.js';
 import { type LabOriginName, type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
 import { originRuleset, routeRule } from '../fakes/origin-rules.js';

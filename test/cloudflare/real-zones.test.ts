@@ -7,7 +7,7 @@
 // 429 + Retry-After and 5xx (api/…/rate-limits, the fake's faults); a token scoped to other zones
 // sees an empty zones list (not an error).
 import { describe, expect, it } from 'vitest';
-import type { FakeScenario } from '../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../fakes/cloudflare-api/scenario.js';
 import { codes, findingOf, runDiagnosis, type Seen } from '../support/cloudflare-harness.js';
 import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../support/cloudflare-scenarios.js';
 import { fakeCloudflarePerTest } from '../support/fake-cloudflare-per-test.js';

@@ -8,13 +8,8 @@ import { startTokenHealth } from '../../src/cloudflare/token-health.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startServe } from '../../src/roles/serve.js';
-import {
-  FAKE_TOKEN,
-  type FakeCloudflareApi,
-  GLOBAL_KEY,
-  startFakeCloudflareApi,
-  UNKNOWN_TOKEN,
-} from '../fakes/cloudflare-api.js';
+import { FAKE_TOKEN, GLOBAL_KEY, UNKNOWN_TOKEN } from '../fakes/cloudflare-api/scenario.js';
+import { type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api/server.js';
 import { startFakeSlackApi } from '../fakes/slack-api.js';
 import { aRecordZone } from '../support/cloudflare-scenarios.js';
 import { reported } from '../support/findings.js';

@@ -3,13 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../src/cli/doctor.js';
 import type { DoctorReport } from '../../src/doctor/doctor-row.js';
-import {
-  FAKE_TOKEN,
-  type FakeCloudflareApi,
-  GLOBAL_KEY,
-  startFakeCloudflareApi,
-  UNKNOWN_TOKEN,
-} from '../fakes/cloudflare-api.js';
+import { FAKE_TOKEN, GLOBAL_KEY, UNKNOWN_TOKEN } from '../fakes/cloudflare-api/scenario.js';
+import { type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api/server.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { aRecordZone } from '../support/cloudflare-scenarios.js';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/diagnosis/finding.js';
 import type { Report } from '../../src/diagnosis/report.js';
-import { FAKE_TOKEN } from '../fakes/cloudflare-api.js';
+import { FAKE_TOKEN } from '../fakes/cloudflare-api/scenario.js';
 import type { EdgeBehaviour } from '../fakes/fake-edge.js';
 import type { LabOriginName } from '../fakes/origin-lab.js';
 import { buildIfStale } from './support/build-if-stale.js';

@@ -4,7 +4,7 @@
 // token only, re-checks, and undo puts it back. Without CLOUDFLARE_FIX_TOKEN nothing is even read.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { settingChanged } from '../fakes/audit-log-entries.js';
-import { FAKE_FIX_TOKEN, FAKE_TOKEN } from '../fakes/cloudflare-api.js';
+import { FAKE_FIX_TOKEN, FAKE_TOKEN } from '../fakes/cloudflare-api/scenario.js';
 import { removePrefix } from '../support/redis-cleanup.js';
 import { redisEnv, uniquePrefix } from '../support/redis-test-target.js';
 import { buildIfStale } from './support/build-if-stale.js';

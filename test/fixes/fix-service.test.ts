@@ -8,12 +8,8 @@ import { createCloudflareFixWriter } from '../../src/cloudflare/cloudflare-fix-w
 import type { FixPlan } from '../../src/fixes/fix-plan.js';
 import { createFixService, type FixService } from '../../src/fixes/fix-service.js';
 import { createFixStore, type FixStore } from '../../src/fixes/fix-store.js';
-import {
-  FAKE_FIX_TOKEN,
-  FAKE_TOKEN,
-  type FakeCloudflareApi,
-  startFakeCloudflareApi,
-} from '../fakes/cloudflare-api.js';
+import { FAKE_FIX_TOKEN, FAKE_TOKEN } from '../fakes/cloudflare-api/scenario.js';
+import { type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api/server.js';
 import { ACCOUNT_ID, aRecordZone, HOST, ZONE_ID } from '../support/cloudflare-scenarios.js';
 import { removePrefix } from '../support/redis-cleanup.js';
 

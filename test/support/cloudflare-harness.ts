@@ -17,7 +17,8 @@ import type { DnsAnswer, OriginObservation, Ports } from '../../src/diagnosis/po
 import type { Report } from '../../src/diagnosis/report.js';
 import { parseSite } from '../../src/diagnosis/target.js';
 import { createAddressPolicy } from '../../src/probes/address-policy.js';
-import { FAKE_TOKEN, type FakeCloudflareApi } from '../fakes/cloudflare-api.js';
+import { FAKE_TOKEN } from '../fakes/cloudflare-api/scenario.js';
+import type { FakeCloudflareApi } from '../fakes/cloudflare-api/server.js';
 import { reported } from './findings.js';
 import { edgeFacts } from './observations.js';
 

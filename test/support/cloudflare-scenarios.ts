@@ -1,5 +1,5 @@
 // Zone set-ups for the fake API, as a user's account would hold them.
-import { emptyScenario, type FakeScenario } from '../fakes/cloudflare-api.js';
+import { emptyScenario, type FakeScenario } from '../fakes/cloudflare-api/scenario.js';
 
 export const ZONE_ID = '023e105f4ecef8ad9ca31a8372d0c353';
 export const ACCOUNT_ID = '01a7362d577a6c3019a474fd6f485823';

@@ -1,11 +1,8 @@
 // One fake Cloudflare API per test, closed after it: `const api = fakeCloudflarePerTest();` at the
 // top of a file, then `await api.start(scenario)` in a test (the previous one is closed first).
 import { afterEach } from 'vitest';
-import {
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../fakes/cloudflare-api/scenario.js';
+import { type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api/server.js';
 
 export interface FakeCloudflarePerTest {
   start(scenario: FakeScenario): Promise<FakeCloudflareApi>;

@@ -19,11 +19,8 @@ import { createFixOffers } from '../../../src/fixes/fix-offers.js';
 import { createFixStore } from '../../../src/fixes/fix-store.js';
 import { planFixes } from '../../../src/fixes/plan-fixes.js';
 import { createHttpServer, type HttpServer } from '../../../src/http/server.js';
-import {
-  FAKE_FIX_TOKEN,
-  type FakeCloudflareApi,
-  startFakeCloudflareApi,
-} from '../../fakes/cloudflare-api.js';
+import { FAKE_FIX_TOKEN } from '../../fakes/cloudflare-api/scenario.js';
+import { type FakeCloudflareApi, startFakeCloudflareApi } from '../../fakes/cloudflare-api/server.js';
 import { brokenReport, strictZone } from '../../fixes/support/broken-by-a-change.js';
 import { ZONE_ID } from '../../support/cloudflare-scenarios.js';
 import { removePrefix } from '../../support/redis-cleanup.js';

@@ -6,11 +6,8 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createFixStore } from '../../../src/fixes/fix-store.js';
-import {
-  FAKE_FIX_TOKEN,
-  type FakeCloudflareApi,
-  startFakeCloudflareApi,
-} from '../../fakes/cloudflare-api.js';
+import { FAKE_FIX_TOKEN } from '../../fakes/cloudflare-api/scenario.js';
+import { type FakeCloudflareApi, startFakeCloudflareApi } from '../../fakes/cloudflare-api/server.js';
 import { brokenDiagnoser, strictZone } from '../../fixes/support/broken-by-a-change.js';
 import { ZONE_ID } from '../../support/cloudflare-scenarios.js';
 import { blocksText, type Harness, startHarness, threadOf } from '../../support/slack-harness.js';

@@ -8,13 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  emptyScenario,
-  FAKE_TOKEN,
-  type FakeCloudflareApi,
-  type FakeScenario,
-  startFakeCloudflareApi,
-} from '../../fakes/cloudflare-api.js';
+import { emptyScenario, FAKE_TOKEN, type FakeScenario } from '../../fakes/cloudflare-api/scenario.js';
+import { type FakeCloudflareApi, startFakeCloudflareApi } from '../../fakes/cloudflare-api/server.js';
 import { type DnsServer, startDnsServer } from '../../fakes/dns-server.js';
 import { type EdgeBehaviour, type FakeEdge, startFakeEdge } from '../../fakes/fake-edge.js';
 import { type LabOriginName, type OriginLab, startOriginLab } from '../../fakes/origin-lab.js';

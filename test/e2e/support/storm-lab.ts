@@ -5,7 +5,7 @@
 // else: one tunnel with no connector (`tunnel-down`), one load balancer's pools all unhealthy
 // (`pool-down`), or Cloudflare's edge failing while every origin answers (`edge-failing`).
 import type { Diagnoser } from '../../../src/diagnoser.js';
-import { startFakeCloudflareApi } from '../../fakes/cloudflare-api.js';
+import { startFakeCloudflareApi } from '../../fakes/cloudflare-api/server.js';
 import { startFakeEdge } from '../../fakes/fake-edge.js';
 import { startOriginLab } from '../../fakes/origin-lab.js';
 import { aRecordZone, lbZone, TUNNEL_ID, tunnelZone, ZONE_ID } from '../../support/cloudflare-scenarios.js';

@@ -4,7 +4,7 @@
 import type { Diagnoser } from '../../../src/diagnoser.js';
 import type { Change } from '../../../src/diagnosis/change.js';
 import type { Report } from '../../../src/diagnosis/report.js';
-import type { FakeScenario } from '../../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../../fakes/cloudflare-api/scenario.js';
 import { ACCOUNT_ID, aRecordZone, ZONE_ID } from '../../support/cloudflare-scenarios.js';
 import { reported } from '../../support/findings.js';
 

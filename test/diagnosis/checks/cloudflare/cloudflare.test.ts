@@ -1,7 +1,7 @@
 // The Cloudflare API check end to end: real SDK against the loopback fake API, real engine.
 import { describe, expect, it } from 'vitest';
 import { createCloudflareCache } from '../../../../src/cloudflare/cloudflare-cache.js';
-import { GLOBAL_KEY } from '../../../fakes/cloudflare-api.js';
+import { GLOBAL_KEY } from '../../../fakes/cloudflare-api/scenario.js';
 import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import {
   aRecordZone,

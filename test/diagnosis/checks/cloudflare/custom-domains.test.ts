@@ -4,7 +4,7 @@
 // `AAAA 100::` (dnscontrol/dnscontrol#2509 and #4907; cloudflare-docs#29353 "Workers custom
 // domains: Proxied … records pointing to 100::"). Read permission: "Workers Scripts Read" (account).
 import { describe, expect, it } from 'vitest';
-import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../../../fakes/cloudflare-api/scenario.js';
 import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { ACCOUNT_ID, aRecordZone, HOST, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';

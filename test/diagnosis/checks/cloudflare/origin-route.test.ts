@@ -1,7 +1,7 @@
 // Origin Rules and Configuration Rules read from the fake API in their real shapes and applied to
 // the diagnosed request: what the origin check is told to connect to, and what the report says.
 import { describe, expect, it } from 'vitest';
-import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../../../fakes/cloudflare-api/scenario.js';
 import {
   cacheRule,
   cacheRuleset,

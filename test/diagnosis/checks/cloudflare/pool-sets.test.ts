@@ -3,7 +3,7 @@
 // `match` matches all requests, `match.topology` by regions/countries/PoPs; `overrides.pools` is the
 // flat pool list): which pools can serve this visitor is read from them, not from default_pools.
 import { describe, expect, it } from 'vitest';
-import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../../../fakes/cloudflare-api/scenario.js';
 import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { HOST, lbZone, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';

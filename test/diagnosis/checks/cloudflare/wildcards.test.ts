@@ -5,7 +5,7 @@
 // an empty non-terminal stop a wildcard; RFC 4592 closest encloser). Records are listed by the fake
 // API with the real filters (name.exact, name.startswith, name.endswith).
 import { describe, expect, it } from 'vitest';
-import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../../../fakes/cloudflare-api/scenario.js';
 import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { aRecordZone, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';

@@ -1,8 +1,8 @@
 // Hosts served by a wildcard record or by a Worker, read through the real SDK from the fake API
-// (record and route shapes: test/fakes/cloudflare-api.ts), correlated by the real engine.
+// (record and route shapes: test/fakes/cloudflare-api/), correlated by the real engine.
 import { describe, expect, it } from 'vitest';
 import { matchRoute } from '../../../../src/diagnosis/checks/cloudflare/workers.js';
-import type { FakeScenario } from '../../../fakes/cloudflare-api.js';
+import type { FakeScenario } from '../../../fakes/cloudflare-api/scenario.js';
 import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';

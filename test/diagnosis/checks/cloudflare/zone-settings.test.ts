@@ -1,7 +1,7 @@
 // ssl_automatic_mode and origin_max_http_version come from their own endpoints (the bulk settings
 // answer lacks them), and only when they change what the report says.
 import { describe, expect, it } from 'vitest';
-import type { FakeCloudflareApi } from '../../../fakes/cloudflare-api.js';
+import type { FakeCloudflareApi } from '../../../fakes/cloudflare-api/server.js';
 import { codes, findingOf, runDiagnosis } from '../../../support/cloudflare-harness.js';
 import { aRecordZone, HOST, ORIGIN_IP, ZONE_ID } from '../../../support/cloudflare-scenarios.js';
 import { fakeCloudflarePerTest } from '../../../support/fake-cloudflare-per-test.js';
