@@ -6,11 +6,8 @@ import { createDiagnoser } from '../diagnoser.js';
 import { MAX_SAMPLES } from '../diagnosis/checks/origin-samples/schedule.js';
 import type { Report } from '../diagnosis/report.js';
 import { parseSite } from '../diagnosis/target.js';
-import { parseDuration } from '../watch/watch-state.js';
 import { createProgress } from './progress.js';
-import { renderHuman } from './render-human.js';
 import { styleFor } from './style.js';
-import { runWatchLoop } from './watch-loop.js';
 
 interface Output {
   write(text: string): unknown;
@@ -53,7 +50,12 @@ export async function runDiagnose(argv: string[], env: Env, stdout: Output, stde
     return fail(`--samples must be a whole number from 1 to ${MAX_SAMPLES}`);
   }
 
-  const watchMs = values.watch === undefined ? undefined : parseDuration(values.watch);
+  // The watch (and below, the human renderer) is imported only on the paths that use it: a cold
+  // `diagnose --json` loads neither.
+  const watchMs =
+    values.watch === undefined
+      ? undefined
+      : (await import('../watch/watch-state.js')).parseDuration(values.watch);
   if (values.watch !== undefined && watchMs === undefined) {
     return fail('--watch takes a duration such as 30m, 2h or 90s (at most 24h)');
   }
@@ -83,12 +85,18 @@ export async function runDiagnose(argv: string[], env: Env, stdout: Output, stde
         },
       },
     );
-  const print = (report: Report) => {
-    progress?.clear();
-    stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderHuman(report, style));
+  // Started before the run, so the report view's modules load while the probes wait on the network.
+  const rendering = values.json ? undefined : import('./render-human.js').then((m) => m.renderHuman);
+  const printer = async () => {
+    const render = await rendering;
+    return (report: Report) => {
+      progress?.clear();
+      stdout.write(render ? render(report, style) : `${JSON.stringify(report, null, 2)}\n`);
+    };
   };
   try {
     if (watchMs !== undefined) {
+      const [{ runWatchLoop }, print] = await Promise.all([import('./watch-loop.js'), printer()]);
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
@@ -117,7 +125,7 @@ export async function runDiagnose(argv: string[], env: Env, stdout: Output, stde
       }
     }
     const report = await runOnce();
-    print(report);
+    (await printer())(report);
     return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
   } finally {
     progress?.clear();

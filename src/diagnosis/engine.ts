@@ -3,7 +3,6 @@
 // budget; one that throws or overruns becomes an `errored` check with a finding, never a crash.
 import type { AnyCheck, CheckContext, CheckResult, DiagnoseOptions } from './check.js';
 import type { FindingCode } from './codes.js';
-import { correlate } from './correlate.js';
 import type { CheckName, Facts } from './facts.js';
 import { type Finding, type FindingInput, finding } from './finding.js';
 import type { Ports } from './ports.js';
@@ -53,12 +52,16 @@ export async function diagnose(
     return promise;
   };
   const all = checks.map(schedule);
+  // The correlation rules (about 20 modules) are needed only once the checks are done: they load
+  // while the probes wait on the network, not before the first probe may start (CLI cold start).
+  const correlation = import('./correlate.js');
   await Promise.all(checks.filter((c) => !c.trailing).map(schedule));
   othersDone.abort();
   await Promise.all(all);
 
   const summaries = checks.map((c) => outcomes.get(c.name)?.summary).filter((s) => s !== undefined);
   const observed = checks.flatMap((c) => outcomes.get(c.name)?.findings ?? []);
+  const { correlate } = await correlation;
   const { findings, primaryCause } = correlate(
     { target, facts, findings: observed, checks: summaries },
     undefined,

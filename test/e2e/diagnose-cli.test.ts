@@ -291,6 +291,44 @@ describe('check502 diagnose output', () => {
   });
 });
 
+describe('check502 diagnose loads what a diagnosis needs, not the bot', () => {
+  // A one-off command starts in a fresh process each time: the chat, queue, server and metrics code
+  // (and their packages) must not load for it, nor, without a token, the Cloudflare SDK and the
+  // zone reader. The recorder sees every module loaded through `import`, lazily imported ones too.
+  const unwanted = (modules: string[]) =>
+    modules.filter((url) =>
+      /\/dist\/(chat|jobs|http|metrics|incidents|roles|monitors)\/|\/node_modules\/(@slack|@discordjs|discord\.js|bullmq|ioredis|pino|prom-client|cloudflare)\//.test(
+        url,
+      ),
+    );
+  const zoneReader = (modules: string[]) => modules.filter((url) => url.endsWith('/cloudflare/read-zone.js'));
+  const diagnose = (env: Record<string, string> = {}) =>
+    runCli(
+      ['diagnose', lab.url, '--json', '--timeout', '2', '--origin', lab.origins.origins.healthy.address],
+      baseEnv(env),
+      { logDir: lab.dir, recordModules: true },
+    );
+
+  it('without a token: no chat, queue, server, metrics or Cloudflare code', async () => {
+    lab.edge.setBehaviour(lab.proxyTo('healthy', { strict: true }));
+    const run = await diagnose();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.modules.some((url) => url.endsWith('/dist/diagnosis/engine.js'))).toBe(true);
+    expect(unwanted(run.modules)).toEqual([]);
+    expect(zoneReader(run.modules)).toEqual([]);
+  });
+
+  it('with a token: the zone reader and the SDK, still nothing of the bot', async () => {
+    lab.api.scenario = lab.zone({ type: 'A', content: lab.origins.origins.healthy.address }, 'strict');
+    lab.edge.setBehaviour(lab.proxyTo('healthy', { strict: true }));
+    const run = await diagnose(apiEnv());
+    expect(run.code, run.stderr).toBe(0);
+    expect(zoneReader(run.modules)).toHaveLength(1);
+    expect(unwanted(run.modules).every((url) => url.includes('/node_modules/cloudflare/'))).toBe(true);
+    expect(unwanted(run.modules)).not.toEqual([]);
+  });
+});
+
 describe('check502 diagnose samples what one probe misses', () => {
   // The lab origins below fail whoever connects (the edge or the prober), as a real origin would:
   // by a seeded random draw per connection, in bursts, or on reused connections only. When every

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'check502.js');
 const RECORDER = fileURLToPath(new URL('./net-recorder.mjs', import.meta.url));
+const MODULE_RECORDER = fileURLToPath(new URL('./module-recorder.mjs', import.meta.url));
 
 export interface NetEvent {
   kind: 'connect' | 'lookup-result' | 'system-lookup' | 'resolve';
@@ -27,6 +28,8 @@ export interface CliRun {
   stdout: string;
   stderr: string;
   net: NetEvent[];
+  /** URLs of the modules the child loaded through `import` (only with `recordModules`). */
+  modules: string[];
 }
 
 let runs = 0;
@@ -34,12 +37,19 @@ let runs = 0;
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  options: { logDir?: string; limitMs?: number } = {},
+  options: { logDir?: string; limitMs?: number; recordModules?: boolean } = {},
 ): Promise<CliRun> {
   const netlog = join(options.logDir ?? tmpdir(), `check502-e2e-net-${process.pid}-${++runs}.jsonl`);
-  const child = spawn(process.execPath, ['--import', RECORDER, BIN, ...args], {
+  const modulelog = options.recordModules ? `${netlog}.modules` : undefined;
+  const recorders = ['--import', RECORDER, ...(modulelog ? ['--import', MODULE_RECORDER] : [])];
+  const child = spawn(process.execPath, [...recorders, BIN, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CHECK502_E2E_NETLOG: netlog, ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      CHECK502_E2E_NETLOG: netlog,
+      ...(modulelog ? { CHECK502_E2E_MODULELOG: modulelog } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -62,7 +72,14 @@ export function runCli(
             .map((line) => JSON.parse(line) as NetEvent)
         : [];
       rmSync(netlog, { force: true });
-      resolve({ code, signal, stdout, stderr, net });
+      const modules =
+        modulelog && existsSync(modulelog)
+          ? readFileSync(modulelog, 'utf8')
+              .split('\n')
+              .filter((line) => line !== '')
+          : [];
+      if (modulelog) rmSync(modulelog, { force: true });
+      resolve({ code, signal, stdout, stderr, net, modules });
     });
   });
 }
