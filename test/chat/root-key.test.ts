@@ -9,7 +9,8 @@ import { createDiscordSink } from '../../src/chat/discord/discord-sink.js';
 import type { RunContext } from '../../src/chat/sink.js';
 import { SlackSink } from '../../src/chat/slack/slack-sink.js';
 import { rootKeyOf } from '../../src/incidents/root-poster.js';
-import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
+import { startFakeDiscordApi } from '../fakes/discord-api/server.js';
+import type { FakeDiscordApi } from '../fakes/discord-api/shapes.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 
 const logger = pino({ level: 'silent' });

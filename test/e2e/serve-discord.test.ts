@@ -14,7 +14,8 @@ import {
   postInteraction,
   signedHeaders,
 } from '../chat/discord/signing.js';
-import { type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
+import { startFakeDiscordApi } from '../fakes/discord-api/server.js';
+import type { FakeDiscordApi } from '../fakes/discord-api/shapes.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.js';
 import { LAB_HOST, startLabDiagnoser } from '../support/lab-diagnoser.js';
 import { removePrefix } from '../support/redis-cleanup.js';

@@ -14,7 +14,7 @@ import { createIncidentStore } from '../../src/incidents/incident-store.js';
 import { queueStormPost, STORM_QUEUE } from '../../src/incidents/storm-queue.js';
 import { createStormStore } from '../../src/incidents/storm-store.js';
 import { startStormWorker } from '../../src/incidents/storm-worker.js';
-import { startFakeDiscordApi } from '../fakes/discord-api.js';
+import { startFakeDiscordApi } from '../fakes/discord-api/server.js';
 import { startFakeSlackApi } from '../fakes/slack-api.js';
 import { eventually, logger, report } from './harness.js';
 

@@ -15,7 +15,8 @@ import {
   makeKeys,
   postInteraction,
 } from '../chat/discord/signing.js';
-import { DISCORD_ERRORS, type FakeDiscordApi, startFakeDiscordApi } from '../fakes/discord-api.js';
+import { startFakeDiscordApi } from '../fakes/discord-api/server.js';
+import { DISCORD_ERRORS, type FakeDiscordApi } from '../fakes/discord-api/shapes.js';
 import { waitUntil } from '../faults/support/check502-process.js';
 import { removePrefix } from '../support/redis-cleanup.js';
 import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';

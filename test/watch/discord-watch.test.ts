@@ -20,7 +20,7 @@ import {
   rerunInteraction,
   signedHeaders,
 } from '../chat/discord/signing.js';
-import { startFakeDiscordApi } from '../fakes/discord-api.js';
+import { startFakeDiscordApi } from '../fakes/discord-api/server.js';
 import { removePrefix } from '../support/redis-cleanup.js';
 import { scriptedDiagnoser } from '../support/scripted-diagnoser.js';
 

@@ -7,7 +7,8 @@ import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { afterEach, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/chat/discord/api/rest-client.js';
 import { createDiscordSink } from '../../../src/chat/discord/discord-sink.js';
-import { DISCORD_ERRORS, startFakeDiscordApi } from '../../fakes/discord-api.js';
+import { startFakeDiscordApi } from '../../fakes/discord-api/server.js';
+import { DISCORD_ERRORS } from '../../fakes/discord-api/shapes.js';
 
 const before = getGlobalDispatcher();
 afterEach(() => setGlobalDispatcher(before));

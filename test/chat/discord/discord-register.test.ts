@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDiscordRegister } from '../../../src/cli/discord-register.js';
-import { DISCORD_ERRORS, type FakeDiscordApi, startFakeDiscordApi } from '../../fakes/discord-api.js';
+import { startFakeDiscordApi } from '../../fakes/discord-api/server.js';
+import { DISCORD_ERRORS, type FakeDiscordApi } from '../../fakes/discord-api/shapes.js';
 import { APP_ID, GUILD_ID } from './signing.js';
 
 describe('check502 discord register', () => {

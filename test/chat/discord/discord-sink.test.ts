@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/chat/discord/api/rest-client.js';
 import { createDiscordSink, INTERACTION_TOKEN_LIFETIME_MS } from '../../../src/chat/discord/discord-sink.js';
 import { createLogger } from '../../../src/log/logger.js';
-import { DISCORD_ERRORS, type FakeDiscordApi, startFakeDiscordApi } from '../../fakes/discord-api.js';
+import { startFakeDiscordApi } from '../../fakes/discord-api/server.js';
+import { DISCORD_ERRORS, type FakeDiscordApi } from '../../fakes/discord-api/shapes.js';
 import { refusedReport } from './fixtures.js';
 import { APP_ID, CHANNEL_ID } from './signing.js';
 

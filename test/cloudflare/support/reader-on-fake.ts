@@ -1,6 +1,7 @@
 // The set-up of the create-cloudflare-reader.*.test.ts files: a fake Cloudflare API per test
 // (example.com with shop and blog records and its settings, other.net), a reader pointed at it,
 // and the CloudflareApiError a call fails with.
+
 import { afterEach, beforeEach, expect } from 'vitest';
 import { createCloudflareCache } from '../../../src/cloudflare/cloudflare-cache.js';
 import { createCloudflareReader } from '../../../src/cloudflare/create-cloudflare-reader.js';
