@@ -21,7 +21,8 @@ import { settingChanged } from '../fakes/audit-log-entries.js';
 import { FAKE_TOKEN } from '../fakes/cloudflare-api/scenario.js';
 import { type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api/server.js';
 import { type EdgeBehaviour, type FakeEdge, startFakeEdge } from '../fakes/fake-edge.js';
-import { type LabOriginName, type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
+import { type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
+import type { LabOriginName } from '../fakes/origin-lab-origins.js';
 import { ACCOUNT_ID, aRecordZone, HOST, tunnelZone, ZONE_ID } from '../support/cloudflare-scenarios.js';
 
 let lab: OriginLab;

@@ -19,7 +19,8 @@ import { createOriginProber } from '../../src/probes/origin-prober.js';
 import { FAKE_TOKEN, type FakeScenario } from '../fakes/cloudflare-api/scenario.js';
 import { type FakeCloudflareApi, startFakeCloudflareApi } from '../fakes/cloudflare-api/server.js';
 import { type EdgeBehaviour, type FakeEdge, startFakeEdge } from '../fakes/fake-edge.js';
-import { type LabOriginName, type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
+import { type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
+import type { LabOriginName } from '../fakes/origin-lab-origins.js';
 import { originRuleset, routeRule } from '../fakes/origin-rules.js';
 import { aRecordZone, HOST, ZONE_ID } from '../support/cloudflare-scenarios.js';
 

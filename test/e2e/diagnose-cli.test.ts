@@ -8,7 +8,7 @@ import type { Finding } from '../../src/diagnosis/finding.js';
 import type { Report } from '../../src/diagnosis/report.js';
 import { FAKE_TOKEN } from '../fakes/cloudflare-api/scenario.js';
 import type { EdgeBehaviour } from '../fakes/fake-edge.js';
-import type { LabOriginName } from '../fakes/origin-lab.js';
+import type { LabOriginName } from '../fakes/origin-lab-origins.js';
 import { buildIfStale } from './support/build-if-stale.js';
 import { type E2eLab, SITE, startE2eLab, TUNNEL_ID } from './support/lab.js';
 import { type CliRun, offLoopback, runCli } from './support/run-cli.js';

@@ -6,129 +6,12 @@
 //   const lab = await startOriginLab({ site: 'shop.example.com', delayMs: 200 });
 //   lab.origins.refused.address, lab.origins.expired.httpsPort, lab.ca (PEM, pass as extraCa), lab.connections('healthy')
 //   await lab.close();
-import { createSecureServer } from 'node:http2';
+// The origins themselves are in origin-lab-origins.ts, their sockets' behaviour in origin-lab-handlers.ts.
 import { createServer, type Server, type Socket } from 'node:net';
-import { createSecureContext, TLSSocket } from 'node:tls';
-import { type KeyPair, type LabCertificates, makeLabCertificates } from './certs.js';
-import {
-  type Responder,
-  type ResponderName,
-  responders,
-  type StatefulResponderName,
-  statefulResponders,
-} from './origin-behaviours.js';
+import { type LabCertificates, makeLabCertificates } from './certs.js';
 import { type Blackhole, startBlackhole } from './origin-blackhole.js';
-
-type CertName = Exclude<keyof LabCertificates, 'ca'>;
-
-/** What one port of an origin does. */
-export type PortBehaviour =
-  | { kind: 'closed' }
-  | { kind: 'blackhole' }
-  | { kind: 'plain'; respond: AnyResponder }
-  | {
-      kind: 'tls';
-      cert: CertName;
-      respond: AnyResponder;
-      /**
-       * Sends a CertificateRequest. `required` fails the handshake without one (nginx
-       * `ssl_verify_client on`); `optional` completes it and lets the responder answer (nginx
-       * `optional`, which then answers 400 itself).
-       */
-      clientCert?: 'required' | 'optional';
-      /** Highest TLS version offered (TLS 1.2 origins fail a required client certificate in the handshake). */
-      maxVersion?: 'TLSv1.2' | 'TLSv1.3';
-      /** Offers h2 in ALPN: `h2` speaks it (node:http2); `h2-broken` then answers in HTTP/1.1 bytes. */
-      h2?: 'h2' | 'h2-broken';
-    };
-
-/** A fixed behaviour, or one with state (a seeded random sequence, a clock) made fresh per lab and port. */
-type AnyResponder = ResponderName | StatefulResponderName;
-
-function responderFor(name: AnyResponder): Responder {
-  return name in statefulResponders
-    ? statefulResponders[name as StatefulResponderName]()
-    : responders[name as ResponderName];
-}
-
-const plain = (respond: AnyResponder): PortBehaviour => ({ kind: 'plain', respond });
-const tls = (respond: AnyResponder, cert: CertName = 'valid'): PortBehaviour => ({
-  kind: 'tls',
-  cert,
-  respond,
-});
-const closed: PortBehaviour = { kind: 'closed' };
-
-export const LAB_ORIGINS = {
-  healthy: { http: plain('ok'), https: tls('ok') },
-  refused: { http: closed, https: closed },
-  blackhole: { http: { kind: 'blackhole' }, https: { kind: 'blackhole' } },
-  reset: { http: plain('resetAfterRequest'), https: tls('resetAfterRequest') },
-  resetOnAccept: { http: plain('reset'), https: plain('reset') },
-  stall: { http: plain('stall'), https: tls('stall') },
-  tlsStall: { http: plain('ok'), https: plain('stall') },
-  garbage: { http: plain('garbage'), https: tls('garbage') },
-  badGateway: { http: plain('badGateway'), https: tls('badGateway') },
-  serverError: { http: plain('serverError'), https: tls('serverError') },
-  plainOnTls: { http: plain('ok'), https: plain('ok') },
-  noHttps: { http: plain('ok'), https: closed },
-  noHttp: { http: closed, https: tls('ok') },
-  tlsAlert: { http: plain('ok'), https: plain('tlsAlert') },
-  expired: { http: plain('ok'), https: tls('ok', 'expired') },
-  expiring: { http: plain('ok'), https: tls('ok', 'expiring') },
-  selfSigned: { http: plain('ok'), https: tls('ok', 'selfSigned') },
-  wrongName: { http: plain('ok'), https: tls('ok', 'wrongName') },
-  hugeHeaders: { http: plain('hugeHeaders'), https: tls('hugeHeaders') },
-  http10: { http: plain('http10'), https: tls('http10') },
-  closeMidHeaders: { http: plain('closeMidHeaders'), https: tls('closeMidHeaders') },
-  slowBody: { http: plain('slowBody'), https: tls('slowBody') },
-  /** `Connection: close` on every response: keep-alive off. */
-  noKeepAlive: { http: plain('okClose'), https: tls('okClose') },
-  /** Closes idle kept-alive connections after 2 s without announcing it (gunicorn's default). */
-  idleClose: { http: plain('okIdleClose2s'), https: tls('okIdleClose2s') },
-  /** Closes idle connections after 3 s and says so in `Keep-Alive: timeout=3`. */
-  idleCloseHinted: { http: plain('okIdleClose3sHint'), https: tls('okIdleClose3sHint') },
-  /** Resets one connection in three after reading the request. */
-  flakyReset: { http: plain('flakyReset'), https: tls('flakyReset') },
-  /** Answers one connection in three with a 502 page. */
-  flaky502: { http: plain('flaky502'), https: tls('flaky502') },
-  /** Resets one connection in three at random (seeded: the same connections on every run), the edge's included. */
-  flakyRandom: { http: plain('randomReset'), https: tls('randomReset') },
-  /** Resets every connection accepted in the first 500 ms of each second: errors in bursts. */
-  flakyBurst: { http: plain('burstReset'), https: tls('burstReset') },
-  /** One connection in three (seeded) answers only after 6 s: slow now and then, a 524 at the edge. */
-  flakySlow: { http: plain('randomSlow'), https: tls('randomSlow') },
-  /** Fresh connections work; a second request on a kept-alive connection is reset. */
-  resetOnReuse: { http: plain('resetOnReuse'), https: tls('resetOnReuse') },
-  /** Authenticated Origin Pulls: the origin demands a client certificate the prober does not have. */
-  clientCert: {
-    http: plain('ok'),
-    https: { kind: 'tls', cert: 'valid', respond: 'ok', clientCert: 'required' },
-  },
-  /** The same on a TLS 1.2-only server: the handshake itself fails (handshake_failure alert). */
-  clientCertTls12: {
-    http: plain('ok'),
-    https: { kind: 'tls', cert: 'valid', respond: 'ok', clientCert: 'required', maxVersion: 'TLSv1.2' },
-  },
-  /** nginx `ssl_verify_client optional`: handshake completes, then 400 "No required SSL certificate". */
-  clientCertOptional: {
-    http: plain('ok'),
-    https: { kind: 'tls', cert: 'valid', respond: 'noClientCert', clientCert: 'optional' },
-  },
-  /** Offers h2 in ALPN and serves HTTP/2 properly (and HTTP/1.1 to clients that only offer that). */
-  http2: { http: plain('ok'), https: { kind: 'tls', cert: 'valid', respond: 'ok', h2: 'h2' } },
-  /** Offers h2 in ALPN, then speaks HTTP/1.1 on the h2 connection: Cloudflare shows 520. */
-  http2Broken: {
-    http: plain('ok'),
-    https: { kind: 'tls', cert: 'valid', respond: 'ok', h2: 'h2-broken' },
-  },
-  /** Nothing on 80; 443 completes TLS and then never answers (Full mode: 524; Flexible: 521). */
-  stallNoHttp: { http: closed, https: tls('stall') },
-  /** Listens only on the lab's alternate port (an Origin Rule's destination port override). */
-  altPortOnly: { http: closed, https: closed, alt: tls('ok') },
-} satisfies Record<string, { http: PortBehaviour; https: PortBehaviour; alt?: PortBehaviour }>;
-
-export type LabOriginName = keyof typeof LAB_ORIGINS;
+import { behaviourCert, handlerFor } from './origin-lab-handlers.js';
+import { LAB_ORIGINS, type LabOriginName, type PortBehaviour } from './origin-lab-origins.js';
 
 export interface LabOrigin {
   address: string;
@@ -263,54 +146,6 @@ async function freePorts(address: string): Promise<[number, number, number]> {
   ];
   await Promise.all(probes.map((server) => new Promise<void>((done) => server.close(() => done()))));
   return ports;
-}
-
-function behaviourCert(behaviour: PortBehaviour): CertName {
-  return behaviour.kind === 'tls' ? behaviour.cert : 'valid';
-}
-
-function handlerFor(behaviour: PortBehaviour, pair: KeyPair): ((socket: Socket) => void) | undefined {
-  if (behaviour.kind === 'plain') {
-    const respond = responderFor(behaviour.respond);
-    return (socket) => respond(socket, socket);
-  }
-  if (behaviour.kind !== 'tls') return undefined;
-  const respond = responderFor(behaviour.respond);
-  const context = createSecureContext({
-    cert: pair.cert,
-    key: pair.key,
-    ...(behaviour.maxVersion ? { maxVersion: behaviour.maxVersion } : {}),
-  });
-  if (behaviour.h2 === 'h2') return http2Responder(pair);
-  return (tcp) => {
-    const socket = new TLSSocket(tcp, {
-      isServer: true,
-      secureContext: context,
-      ALPNProtocols: behaviour.h2 ? ['h2', 'http/1.1'] : ['http/1.1'],
-      requestCert: behaviour.clientCert !== undefined,
-      rejectUnauthorized: behaviour.clientCert === 'required',
-    });
-    socket.on('error', () => tcp.destroy());
-    socket.once('secure', () => {
-      // h2-broken: agreed to h2, answers as if it were HTTP/1.1 (a proxy that advertises what it cannot speak).
-      if (socket.alpnProtocol === 'h2') {
-        socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
-        return;
-      }
-      respond(socket, tcp);
-    });
-  };
-}
-
-/** A real HTTP/2 server (node:http2, HTTP/1.1 allowed for clients that only offer that), fed each accepted TCP socket. */
-function http2Responder(pair: KeyPair): (socket: Socket) => void {
-  const server = createSecureServer({ cert: pair.cert, key: pair.key, allowHTTP1: true }, (req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html', server: `lab-origin-h${req.httpVersionMajor}` });
-    res.end('<!doctype html><title>shop</title>ok');
-  });
-  server.on('sessionError', () => {});
-  server.on('tlsClientError', () => {});
-  return (socket) => server.emit('connection', socket);
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OriginObservation, OriginProbeRequest, OriginProber } from '../../src/diagnosis/ports.js';
 import { createAddressPolicy } from '../../src/probes/address-policy.js';
 import { createOriginProber } from '../../src/probes/origin-prober.js';
-import { type LabOriginName, type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
+import { type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
+import type { LabOriginName } from '../fakes/origin-lab-origins.js';
 
 let lab: OriginLab;
 let prober: OriginProber;

@@ -5,7 +5,8 @@ import type { OriginObservation, OriginProber } from '../../src/diagnosis/ports.
 import { createAddressPolicy } from '../../src/probes/address-policy.js';
 import { CLOUDFLARE_ORIGIN_CA_ROOTS } from '../../src/probes/cloudflare-origin-ca.js';
 import { createOriginProber } from '../../src/probes/origin-prober.js';
-import { type LabOriginName, type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
+import { type OriginLab, startOriginLab } from '../fakes/origin-lab.js';
+import type { LabOriginName } from '../fakes/origin-lab-origins.js';
 
 const BUDGET_MS = 1500;
 let lab: OriginLab;

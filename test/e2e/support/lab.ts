@@ -12,7 +12,8 @@ import { emptyScenario, FAKE_TOKEN, type FakeScenario } from '../../fakes/cloudf
 import { type FakeCloudflareApi, startFakeCloudflareApi } from '../../fakes/cloudflare-api/server.js';
 import { type DnsServer, startDnsServer } from '../../fakes/dns-server.js';
 import { type EdgeBehaviour, type FakeEdge, startFakeEdge } from '../../fakes/fake-edge.js';
-import { type LabOriginName, type OriginLab, startOriginLab } from '../../fakes/origin-lab.js';
+import { type OriginLab, startOriginLab } from '../../fakes/origin-lab.js';
+import type { LabOriginName } from '../../fakes/origin-lab-origins.js';
 
 export const SITE = 'shop.lab.test';
 export const ZONE = 'lab.test';

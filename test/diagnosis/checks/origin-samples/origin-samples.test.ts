@@ -10,7 +10,8 @@ import { parseSite } from '../../../../src/diagnosis/target.js';
 import { createAddressPolicy } from '../../../../src/probes/address-policy.js';
 import { createKeepAliveProber } from '../../../../src/probes/keepalive-prober.js';
 import { createOriginProber } from '../../../../src/probes/origin-prober.js';
-import { type LabOriginName, type OriginLab, startOriginLab } from '../../../fakes/origin-lab.js';
+import { type OriginLab, startOriginLab } from '../../../fakes/origin-lab.js';
+import type { LabOriginName } from '../../../fakes/origin-lab-origins.js';
 
 let lab: OriginLab;
 const policy = createAddressPolicy(['127.0.0.0/8']);

@@ -5,7 +5,7 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { originCheck } from '../../../../src/diagnosis/checks/origin/index.js';
-import type { LabOriginName } from '../../../fakes/origin-lab.js';
+import type { LabOriginName } from '../../../fakes/origin-lab-origins.js';
 import { codes, lab, originLabForFile, problems, run } from './support/run-origin-check.js';
 
 originLabForFile();

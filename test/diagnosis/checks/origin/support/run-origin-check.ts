@@ -11,7 +11,8 @@ import type { AddressPolicy, Ports } from '../../../../../src/diagnosis/ports.js
 import { parseSite } from '../../../../../src/diagnosis/target.js';
 import { createAddressPolicy } from '../../../../../src/probes/address-policy.js';
 import { createOriginProber } from '../../../../../src/probes/origin-prober.js';
-import { type LabOriginName, type OriginLab, startOriginLab } from '../../../../fakes/origin-lab.js';
+import { type OriginLab, startOriginLab } from '../../../../fakes/origin-lab.js';
+import type { LabOriginName } from '../../../../fakes/origin-lab-origins.js';
 
 /** The lab of the running file (a live binding, set in beforeAll). */
 export let lab: OriginLab;
