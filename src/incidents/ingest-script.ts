@@ -13,114 +13,153 @@ local seenTtl = tonumber(ARGV[4])
 local editMs = tonumber(ARGV[5])
 local alerts = cjson.decode(ARGV[6])
 local out = {}
--- Writes whose value is the same for the whole batch are done once per key at the end: in a storm a
--- batch holds many alerts for few sites, and every redis.call costs the server.
-local touched = {}
-local touchedOrder = {}
-local seenKeys = {}
-local seenOrder = {}
-local function markSeen(key)
-  if not seenKeys[key] then seenKeys[key] = true; seenOrder[#seenOrder + 1] = key end
+-- A batch holds many alerts for few sites, and every redis.call costs the server: each site's and
+-- incident's state is read once, changed here, and written once at the end (the script is atomic, so
+-- nobody sees the difference). What remains per alert are the two reads of its delivery identity.
+local sites = {}
+local incs = {}
+local incOrder = {}
+local function site(name)
+  local s = sites[name]
+  if not s then
+    s = { key = P .. ':site:' .. name, seenKey = P .. ':seen:' .. name, seen = {}, written = {}, order = {} }
+    s.current = redis.call('HGET', s.key, 'current')
+    sites[name] = s
+  end
+  return s
 end
+local function newInc(id)
+  local c = { key = P .. ':inc:' .. id, set = {}, statuses = {}, written = {}, order = {},
+    sources = {}, sourceOrder = {} }
+  incs[id] = c
+  incOrder[#incOrder + 1] = id
+  return c
+end
+local function inc(id)
+  if incs[id] then return incs[id] end
+  local c = newInc(id)
+  local f = redis.call('HMGET', c.key, 'state', 'gen', 'opened', 'openQueuedMs', 'editQueuedMs', 'alerts', 'active')
+  c.state = f[1]
+  c.gen = tonumber(f[2])
+  c.opened = f[3] == '1'
+  c.openAsked = tonumber(f[4] or '0') or 0
+  c.editQueued = tonumber(f[5] or '0') or 0
+  c.alerts = tonumber(f[6] or '0') or 0
+  c.active = tonumber(f[7] or '0') or 0
+  return c
+end
+-- A hash field as this batch left it: read from Redis once (false when absent), then from memory.
+local function cached(values, key, name)
+  local v = values[name]
+  if v == nil then
+    v = redis.call('HGET', key, name)
+    values[name] = v
+  end
+  return v
+end
+local function change(values, t, name, value)
+  if not t.written[name] then
+    t.written[name] = true
+    t.order[#t.order + 1] = name
+  end
+  values[name] = value
+end
+local function set(c, name, value) c.set[name] = value end
+local function seenOf(s, akey) return cached(s.seen, s.seenKey, akey) end
+local function remember(s, akey, value) change(s.seen, s, akey, value) end
+local function statusOf(c, akey) return cached(c.statuses, c.key .. ':alerts', akey) end
+local function setStatus(c, akey, value) change(c.statuses, c, akey, value) end
 for i, a in ipairs(alerts) do
-  local siteKey = P .. ':site:' .. a.site
-  local seenKey = P .. ':seen:' .. a.site
+  local s = site(a.site)
   local akey = a.fingerprint .. '|' .. a.start
-  local cur = redis.call('HGET', siteKey, 'current')
-  local incKey = false
+  local cur = s.current
+  local c = false
   local state = false
-  local gen = false
-  local opened = false
-  local openAsked = 0
-  local editQueued = 0
   if cur then
-    incKey = P .. ':inc:' .. cur
-    local f = redis.call('HMGET', incKey, 'state', 'gen', 'opened', 'openQueuedMs', 'editQueuedMs')
-    state = f[1]
-    gen = tonumber(f[2])
-    opened = f[3] == '1'
-    openAsked = tonumber(f[4] or '0') or 0
-    editQueued = tonumber(f[5] or '0') or 0
+    c = inc(cur)
+    state = c.state
   end
   local r = { i = i - 1, action = 'stale', id = cur or '' }
   if a.status == 'firing' then
     local seen = false
-    if a.start ~= '' then seen = redis.call('HGET', seenKey, akey) end
+    if a.start ~= '' then seen = seenOf(s, akey) end
     if seen then
       r.action = 'duplicate'
     else
       if (not state) or state == 'resolved' then
-        local seq = redis.call('HINCRBY', siteKey, 'seq', 1)
+        local seq = redis.call('HINCRBY', s.key, 'seq', 1)
         local id = a.site .. '#' .. seq
-        local key = P .. ':inc:' .. id
-        redis.call('HSET', key, 'id', id, 'site', a.site, 'state', 'open', 'alerts', 0, 'active', 0,
-          'gen', 1, 'firstSeen', nowIso, 'summary', a.summary, 'editQueuedMs', 0,
-          'noteAt', nowIso, 'noteAlerts', 1)
-        if state then redis.call('HSET', key, 'previous', cur) end
+        local n = newInc(id)
+        n.fresh = true
+        n.state = 'open'; n.gen = 1; n.opened = false; n.openAsked = 0; n.editQueued = 0
+        n.alerts = 0; n.active = 0
+        n.set = { id = id, site = a.site, state = 'open', firstSeen = nowIso, summary = a.summary,
+          editQueuedMs = 0, noteAt = nowIso, noteAlerts = 1 }
+        if state then n.set.previous = cur end
         -- a monitor's alert names its channel: the incident is posted there, not in the alert channel
         if type(a.route) == 'table' and (a.route.platform == 'slack' or a.route.platform == 'discord')
           and type(a.route.channel) == 'string' then
-          redis.call('HSET', key, 'route:' .. a.route.platform, a.route.channel)
+          n.set['route:' .. a.route.platform] = a.route.channel
         end
-        redis.call('HSET', siteKey, 'current', id)
+        -- the site's pointer is written now: it is one write per opening, and rare
+        redis.call('HSET', s.key, 'current', id)
+        s.current = id
         cur = id
-        incKey = key
-        state = 'open'
-        gen = 1
-        opened = false
-        openAsked = 0
-        editQueued = 0
+        c = n
         r.action = 'opened'
       elseif state == 'resolving' then
         -- a flap: the alert fired again while we were waiting to confirm the resolve
-        redis.call('HSET', incKey, 'state', 'open')
-        gen = redis.call('HINCRBY', incKey, 'gen', 1)
+        c.state = 'open'; set(c, 'state', 'open')
+        c.gen = (c.gen or 0) + 1
         r.action = 'reopened'
       else
         r.action = 'counted'
       end
       r.id = cur
-      redis.call('HINCRBY', incKey, 'alerts', 1)
-      redis.call('SADD', incKey .. ':sources', a.source)
-      if redis.call('HGET', incKey .. ':alerts', akey) ~= 'firing' then
-        redis.call('HSET', incKey .. ':alerts', akey, 'firing')
-        redis.call('HINCRBY', incKey, 'active', 1)
+      c.alerts = c.alerts + 1
+      if not c.sources[a.source] then c.sources[a.source] = true; c.sourceOrder[#c.sourceOrder + 1] = a.source end
+      if statusOf(c, akey) ~= 'firing' then
+        setStatus(c, akey, 'firing')
+        c.active = c.active + 1
       end
-      if a.start ~= '' then
-        redis.call('HSET', seenKey, akey, cur)
-        markSeen(seenKey)
-      end
-      -- lastSeen and the open index take this batch's time: written once per incident below
-      if not touched[cur] then touched[cur] = incKey; touchedOrder[#touchedOrder + 1] = cur end
+      if a.start ~= '' then remember(s, akey, cur) end
+      c.touched = true
     end
   else
     local st = false
     local firing = {}
-    if incKey and a.start == '*' then
+    if c and a.start == '*' then
       -- a sender whose resolve names no episode (PagerDuty after a reopen): every episode of this
       -- fingerprint that is still firing ends
       local prefix = a.fingerprint .. '|'
-      local entries = redis.call('HGETALL', incKey .. ':alerts')
+      local entries = redis.call('HGETALL', c.key .. ':alerts')
+      local all = {}
       for k = 1, #entries, 2 do
-        if string.sub(entries[k], 1, #prefix) == prefix then
-          if entries[k + 1] == 'firing' then firing[#firing + 1] = entries[k]
+        if c.statuses[entries[k]] == nil then all[entries[k]] = entries[k + 1] end
+      end
+      for k, v in pairs(c.statuses) do if v then all[k] = v end end
+      for k, v in pairs(all) do
+        if string.sub(k, 1, #prefix) == prefix then
+          if v == 'firing' then firing[#firing + 1] = k
           elseif not st then st = 'resolved' end
         end
       end
       if #firing > 0 then st = 'firing' end
-    elseif incKey then
-      st = redis.call('HGET', incKey .. ':alerts', akey)
+    elseif c then
+      st = statusOf(c, akey)
       if st == 'firing' then firing[1] = akey end
     end
     if st == 'firing' and (state == 'open' or state == 'resolving') then
       local active = 0
       for _, k in ipairs(firing) do
-        redis.call('HSET', incKey .. ':alerts', k, 'resolved')
-        active = redis.call('HINCRBY', incKey, 'active', -1)
+        setStatus(c, k, 'resolved')
+        c.active = c.active - 1
+        active = c.active
       end
       if active <= 0 and state == 'open' then
-        redis.call('HSET', incKey, 'state', 'resolving', 'rechecks', 0, 'resolvingSince', nowIso)
-        gen = redis.call('HINCRBY', incKey, 'gen', 1)
+        c.state = 'resolving'
+        set(c, 'state', 'resolving'); set(c, 'rechecks', 0); set(c, 'resolvingSince', nowIso)
+        c.gen = (c.gen or 0) + 1
         r.action = 'resolving'
       else
         r.action = 'resolve-partial'
@@ -128,36 +167,67 @@ for i, a in ipairs(alerts) do
     else
       if st == 'resolved' then r.action = 'duplicate' end
       -- a resolve that overtook its firing: remember it, so the late firing opens nothing
-      if (not st) and a.start ~= '' and a.start ~= '*' and (not redis.call('HGET', seenKey, akey)) then
-        redis.call('HSET', seenKey, akey, '-')
-        markSeen(seenKey)
+      if (not st) and a.start ~= '' and a.start ~= '*' and (not seenOf(s, akey)) then
+        remember(s, akey, '-')
       end
     end
   end
-  if incKey and r.action ~= 'stale' then
-    if gen then r.gen = gen end
+  if c and r.action ~= 'stale' then
+    if c.gen then r.gen = c.gen end
     -- ask the front to queue the root post on opening, then at most every 5 s until it is posted
     -- (a front that died before queueing it is covered by the next alert or the reconciler)
-    if not opened then
-      if r.action == 'opened' or nowMs - openAsked >= 5000 then
-        redis.call('HSET', incKey, 'openQueuedMs', nowMs)
+    if not c.opened then
+      if r.action == 'opened' or nowMs - c.openAsked >= 5000 then
+        c.openAsked = nowMs; set(c, 'openQueuedMs', nowMs)
         r.needsOpen = true
       end
     end
     if r.action == 'counted' or r.action == 'reopened' or r.action == 'resolve-partial' then
-      if nowMs - editQueued >= editMs then
-        redis.call('HSET', incKey, 'editQueuedMs', nowMs)
+      if nowMs - c.editQueued >= editMs then
+        c.editQueued = nowMs; set(c, 'editQueuedMs', nowMs)
         r.edit = true
       end
     end
   end
   out[#out + 1] = r
 end
-for _, id in ipairs(touchedOrder) do
-  redis.call('HSET', touched[id], 'lastSeen', nowIso)
-  redis.call('ZADD', P .. ':open', nowMs, id)
+-- The writes, once per key; field/value lists go in chunks (Lua's unpack has a stack limit).
+local function write(command, key, args)
+  for from = 1, #args, 1000 do
+    redis.call(command, key, unpack(args, from, math.min(from + 999, #args)))
+  end
 end
-for _, key in ipairs(seenOrder) do redis.call('EXPIRE', key, seenTtl) end
+local function changes(values, order)
+  local args = {}
+  for _, name in ipairs(order) do args[#args + 1] = name; args[#args + 1] = values[name] end
+  return args
+end
+local open = {}
+for _, id in ipairs(incOrder) do
+  local c = incs[id]
+  local fields = {}
+  for name, value in pairs(c.set) do fields[#fields + 1] = name; fields[#fields + 1] = value end
+  -- counters and gen are written whole: only the scripts change them, and a script runs alone
+  if c.touched then
+    fields[#fields + 1] = 'alerts'; fields[#fields + 1] = c.alerts
+    fields[#fields + 1] = 'lastSeen'; fields[#fields + 1] = nowIso
+    open[#open + 1] = nowMs; open[#open + 1] = id
+  end
+  if #c.order > 0 or c.fresh then
+    fields[#fields + 1] = 'active'; fields[#fields + 1] = c.active
+  end
+  if c.set.state and c.gen then fields[#fields + 1] = 'gen'; fields[#fields + 1] = c.gen end
+  if #fields > 0 then write('HSET', c.key, fields) end
+  if #c.order > 0 then write('HSET', c.key .. ':alerts', changes(c.statuses, c.order)) end
+  if #c.sourceOrder > 0 then write('SADD', c.key .. ':sources', c.sourceOrder) end
+end
+if #open > 0 then write('ZADD', P .. ':open', open) end
+for _, s in pairs(sites) do
+  if #s.order > 0 then
+    write('HSET', s.seenKey, changes(s.seen, s.order))
+    redis.call('EXPIRE', s.seenKey, seenTtl)
+  end
+end
 if #out == 0 then return '[]' end
 return cjson.encode(out)
 `;
