@@ -153,23 +153,22 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     touchStorm,
     async ingest(alerts) {
       const recorded = await record(alerts);
-      const effects = recorded.map(({ effect }, i) => ({ ...effect, i }));
+      // The batcher answers in the order of `alerts`: effects[k] is about alerts[k].
+      const effects = recorded.map((r) => r.effect);
       const now = recorded[0]?.now ?? clock.now();
       await enqueue(effects, now);
       // A 2xx must survive a failover: the replica that may be promoted holds the alerts and jobs.
       await replicated(deps.redis, deps.waitReplicas ?? 0);
       const counts: IngestSummary['counts'] = {};
       const incidents = new Set<string>();
-      for (const effect of effects) {
+      const remembered: Promise<unknown>[] = [];
+      for (const [k, effect] of effects.entries()) {
         counts[effect.action] = (counts[effect.action] ?? 0) + 1;
         if (effect.id) incidents.add(effect.id);
-      }
-      const at = now.toISOString();
-      const remembered: Promise<unknown>[] = [];
-      for (const effect of effects) {
         if (effect.action === 'opened' || effect.action === 'resolving' || effect.action === 'reopened') {
-          const alert = alerts[effect.i];
+          const alert = alerts[k];
           const source = alert?.source ?? 'unknown';
+          const at = now.toISOString();
           remembered.push(
             remember(
               effect.id,
