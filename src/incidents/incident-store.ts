@@ -75,18 +75,6 @@ export interface IncidentStoreOptions {
 }
 
 const BATCH = 500;
-/** What the script reads of an alert (and of its route): JSON.stringify keeps only these keys. */
-const SCRIPT_FIELDS = [
-  'site',
-  'status',
-  'fingerprint',
-  'start',
-  'source',
-  'summary',
-  'route',
-  'platform',
-  'channel',
-];
 const INGEST = luaScript(INGEST_SCRIPT);
 const SETTLE = luaScript(SETTLE_SCRIPT);
 export function createIncidentStore(options: IncidentStoreOptions) {
@@ -98,14 +86,23 @@ export function createIncidentStore(options: IncidentStoreOptions) {
   async function ingest(alerts: readonly Alert[], now: Date): Promise<IngestEffect[]> {
     const effects: IngestEffect[] = [];
     for (let from = 0; from < alerts.length; from += BATCH) {
-      const batch = alerts.slice(from, from + BATCH);
+      // Only what the script reads (a plain map: JSON.stringify with a key list is ~30 % slower).
+      const batch = alerts.slice(from, from + BATCH).map((a) => ({
+        site: a.site,
+        status: a.status,
+        fingerprint: a.fingerprint,
+        start: a.start,
+        source: a.source,
+        summary: a.summary,
+        ...(a.route ? { route: a.route } : {}),
+      }));
       const raw = (await runScript(redis, INGEST, P, [
         P,
         now.toISOString(),
         String(now.getTime()),
         String(seenTtl),
         String(options.editIntervalMs),
-        JSON.stringify(batch, SCRIPT_FIELDS),
+        JSON.stringify(batch),
       ])) as string;
       // Fresh objects from JSON.parse: renumbered in place rather than copied.
       for (const effect of JSON.parse(raw) as IngestEffect[]) {
