@@ -63,10 +63,12 @@ export default async function bench(): Promise<BenchRow[]> {
       cold: COLD,
     });
     const cpuBefore = processCpuMs(pid);
+    const redisCpuBefore = await redisCpuMs(redis);
     const stealBefore = machineTicks();
     const stormRequests = deliveries(ALERTS, 'firing', 'site');
     const run = await runLoad({ port, connections: SENDERS, warmUp: [], requests: stormRequests });
     const cpuMs = processCpuMs(pid) - cpuBefore;
+    const redisMs = (await redisCpuMs(redis)) - redisCpuBefore;
     const steal = machineTicks().share(stealBefore);
     const failures = ALERTS - (run.statuses['202'] ?? 0);
     // The same client, alerts and concurrency against a server that only answers 202.
@@ -157,6 +159,13 @@ export default async function bench(): Promise<BenchRow[]> {
         target: '',
       },
       { bench: name, metric: 'server CPU per alert', value: (cpuMs * 1000) / ALERTS, unit: 'µs', target: '' },
+      {
+        bench: name,
+        metric: 'Redis CPU per alert (all its clients)',
+        value: (redisMs * 1000) / ALERTS,
+        unit: 'µs',
+        target: '',
+      },
       {
         bench: name,
         metric: 'cold p99 (first 1,000)',
@@ -282,6 +291,13 @@ function processCpuMs(pid: number): number {
 function peakRss(pid: number): number {
   const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb) / 1024;
+}
+
+/** Redis's own user + system CPU so far (INFO cpu), in ms: the ingest script runs there. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const seconds = (field: string) => Number(new RegExp(`${field}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000;
 }
 
 /** The machine's CPU ticks: `share(before)` is the percentage of them stolen by the host since. */
