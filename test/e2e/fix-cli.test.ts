@@ -2,39 +2,24 @@
 // an audit log, fake edge answering 526, a self-signed origin) and real Redis. After "SSL/TLS mode
 // full → strict" breaks the site: the preview changes nothing, --yes rolls it back once with the fix
 // token only, re-checks, and undo puts it back. Without CLOUDFLARE_FIX_TOKEN nothing is even read.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { settingChanged } from '../fakes/audit-log-entries.js';
-import { FAKE_FIX_TOKEN, FAKE_TOKEN } from '../fakes/cloudflare-api/scenario.js';
+import { FAKE_FIX_TOKEN } from '../fakes/cloudflare-api/scenario.js';
 import { removePrefix } from '../support/redis-cleanup.js';
 import { redisEnv, uniquePrefix } from '../support/redis-test-target.js';
-import { buildIfStale } from './support/build-if-stale.js';
-import { ACCOUNT_ID, type E2eLab, startE2eLab, ZONE, ZONE_ID } from './support/lab.js';
+import { apiEnv, baseEnv, diagnoseLabForFile, lab } from './support/diagnose-cli.js';
+import { ACCOUNT_ID, ZONE, ZONE_ID } from './support/lab.js';
 import { type CliRun, offLoopback, runCli } from './support/run-cli.js';
 
 const redis = inject('redisTarget');
 const prefix = uniquePrefix(redis, 't');
-let lab: E2eLab;
-
-beforeAll(async () => {
-  buildIfStale();
-  lab = await startE2eLab();
-}, 120_000);
+diagnoseLabForFile();
 afterAll(async () => {
-  await lab?.close();
   await removePrefix(redis, prefix);
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    CHECK502_DNS_SERVERS: `127.0.0.1:${lab.dns.port}`,
-    CHECK502_ALLOW_PRIVATE_NETS: '127.0.0.0/8',
-    NODE_EXTRA_CA_CERTS: lab.caFile,
-    NO_COLOR: '1',
-    CLOUDFLARE_API_TOKEN: FAKE_TOKEN,
-    CLOUDFLARE_BASE_URL: lab.api.baseUrl,
-    ...redisEnv(redis, prefix),
-    ...extra,
-  };
+  return baseEnv({ ...apiEnv(), ...redisEnv(redis, prefix), ...extra });
 }
 
 async function cli(args: string[], extra: Record<string, string> = {}): Promise<CliRun> {

@@ -1,4 +1,4 @@
-// The set-up of the diagnose-cli*.test.ts files: the loopback lab (built CLI checked first), and
+// The set-up of the e2e files that run the built CLI against the loopback lab (diagnose-cli*, fix-cli):
 // running `check502 diagnose` against it — directly (--origin) or through the fake Cloudflare API —
 // with the expectations every scenario shares (nothing left 127.0.0.0/8, a failing report's cause).
 
