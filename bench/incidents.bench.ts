@@ -27,6 +27,7 @@ import { startRedisServer } from '../test/support/redis-server.js';
 import type { BenchRow } from './run.js';
 import { startDoNothing } from './support/do-nothing-server.js';
 import { type LoadResult, quantile, runLoad } from './support/load-client.js';
+import { processCpuMs } from './support/process-cpu.js';
 import { ratioRows } from './support/ratio-rows.js';
 
 const ALERTS = 5000;
@@ -62,12 +63,12 @@ export default async function bench(): Promise<BenchRow[]> {
       requests: deliveries(WARM_UP, 'resolved', 'warm-up'),
       cold: COLD,
     });
-    const cpuBefore = processCpuMs(pid);
+    const cpuBefore = processCpuMs(pid) ?? Number.NaN;
     const redisCpuBefore = await redisCpuMs(redis);
     const stealBefore = machineTicks();
     const stormRequests = deliveries(ALERTS, 'firing', 'site');
     const run = await runLoad({ port, connections: SENDERS, warmUp: [], requests: stormRequests });
-    const cpuMs = processCpuMs(pid) - cpuBefore;
+    const cpuMs = (processCpuMs(pid) ?? Number.NaN) - cpuBefore;
     const redisMs = (await redisCpuMs(redis)) - redisCpuBefore;
     const steal = machineTicks().share(stealBefore);
     const failures = ALERTS - (run.statuses['202'] ?? 0);
@@ -280,12 +281,6 @@ function deliveries(count: number, status: 'firing' | 'resolved', sitePrefix: st
       `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
     );
   });
-}
-
-/** User + system CPU of a process so far, from /proc (Linux), in ms. */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 function peakRss(pid: number): number {

@@ -14,7 +14,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
@@ -32,6 +31,7 @@ import { commandBody, postSigned, SIGNING_SECRET } from '../test/support/slack-r
 import type { BenchRow } from './run.js';
 import { startDoNothing } from './support/do-nothing-server.js';
 import { type LoadPlan, type LoadResult, runLoad } from './support/load-client.js';
+import { processCpuMs } from './support/process-cpu.js';
 import { ratioRows } from './support/ratio-rows.js';
 
 const REQUESTS = 200;
@@ -47,7 +47,7 @@ export default async function bench(): Promise<BenchRow[]> {
   const logger = pino({ level: 'silent' });
   const rows: BenchRow[] = [];
   try {
-    rows.push(...(await ackLatency(redis.url, slackApi, logger)));
+    rows.push(...(await ackLatency(redis.url, slackApi)));
     rows.push(...(await threadLatency(redis.url, logger)));
   } finally {
     await slackApi.close();
@@ -56,8 +56,7 @@ export default async function bench(): Promise<BenchRow[]> {
   return rows;
 }
 
-async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logger): Promise<BenchRow[]> {
-  void logger;
+async function ackLatency(redisUrl: string, slackApi: FakeSlackApi): Promise<BenchRow[]> {
   // Rounds of fresh processes, the three kinds interleaved, latencies pooled: one round of 200
   // commands gave ratios from 3.7x to 10x on the same build minutes apart (its p99 is the 2nd
   // slowest answer), so single rounds could not tell one build from another.
@@ -66,11 +65,13 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
   const baseline: number[] = [];
   const ackCpu: number[] = [];
   const emptyCpu: number[] = [];
+  const clientCpu: number[] = [];
   let queued = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const measured = await measureServe(redisUrl, slackApi, SLACK_EVENTS_PATH);
     ack.push(...measured.load.latencies);
     queued += measured.load.statuses['200'] ?? 0;
+    clientCpu.push(measured.load.clientCpuUs);
     if (measured.cpuPerRequest !== undefined) ackCpu.push(measured.cpuPerRequest);
     // The floor under that ratio: the same server (fresh process, same HTTP layer: socket
     // deadlines, route metrics, secret scrubbing) answering the same signed requests from an empty route.
@@ -97,6 +98,13 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi, logger: Logg
     ),
     ...ratioRows('slack', 'floor: our HTTP server, an empty route', empty, baselineName, baseline),
     ...cpuRow('floor: server CPU per request, an empty route (measured requests; median)', median(emptyCpu)),
+    {
+      bench: 'slack',
+      metric: 'load client CPU per command (its own process; median)',
+      value: median(clientCpu) ?? 0,
+      unit: 'µs',
+      target: '',
+    },
     {
       bench: 'slack',
       metric: 'commands answered 200',
@@ -182,19 +190,6 @@ function commands(port: number, slackApi: FakeSlackApi, prefix: string, path: st
     warmUp: Array.from({ length: CONCURRENCY }, (_, i) => request(`warm-${run}-${i}.example.com`, i)),
     requests: Array.from({ length: REQUESTS }, (_, i) => request(`${prefix}-${run}-${i}.example.com`, i)),
   };
-}
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); undefined elsewhere. */
-function processCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Child mode: `serve` with in-process workers (scripted diagnoser) until SIGTERM. */

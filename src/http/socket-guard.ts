@@ -27,7 +27,7 @@ interface Tracked {
   timer?: NodeJS.Timeout | undefined;
   /** When the armed timer fires; a deadline later than this is checked for when it does. */
   firesAt: number;
-  /** The absolute deadline in force (0: none, a complete request is being answered). */
+  /** The absolute deadline in force (a body deadline no longer applies once the request is complete). */
   deadline: number;
   reason: 'headers-deadline' | 'body-deadline';
   /** The request whose body is awaited (its deadline ends once `complete`). */
@@ -46,7 +46,7 @@ export function guardSockets(server: Server, options: SocketGuardOptions): void 
   // a request costs no timer calls (two per request were ~10 % of a do-nothing route's CPU).
   const fire = (socket: Socket, state: Tracked) => {
     state.timer = undefined;
-    if (state.deadline === 0 || (state.reason === 'body-deadline' && state.request?.complete)) return;
+    if (state.reason === 'body-deadline' && state.request?.complete) return;
     const left = state.deadline - Date.now();
     if (left > 0) return schedule(socket, state, state.deadline);
     options.onCut?.({
@@ -62,9 +62,7 @@ export function guardSockets(server: Server, options: SocketGuardOptions): void 
     state.timer = setTimeout(fire, Math.max(1, at - Date.now()), socket, state);
     state.timer.unref();
   };
-  const setDeadline = (socket: Socket, at: number, reason: Tracked['reason']) => {
-    const state = tracked.get(socket);
-    if (!state) return;
+  const setDeadline = (socket: Socket, state: Tracked, at: number, reason: Tracked['reason']) => {
     state.deadline = at;
     state.reason = reason;
     if (state.timer === undefined || state.firesAt > at) schedule(socket, state, at);
@@ -80,14 +78,15 @@ export function guardSockets(server: Server, options: SocketGuardOptions): void 
     }
     perAddress.set(address, count);
     const now = Date.now();
-    tracked.set(socket, { since: now, accepted: now, firesAt: 0, deadline: 0, reason: 'headers-deadline' });
+    const state: Tracked = { since: now, accepted: now, firesAt: 0, deadline: 0, reason: 'headers-deadline' };
+    tracked.set(socket, state);
     socket.once('close', () => {
-      clearTimeout(tracked.get(socket)?.timer);
+      clearTimeout(state.timer);
       const left = (perAddress.get(address) ?? 1) - 1;
       if (left <= 0) perAddress.delete(address);
       else perAddress.set(address, left);
     });
-    setDeadline(socket, now + options.headersTimeoutMs, 'headers-deadline');
+    setDeadline(socket, state, now + options.headersTimeoutMs, 'headers-deadline');
   });
 
   // 'request' fires once the headers are in: from here only the body may still be arriving, and
@@ -97,13 +96,13 @@ export function guardSockets(server: Server, options: SocketGuardOptions): void 
     const state = tracked.get(socket);
     if (!state) return;
     state.request = req;
-    setDeadline(socket, state.since + options.requestTimeoutMs, 'body-deadline');
+    setDeadline(socket, state, state.since + options.requestTimeoutMs, 'body-deadline');
     res.once('finish', () => {
       // The next request on a kept-alive socket: idle time, then its own deadlines.
       if (socket.destroyed) return;
       if (state.request === req) state.request = undefined;
       state.since = Date.now() + options.keepAliveTimeoutMs;
-      setDeadline(socket, state.since + options.headersTimeoutMs, 'headers-deadline');
+      setDeadline(socket, state, state.since + options.headersTimeoutMs, 'headers-deadline');
     });
   });
 }

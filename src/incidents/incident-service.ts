@@ -161,6 +161,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       await replicated(deps.redis, deps.waitReplicas ?? 0);
       const counts: IngestSummary['counts'] = {};
       const incidents = new Set<string>();
+      const at = now.toISOString();
       const remembered: Promise<unknown>[] = [];
       for (const [k, effect] of effects.entries()) {
         counts[effect.action] = (counts[effect.action] ?? 0) + 1;
@@ -168,7 +169,6 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
         if (effect.action === 'opened' || effect.action === 'resolving' || effect.action === 'reopened') {
           const alert = alerts[k];
           const source = alert?.source ?? 'unknown';
-          const at = now.toISOString();
           remembered.push(
             remember(
               effect.id,

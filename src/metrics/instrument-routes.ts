@@ -8,8 +8,8 @@ export function instrumentRoutes(routes: readonly Route[], metrics: Metrics): Ro
 }
 
 export function instrumentRoute(route: Route, metrics: Metrics): Route {
-  // Label sets resolved once (per route, and per status as they appear): prom-client hashes a
-  // label object on every call, which was a tenth of a do-nothing route's CPU.
+  // Label sets built once per route and per status as they appear (no object spread per request),
+  // and the duration from performance.now rather than a startTimer closure per request.
   const duration = metrics.httpDuration.labels({ route: route.path });
   const byStatus = new Map<number, ReturnType<Metrics['httpRequests']['labels']>>();
   const count = (status: number) => {
