@@ -1,14 +1,14 @@
-// Slack front and thread latency against the real `serve` (HTTP server, Slack routes, BullMQ on a
+// Slack acknowledgement latency against the real `serve` (HTTP server, Slack routes, BullMQ on a
 // throwaway redis-server, in-process workers) and the fake Slack Web API:
-//  1. acknowledgement latency of 200 signed /check502 requests, 50 in flight (distinct sites, so
-//     every one is validated, claimed and queued; workers run in the same process meanwhile), sent
-//     by the shared load client in a process of its own, and the same client against a do-nothing
-//     node:http server (the ratio's baseline); five rounds of fresh processes, latencies pooled;
-//  2. the floor under that ratio: the same requests to an empty route of a fresh `serve`, i.e. what
-//     our HTTP layer alone (socket deadlines, route metrics, secret scrubbing) costs;
-//  3. time from the command to the first threaded finding and to the summary, with the lab
-//     (Cloudflare API fake, fake edge, origin lab) behind a real diagnosis and Slack's default
-//     per-channel pacing.
+//  1. 200 signed /check502 requests, 50 in flight (distinct sites, so every one is validated,
+//     claimed and queued; workers run in the same process meanwhile), sent by the shared load client
+//     in a process of its own, and the same client against a do-nothing node:http server (the
+//     ratio's baseline); five rounds of fresh processes, latencies pooled;
+//  2. the floors under that ratio: the same requests to an empty route of a fresh `serve`, i.e. what
+//     our HTTP layer alone (socket deadlines, route metrics, secret scrubbing) costs; and to a
+//     node:http server that makes each request durable with one BullMQ add before answering, the
+//     least an ack that must not lose an accepted command (#17) can do with BullMQ.
+// The command's way to the thread is slack-thread.bench.ts.
 // BENCH_NO_WORKER=1 runs the measured server without workers (front only); BENCH_PROF=1 writes a
 // CPU profile of it to /tmp/prof. Figures are only meaningful on an otherwise idle machine.
 import { spawn } from 'node:child_process';
@@ -16,18 +16,17 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type Logger, pino } from 'pino';
+import { pino } from 'pino';
 import { SLACK_EVENTS_PATH } from '../src/chat/slack/slack-routes.js';
 import { SlackSink } from '../src/chat/slack/slack-sink.js';
 import { signSlackRequest } from '../src/chat/slack/verify-signature.js';
 import { json } from '../src/http/route.js';
 import { startServe } from '../src/roles/serve.js';
 import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.js';
-import { LAB_HOST, startLabDiagnoser } from '../test/support/lab-diagnoser.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { scriptedDiagnoser } from '../test/support/scripted-diagnoser.js';
 import { testConfig } from '../test/support/slack-harness.js';
-import { commandBody, postSigned, SIGNING_SECRET } from '../test/support/slack-requests.js';
+import { commandBody, SIGNING_SECRET } from '../test/support/slack-requests.js';
 import type { BenchRow } from './run.js';
 import { startDoNothing } from './support/do-nothing-server.js';
 import { type LoadPlan, type LoadResult, runLoad } from './support/load-client.js';
@@ -36,7 +35,6 @@ import { ratioRows } from './support/ratio-rows.js';
 
 const REQUESTS = 200;
 const CONCURRENCY = 50;
-const RUNS = 5;
 const ROUNDS = 5;
 const ACK_BODY = '{"response_type":"ephemeral","text":"Diagnosing"}';
 const EMPTY_ROUTE = '/bench/empty';
@@ -44,16 +42,12 @@ const EMPTY_ROUTE = '/bench/empty';
 export default async function bench(): Promise<BenchRow[]> {
   const redis = await startRedisServer();
   const slackApi = await startFakeSlackApi();
-  const logger = pino({ level: 'silent' });
-  const rows: BenchRow[] = [];
   try {
-    rows.push(...(await ackLatency(redis.url, slackApi)));
-    rows.push(...(await threadLatency(redis.url, logger)));
+    return await ackLatency(redis.url, slackApi);
   } finally {
     await slackApi.close();
     await redis.stop(true);
   }
-  return rows;
 }
 
 async function ackLatency(redisUrl: string, slackApi: FakeSlackApi): Promise<BenchRow[]> {
@@ -62,11 +56,14 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi): Promise<Ben
   // slowest answer), so single rounds could not tell one build from another.
   const ack: number[] = [];
   const empty: number[] = [];
+  const durable: number[] = [];
   const baseline: number[] = [];
   const ackCpu: number[] = [];
   const emptyCpu: number[] = [];
+  const durableCpu: number[] = [];
   const clientCpu: number[] = [];
   let queued = 0;
+  let durableQueued = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const measured = await measureServe(redisUrl, slackApi, SLACK_EVENTS_PATH);
     ack.push(...measured.load.latencies);
@@ -78,6 +75,19 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi): Promise<Ben
     const floor = await measureServe(redisUrl, slackApi, EMPTY_ROUTE);
     empty.push(...floor.load.latencies);
     if (floor.cpuPerRequest !== undefined) emptyCpu.push(floor.cpuPerRequest);
+    // The durable floor: one BullMQ add per request, then the answer.
+    const floorServer = await startDoNothing(200, ACK_BODY, { queueTo: redisUrl });
+    try {
+      const measured = await measureLoad(
+        floorServer.pid,
+        commands(floorServer.port, slackApi, 'site', SLACK_EVENTS_PATH),
+      );
+      durable.push(...measured.load.latencies);
+      durableQueued += measured.load.statuses['200'] ?? 0;
+      if (measured.cpuPerRequest !== undefined) durableCpu.push(measured.cpuPerRequest);
+    } finally {
+      await floorServer.stop();
+    }
     // The same client, requests and concurrency against a server that only answers.
     const nothing = await startDoNothing(200, ACK_BODY);
     try {
@@ -98,6 +108,9 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi): Promise<Ben
     ),
     ...ratioRows('slack', 'floor: our HTTP server, an empty route', empty, baselineName, baseline),
     ...cpuRow('floor: server CPU per request, an empty route (measured requests; median)', median(emptyCpu)),
+    ...ratioRows('slack', 'durable floor: node:http + one BullMQ add', durable, baselineName, baseline),
+    ...cpuRow('durable floor: server CPU per request (measured requests; median)', median(durableCpu)),
+    ...ratioRows('slack', 'ack against the durable floor', ack, 'the durable floor, same client', durable),
     {
       bench: 'slack',
       metric: 'load client CPU per command (its own process; median)',
@@ -112,6 +125,14 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi): Promise<Ben
       unit: 'count',
       target: `= ${REQUESTS * ROUNDS}`,
       pass: queued === REQUESTS * ROUNDS,
+    },
+    {
+      bench: 'slack',
+      metric: 'durable floor: requests answered 200',
+      value: durableQueued,
+      unit: 'count',
+      target: `= ${REQUESTS * ROUNDS}`,
+      pass: durableQueued === REQUESTS * ROUNDS,
     },
   ];
 }
@@ -155,18 +176,25 @@ async function measureServe(
   try {
     const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
     const port = Number(new URL(line.trim()).port);
-    const plan = commands(port, slackApi, 'site', path);
-    let serverCpuBefore: number | undefined;
-    const load = await runLoad(plan, () => {
-      serverCpuBefore = processCpuMs(child.pid);
-    });
-    const serverCpuAfter = processCpuMs(child.pid);
-    if (serverCpuBefore === undefined || serverCpuAfter === undefined) return { load };
-    return { load, cpuPerRequest: ((serverCpuAfter - serverCpuBefore) * 1000) / REQUESTS };
+    return await measureLoad(child.pid!, commands(port, slackApi, 'site', path));
   } finally {
     child.kill('SIGTERM');
     await exited;
   }
+}
+
+/** Runs `plan` and reads the server process's CPU over its measured requests only. */
+async function measureLoad(
+  pid: number,
+  plan: LoadPlan,
+): Promise<{ load: LoadResult; cpuPerRequest?: number }> {
+  let serverCpuBefore: number | undefined;
+  const load = await runLoad(plan, () => {
+    serverCpuBefore = processCpuMs(pid);
+  });
+  const serverCpuAfter = processCpuMs(pid);
+  if (serverCpuBefore === undefined || serverCpuAfter === undefined) return { load };
+  return { load, cpuPerRequest: ((serverCpuAfter - serverCpuBefore) * 1000) / REQUESTS };
 }
 
 /** Signed slash commands for distinct sites (each one validated, claimed and queued), serialised. */
@@ -215,71 +243,3 @@ async function serveChild(): Promise<void> {
 }
 
 if (process.env['BENCH_SLACK_CHILD'] === '1') await serveChild();
-
-async function threadLatency(redisUrl: string, logger: Logger): Promise<BenchRow[]> {
-  const slackApi = await startFakeSlackApi();
-  const diagnoser = await startLabDiagnoser();
-  const config = testConfig(redisUrl, slackApi.apiUrl, `b${randomUUID().slice(0, 8)}`);
-  // Default pacing (1 msg/s per channel, bursts of 3), as in production.
-  const sink = new SlackSink({ botToken: 'xoxb-bench', apiUrl: slackApi.apiUrl, logger });
-  const serve = await startServe({ config, worker: true, logger, diagnoser, sinks: { slack: sink } });
-  const first: number[] = [];
-  const summary: number[] = [];
-  let rightCause = 0;
-  try {
-    for (let run = 0; run < RUNS; run++) {
-      const channel = `CLAB${run}`;
-      const started = Date.now();
-      const t0 = performance.now();
-      await postSigned(
-        serve.url,
-        commandBody({ text: LAB_HOST, channel, responseUrl: slackApi.responseUrl(`lab${run}`) }),
-      );
-      const inChannel = () =>
-        slackApi.callsOf('chat.postMessage').filter((c) => c.args['channel'] === channel && c.at >= started);
-      await slackApi.waitFor(() => inChannel().some((c) => c.args['thread_ts'] !== undefined), 10_000);
-      first.push(performance.now() - t0);
-      await slackApi.waitFor(
-        () => inChannel().some((c) => JSON.stringify(c.args['blocks']).includes('check502_rerun')),
-        30_000,
-      );
-      summary.push(performance.now() - t0);
-      const done = inChannel().find((c) => JSON.stringify(c.args['blocks']).includes('check502_rerun'));
-      if (String(done?.args['text']).includes('origin.connection_refused')) rightCause++;
-      await slackApi.waitFor(
-        () => slackApi.callsOf('chat.update').some((c) => c.args['channel'] === channel),
-        10_000,
-      );
-    }
-  } finally {
-    await serve.close();
-    await diagnoser.close();
-    await slackApi.close();
-  }
-  const firstMedian = median(first) ?? 0;
-  return [
-    {
-      bench: 'slack',
-      metric: `command → first threaded finding (median of ${RUNS}, lab)`,
-      value: firstMedian,
-      unit: 'ms',
-      target: '< 1000',
-      pass: firstMedian < 1000,
-    },
-    {
-      bench: 'slack',
-      metric: 'command → summary (median, lab)',
-      value: median(summary) ?? 0,
-      unit: 'ms',
-      target: '',
-    },
-    {
-      bench: 'slack',
-      metric: 'right primary cause',
-      value: rightCause,
-      unit: 'runs',
-      target: `= ${RUNS}`,
-      pass: rightCause === RUNS,
-    },
-  ];
-}
