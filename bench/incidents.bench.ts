@@ -15,16 +15,15 @@
 // front's CPU during the storm went to compiling on V8's background threads, and p99 was 42-57 ms on
 // this 2-core machine). A fresh process is measured too: the warm-up's first 1,000 requests give
 // "cold p99".
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createIncidentStore } from '../src/incidents/incident-store.js';
 import { startDnsServer } from '../test/fakes/dns-server.js';
 import { startFakeSlackApi } from '../test/fakes/slack-api.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import type { BenchRow } from './run.js';
+import { startRole, stopRole } from './support/cli-role.js';
 import { startDoNothing } from './support/do-nothing-server.js';
 import { type LoadResult, quantile, runLoad } from './support/load-client.js';
 import { processCpuMs } from './support/process-cpu.js';
@@ -38,7 +37,6 @@ const COLD = 1000;
 const SECRET = 'bench-webhook-secret-0123456789';
 const CHANNEL = 'C0BENCHALERTS';
 const PREFIX = 'bench';
-const CLI = fileURLToPath(new URL('../bin/check502.js', import.meta.url));
 
 export default async function bench(): Promise<BenchRow[]> {
   const redisServer = await startRedisServer();
@@ -193,7 +191,7 @@ export default async function bench(): Promise<BenchRow[]> {
       },
     ];
   } finally {
-    await Promise.all(children.map(stop));
+    await Promise.all(children.map(stopRole));
     redis.disconnect();
     await slackApi.close();
     await dns.close();
@@ -217,45 +215,6 @@ function roleEnv(redisUrl: string, slackApiUrl: string, dnsServer: string): Node
     ALERT_SLACK_CHANNEL: CHANNEL,
     LOG_LEVEL: 'info',
   };
-}
-
-/** A role of the built CLI; resolves once it logs `startedMessage` (with the fields of that line). */
-function startRole(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  startedMessage: string,
-): Promise<{ child: ChildProcess; started: { port?: number } }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`check502 ${args.join(' ')} did not start within 20 s`));
-    }, 20_000);
-    child.once('exit', (code) =>
-      reject(new Error(`check502 ${args.join(' ')} exited with ${code} at start`)),
-    );
-    // Keep draining its log (a full pipe would stall it); the start line carries the port.
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.includes(startedMessage)) continue;
-        clearTimeout(timer);
-        resolve({ child, started: JSON.parse(line) as { port?: number } });
-      }
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Every request of a phase, serialised up front: Alertmanager webhook v4, one alert each. */
