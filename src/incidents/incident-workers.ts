@@ -21,8 +21,9 @@ import { joinedNote, moreAlertsNote, resolvedNote, stillFailingNote } from './in
 import { ensureOpen, INCIDENT_QUEUE, type IncidentJob, queueEdit, queueRecheck } from './incident-queue.js';
 import { type IncidentService, incidentContext } from './incident-service.js';
 import type { IncidentRecord } from './incident-store.js';
+import { noteOnce } from './note-once.js';
 import { retryWhenBusy } from './post-claims.js';
-import { createRootPoster, ROOT_LEASE_MS } from './root-poster.js';
+import { createRootPoster } from './root-poster.js';
 import { startStormWorker } from './storm-worker.js';
 
 export interface IncidentWorkerDeps {
@@ -76,36 +77,8 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
     return context;
   };
 
-  let closed = false;
-  /** Posts once: a claim that exists without a result means a crash mid-post; never post again. */
-  const once = async (id: string, step: string, post: () => Promise<void>): Promise<void> => {
-    if (!(await store.claim(id, step))) return;
-    try {
-      await post();
-    } catch (error) {
-      releaseLater(id, step);
-      throw error;
-    }
-  };
-
-  // Claims whose release failed (Redis went away mid-step): released as soon as Redis is back.
-  const releases = new Set<string>();
-  const releaseLater = (id: string, step: string) => {
-    const key = `${id}\u0000${step}`;
-    if (releases.has(key)) return;
-    releases.add(key);
-    const started = Date.now();
-    const attempt = () => {
-      store.release(id, step).then(
-        () => releases.delete(key),
-        () => {
-          if (Date.now() - started < ROOT_LEASE_MS && !closed) setTimeout(attempt, 250).unref();
-          else releases.delete(key);
-        },
-      );
-    };
-    attempt();
-  };
+  const notes = noteOnce(store);
+  const once = notes.once;
 
   const roots = createRootPoster({
     store,
@@ -291,7 +264,7 @@ export function startIncidentWorkers(deps: IncidentWorkerDeps): IncidentWorkers 
   return {
     reconcile,
     async close() {
-      closed = true;
+      notes.stop();
       if (timer) clearInterval(timer);
       roots.stop();
       await storms.close();
