@@ -78,13 +78,13 @@ async function ackLatency(redisUrl: string, slackApi: FakeSlackApi): Promise<Ben
     // The durable floor: one BullMQ add per request, then the answer.
     const floorServer = await startDoNothing(200, ACK_BODY, { queueTo: redisUrl });
     try {
-      const measured = await measureLoad(
+      const floorRun = await measureLoad(
         floorServer.pid,
         commands(floorServer.port, slackApi, 'site', SLACK_EVENTS_PATH),
       );
-      durable.push(...measured.load.latencies);
-      durableQueued += measured.load.statuses['200'] ?? 0;
-      if (measured.cpuPerRequest !== undefined) durableCpu.push(measured.cpuPerRequest);
+      durable.push(...floorRun.load.latencies);
+      durableQueued += floorRun.load.statuses['200'] ?? 0;
+      if (floorRun.cpuPerRequest !== undefined) durableCpu.push(floorRun.cpuPerRequest);
     } finally {
       await floorServer.stop();
     }
